@@ -1,8 +1,12 @@
 import type { CommandModule } from 'yargs';
+import { upstreamCommand } from './upstream.js';
+import { validateCommand } from './validate.js';
 
 /**
  * Every command gw-bench offers, one file each. Only commands that work are listed, so
  * `--help` never advertises something unfinished. Add one line per command.
  */
 export const commands: CommandModule<any, any>[] = [
+  validateCommand,
+  upstreamCommand,
 ];

@@ -1,0 +1,24 @@
+import type { Scenario } from './types.js';
+
+/**
+ * `--quick`: the same scenario, scaled down to finish in under a minute (tests, CI).
+ * Same shape (stages, mix, upstreams); 1/100 of the connections (at least 10, at most
+ * 500), at most 400 req/s, 1 s warm-up and 3 s measurement per stage, short capacity probes.
+ */
+export function quickScenario(s: Scenario): Scenario {
+  return Object.freeze({
+    ...s,
+    load: Object.freeze({
+      ...s.load,
+      connectRate: Math.min(s.load.connectRate, 2000),
+      stages: s.load.stages.map((st) => Object.freeze({
+        ...st,
+        connections: Math.min(500, Math.max(10, Math.round(st.connections / 100))),
+        rate: st.rate === 'capacity' ? 'capacity' as const : Math.min(st.rate, 400),
+        warmupMs: Math.min(st.warmupMs, 1000),
+        durationMs: Math.min(st.durationMs, 3000),
+      })),
+      capacity: Object.freeze({ ...s.load.capacity, maxRps: Math.min(s.load.capacity.maxRps, 2000), probes: Math.min(s.load.capacity.probes, 3), probeDurationMs: Math.min(s.load.capacity.probeDurationMs, 2000) }),
+    }),
+  });
+}

@@ -1,0 +1,76 @@
+/** A scenario after validation: units parsed (ms, req/s, bytes, fractions), defaults applied, frozen. */
+
+export type LatencyModel =
+  | { model: 'constant'; valueMs: number }
+  | { model: 'uniform'; minMs: number; maxMs: number }
+  | { model: 'lognormal'; p50Ms: number; p99Ms: number };
+
+export interface UpstreamSpec {
+  name: 'user-status' | 'barrage' | 'user' | 'interact';
+  instances: number;
+  weights: number[];
+  latency: LatencyModel;
+  bodyBytes: number;
+  errorRate: number;
+  errorStatus: number;
+}
+
+export interface RequestSpec {
+  name: string;
+  weight: number;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  bodyBytes: number;
+  auth: 'valid' | 'expired' | 'bad-signature' | 'none';
+}
+
+export interface StageSpec {
+  index: number;
+  name: string;
+  connections: number;
+  /** Offered req/s, or 'capacity' for a capacity search. */
+  rate: number | 'capacity';
+  warmupMs: number;
+  durationMs: number;
+}
+
+export interface ThresholdSpec {
+  expr: string;
+  /** Stage name or index; null = every stage. */
+  stage: string | number | null;
+}
+
+export interface Scenario {
+  version: 1;
+  name: string;
+  description: string;
+  /** Absolute path of the scenario file ('' when built in memory). */
+  file: string;
+  target: { impl: string; url: string | null; pid: number | null; metricsUrl: string | null; workers: number | 'auto' };
+  upstreams: UpstreamSpec[];
+  auth: { alg: 'HS256' | 'RS256'; tokens: number; ttlMs: number };
+  variables: { uid: [number, number]; room_id: [number, number] };
+  requests: RequestSpec[];
+  load: {
+    model: 'open';
+    arrival: 'constant' | 'poisson';
+    seed: number;
+    engine: 'gw-bench' | 'autocannon';
+    connectRate: number;
+    workers: number | 'auto';
+    requestTimeoutMs: number;
+    maxQueue: number;
+    stages: StageSpec[];
+    capacity: { minRps: number; maxRps: number; probes: number; probeDurationMs: number };
+  };
+  slo: { p99Ms: number; errorRate: number };
+  generator: { maxSendLagP99Ms: number; maxEventLoopP99Ms: number; maxCpu: number };
+  gate: {
+    thresholds: ThresholdSpec[];
+    relative: { pairs: number; confirmPairs: number; seed: number; metrics: Record<string, { warn?: number; fail?: number }> };
+  };
+  /** Resolved absolute paths of recorded results to compare with. */
+  compare: Array<{ label: string | null; file: string }>;
+  placement: { gateway: string; upstreams: string; generator: string };
+}
