@@ -1,0 +1,66 @@
+import type { RunResult } from '../../core/result.js';
+import { decide, MIN_PAIRS } from './decide.js';
+import type { Variant } from './order.js';
+import { deriveSeed } from './rng.js';
+import type { Comparison } from './report-model.js';
+import { RELATIVE_METRICS } from './relative-metrics.js';
+import type { RelativeSettings } from './settings.js';
+import { bootstrapMedianRatio, median, pairedLogRatio } from './stats.js';
+
+/**
+ * Turn paired trial results into one Comparison per (stage, gated metric): oriented
+ * log-ratios per pair, median ratio, seeded bootstrap bounds and the decision.
+ */
+
+export interface TrialPair { pair: number; base: RunResult | null; candidate: RunResult | null }
+
+/** Group trial results into complete pairs, in pair order. */
+export function pairUp(trials: readonly { pair: number; variant: Variant; result: RunResult | null }[]): TrialPair[] {
+  const byPair = new Map<number, TrialPair>();
+  for (const t of trials) {
+    const p = byPair.get(t.pair) ?? { pair: t.pair, base: null, candidate: null };
+    p[t.variant] = t.result;
+    byPair.set(t.pair, p);
+  }
+  return [...byPair.values()].filter((p) => p.base && p.candidate).sort((a, b) => a.pair - b.pair);
+}
+
+/** Compare every gated metric on every stage both variants measured validly. */
+export function comparePairs(pairs: readonly TrialPair[], settings: RelativeSettings, opts: { gateStage: 1 | 2; final: boolean; suspectBefore?: ReadonlySet<string> }): Comparison[] {
+  const stageNames = new Map<number, string>();
+  for (const p of pairs) for (const s of p.base!.stages) if (s.status === 'ok') stageNames.set(s.index, s.name);
+  const out: Comparison[] = [];
+  for (const [stageIndex, stageName] of [...stageNames].sort((a, b) => a[0] - b[0])) {
+    for (const [name, lim] of Object.entries(settings.metrics)) {
+      const def = RELATIVE_METRICS.get(name)!;
+      const baseVals: number[] = [];
+      const candVals: number[] = [];
+      const logRatios = pairs.map((p) => {
+        const b = p.base!.stages.find((s) => s.index === stageIndex);
+        const c = p.candidate!.stages.find((s) => s.index === stageIndex);
+        if (!b || !c || b.status !== 'ok' || c.status !== 'ok') return null;
+        const bv = def.read(b);
+        const cv = def.read(c);
+        if (bv !== null) baseVals.push(bv);
+        if (cv !== null) candVals.push(cv);
+        return pairedLogRatio(bv, cv, def.better);
+      });
+      const usable = logRatios.filter((r): r is number => r !== null);
+      const common = {
+        stage: stageIndex, stageName, metric: name, better: def.better, unit: def.unit, logRatios, n: usable.length,
+        baseMedian: baseVals.length ? median(baseVals) : null, candidateMedian: candVals.length ? median(candVals) : null,
+        warn: lim.warn, fail: lim.fail, gateStage: opts.gateStage, pairsWorse: usable.filter((r) => r > 0).length,
+      };
+      if (usable.length === 0) {
+        out.push({ ...common, ratio: null, lower: null, upper: null, verdict: 'unavailable', reason: `${name} not measured in stage ${stageName}` });
+        continue;
+      }
+      const iv = bootstrapMedianRatio(usable, { resamples: settings.resamples, confidence: settings.confidence, seed: deriveSeed(settings.seed, `bootstrap/${stageIndex}/${name}/${opts.gateStage}`) });
+      const d = usable.length < MIN_PAIRS
+        ? { verdict: 'inconclusive' as const, reason: `only ${usable.length} usable pair(s)` }
+        : decide(iv, lim, { final: opts.final, wasSuspect: opts.suspectBefore?.has(`${stageIndex}/${name}`) });
+      out.push({ ...common, ratio: iv.ratio, lower: iv.lower, upper: iv.upper, verdict: d.verdict, reason: d.reason });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+import type { StageResult } from '../../core/result.js';
+import type { Direction } from './stats.js';
+
+/**
+ * Metrics the relative gate compares between base and candidate, with their direction and
+ * default warn/fail thresholds (fractions: 0.10 = 10% worse). Defaults follow
+ * docs/gate.md: on a shared 2-core runner p99 is noisier than p50, so it gets more room.
+ */
+
+export interface RelativeMetric {
+  name: string;
+  better: Direction;
+  warn: number;
+  fail: number;
+  /** In the default set. Others can be listed under gate.relative.metrics. */
+  byDefault: boolean;
+  unit: string;
+  read: (s: StageResult) => number | null;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * CPU-ms the target spent per request. result.json v1 has no such field yet; a stage that
+ * carries `targetCpu.msPerRequest` (or `cpuMsPerRequest`) is compared, otherwise the metric
+ * is reported as unavailable and does not gate.
+ */
+function cpuPerRequest(s: StageResult): number | null {
+  const o = s as unknown as { targetCpu?: { msPerRequest?: unknown }; cpuMsPerRequest?: unknown };
+  return num(o.targetCpu?.msPerRequest) ?? num(o.cpuMsPerRequest);
+}
+
+const list: RelativeMetric[] = [
+  { name: 'p50', better: 'lower', warn: 0.05, fail: 0.10, byDefault: true, unit: 'ms', read: (s) => num(s.latencyMs?.p50) },
+  { name: 'p90', better: 'lower', warn: 0.05, fail: 0.15, byDefault: false, unit: 'ms', read: (s) => num(s.latencyMs?.p90) },
+  { name: 'p99', better: 'lower', warn: 0.05, fail: 0.15, byDefault: true, unit: 'ms', read: (s) => num(s.latencyMs?.p99) },
+  { name: 'p999', better: 'lower', warn: 0.10, fail: 0.25, byDefault: false, unit: 'ms', read: (s) => num(s.latencyMs?.p999) },
+  { name: 'max', better: 'lower', warn: 0.15, fail: 0.50, byDefault: false, unit: 'ms', read: (s) => num(s.latencyMs?.max) },
+  { name: 'achieved_rps', better: 'higher', warn: 0.05, fail: 0.10, byDefault: true, unit: 'req/s', read: (s) => num(s.achievedRps) },
+  { name: 'cpu_per_request', better: 'lower', warn: 0.05, fail: 0.10, byDefault: true, unit: 'ms', read: cpuPerRequest },
+  { name: 'rss', better: 'lower', warn: 0.05, fail: 0.15, byDefault: false, unit: 'B', read: (s) => num(s.memory?.rssBytes) },
+  { name: 'rss_per_connection', better: 'lower', warn: 0.05, fail: 0.15, byDefault: false, unit: 'B', read: (s) => num(s.memory?.rssPerConnectionBytes) },
+];
+
+/** Relative metrics by name. */
+export const RELATIVE_METRICS: ReadonlyMap<string, RelativeMetric> = new Map(list.map((m) => [m.name, m]));
+export const RELATIVE_METRIC_NAMES: readonly string[] = list.map((m) => m.name);
