@@ -1,0 +1,1 @@
+"""gw-bench Python baseline gateway: FastAPI on uvicorn (uvloop + httptools), aiohttp upstream client."""

@@ -1,0 +1,100 @@
+"""Launcher: validate the contract env, bind the listening socket, run uvicorn with N workers.
+
+`python -m gwpy` is what run.sh execs, so SIGTERM reaches uvicorn's own handler (graceful
+shutdown: stop accepting, finish in-flight requests, close). It binds the socket itself so
+that it knows the real port (GW_LISTEN_PORT=0 works) and sets the backlog, then hands the
+socket to uvicorn's single-process server or its multiprocess supervisor.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sys
+import tempfile
+
+from .config import ConfigError, load_config
+from .ready import RUN_DIR_ENV, URL_ENV, WORKERS_ENV
+
+# Accept queue per listening socket; the kernel clamps it to net.core.somaxconn. Connection
+# storms of the 100k-connection stages overflow uvicorn's default of 2048.
+BACKLOG = 65535
+# A SIGTERM waits this long for in-flight requests before closing what is left.
+GRACEFUL_SHUTDOWN_S = 10
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (IPv4 or IPv6 literal or name)."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(BACKLOG)
+    sock.set_inheritable(True)
+    return sock
+
+
+def uvicorn_options(config) -> dict:
+    """Every uvicorn knob set for the benchmark (documented in README.md)."""
+    return {
+        "app": "gwpy.app:app",
+        "http": "gwpy.protocol:GatewayHttpToolsProtocol",  # httptools + 431 limit
+        "loop": "uvloop",
+        "ws": "none",
+        "lifespan": "on",
+        "workers": config.workers,
+        "access_log": False,
+        "server_header": False,
+        "date_header": True,
+        "proxy_headers": False,  # x-forwarded-for is appended to, never trusted as the client address
+        "timeout_keep_alive": config.idle_timeout_s,
+        "backlog": BACKLOG,
+        "limit_concurrency": None,
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+        "log_level": "warning",
+    }
+
+
+def main() -> int:
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    run_dir = tempfile.mkdtemp(prefix="gwpy-run-")
+    metrics_dir = os.path.join(run_dir, "prometheus")
+    os.mkdir(metrics_dir)
+    try:
+        try:
+            sock = bind(config.host, config.port)
+        except OSError as exc:
+            sys.stderr.write(f"cannot listen on {config.host}:{config.port}: {exc.strerror}\n")
+            return 4
+        port = sock.getsockname()[1]
+        shown_host = f"[{config.host}]" if ":" in config.host else config.host
+        # Inherited by the workers (spawned after this point); read before prometheus_client loads.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        os.environ[RUN_DIR_ENV] = run_dir
+        os.environ[WORKERS_ENV] = str(config.workers)
+        os.environ[URL_ENV] = f"http://{shown_host}:{port}"
+        os.environ["GW_LISTEN_PORT"] = str(port)
+
+        import uvicorn
+        from uvicorn.supervisors import Multiprocess
+
+        uv_config = uvicorn.Config(**uvicorn_options(config))
+        if config.workers > 1:
+            Multiprocess(uv_config, sockets=[sock]).run()
+        else:
+            uv_config.load()
+            server = uvicorn.Server(uv_config)
+            server.run(sockets=[sock])
+            if not server.started:
+                return 4
+        return 0
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
