@@ -1,0 +1,30 @@
+import type { GwChartConfig } from './types.js';
+
+/** Chart size in CSS pixels; the renderer draws at 2x for sharp text. */
+export const WIDTH = 900;
+export const HEIGHT = 420;
+
+/** Title, subtitle (notes about what is omitted) and legend every chart shares. */
+export function basePlugins(title: string, notes: readonly string[]): Record<string, unknown> {
+  return {
+    title: { display: true, text: title, font: { size: 16, weight: 'bold' } },
+    subtitle: {
+      display: notes.length > 0,
+      text: notes.length > 4 ? [...notes.slice(0, 4), `(+${notes.length - 4} more, see tables)`] : [...notes],
+      color: '#6d4c41',
+      font: { size: 11, style: 'italic' },
+      padding: { bottom: 6 },
+    },
+    legend: { position: 'bottom', labels: { boxWidth: 24, font: { size: 11 } } },
+  };
+}
+
+/** A logarithmic y axis in milliseconds. */
+export function logMsAxis(title: string): Record<string, unknown> {
+  return { type: 'logarithmic', title: { display: true, text: title } };
+}
+
+/** Short label for notes. */
+export function notesLabel(config: GwChartConfig): string {
+  return String(config.options?.plugins?.title?.text ?? '');
+}

@@ -1,0 +1,69 @@
+import type { RunResult } from '../../../core/result.js';
+import { parseDuration } from '../../../core/units.js';
+import { LIMIT_RED, implColour } from '../palette.js';
+import { stageAt, stepsOf, type LabeledResult } from '../steps.js';
+import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import type { ChartSpec } from './types.js';
+
+/** Values below this are drawn at it, so a zero send lag still shows on the log axis. */
+export const HEALTH_FLOOR_MS = 0.01;
+
+/** The generator limits a result was judged by, from its scenario (`generator.maxSendLagP99`, `maxEventLoopP99`), or null. */
+export function healthLimits(result: RunResult): { sendLagP99Ms: number | null; eventLoopP99Ms: number | null } {
+  const gen = (result.scenario.spec as { generator?: Record<string, unknown> } | null | undefined)?.generator ?? {};
+  const ms = (v: unknown): number | null => {
+    if (v === undefined || v === null) return null;
+    try { return parseDuration(v); } catch { return null; }
+  };
+  return { sendLagP99Ms: ms(gen['maxSendLagP99']), eventLoopP99Ms: ms(gen['maxEventLoopP99']) };
+}
+
+/**
+ * Chart 8: generator health per stage: send-lag p99 (solid) and worker event-loop delay p99
+ * (dashed) with the limit lines. Unlike the other charts this one DOES draw invalid stages,
+ * as large red crosses, because showing why a stage is invalid is its purpose.
+ */
+export function generatorHealthChart(results: readonly LabeledResult[]): ChartSpec {
+  const steps = stepsOf(results);
+  const notes: string[] = [];
+  const datasets: unknown[] = [];
+  results.forEach(({ label, result }, i) => {
+    const stages = steps.map((step) => stageAt(result, step));
+    // A stage that never ran has no generator figures: a gap, not a zero.
+    const ran = (s: (typeof stages)[number]) => s !== undefined && s.status !== 'not-reached';
+    const style = {
+      pointStyle: stages.map((s) => (s && !s.generator.valid ? 'crossRot' : 'circle')),
+      pointRadius: stages.map((s) => (s && !s.generator.valid ? 10 : 3)),
+      pointBorderWidth: stages.map((s) => (s && !s.generator.valid ? 3 : 1)),
+      pointBorderColor: stages.map((s) => (s && !s.generator.valid ? LIMIT_RED : implColour(i))),
+    };
+    const value = (v: number) => Math.max(v, HEALTH_FLOOR_MS);
+    datasets.push({ label: `${label} send-lag p99`, data: stages.map((s) => (ran(s) ? value(s!.generator.sendLagP99Ms) : null)), borderColor: implColour(i), backgroundColor: implColour(i), borderWidth: 2.5, ...style });
+    datasets.push({ label: `${label} event-loop p99`, data: stages.map((s) => (ran(s) ? value(s!.generator.eventLoopP99Ms) : null)), borderColor: implColour(i), backgroundColor: implColour(i), borderDash: [6, 4], borderWidth: 1.5, ...style });
+    steps.forEach((step, k) => {
+      const s = stages[k];
+      if (s && s.status === 'not-reached') notes.push(`${label} @ ${step.label}: not reached`);
+      else if (s && !s.generator.valid) notes.push(`${label} @ ${step.label}: INVALID: ${s.generator.reasons.join('; ') || 'generator fell behind'}`);
+    });
+  });
+  const limits = results.map(({ result }) => healthLimits(result));
+  const sendLag = limits.find((l) => l.sendLagP99Ms !== null)?.sendLagP99Ms ?? null;
+  const loop = limits.find((l) => l.eventLoopP99Ms !== null)?.eventLoopP99Ms ?? null;
+  if (sendLag !== null) datasets.push({ label: `send-lag limit ${sendLag} ms`, data: steps.map(() => sendLag), borderColor: LIMIT_RED, borderWidth: 1.5, pointRadius: 0 });
+  if (loop !== null) datasets.push({ label: `event-loop limit ${loop} ms`, data: steps.map(() => loop), borderColor: LIMIT_RED, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
+  if (sendLag === null && loop === null) notes.push('limits not recorded in the scenario');
+  const title = 'Load-generator health per stage (red cross = stage INVALID)';
+  return {
+    id: 'generator-health',
+    title,
+    caption: `Send lag = actual - intended send time when a connection was free; a stage past a limit is invalid and not a result. Values below ${HEALTH_FLOOR_MS} ms are drawn at ${HEALTH_FLOOR_MS} ms.`,
+    notes,
+    width: WIDTH,
+    height: HEIGHT,
+    config: {
+      type: 'line',
+      data: { labels: steps.map((s) => s.label), datasets },
+      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { type: 'logarithmic', title: { display: true, text: 'ms (log)' } } } },
+    },
+  };
+}

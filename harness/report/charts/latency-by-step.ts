@@ -1,0 +1,40 @@
+import { implColour } from '../palette.js';
+import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
+import { HEIGHT, WIDTH, basePlugins, logMsAxis } from './common.js';
+import type { ChartSpec } from './types.js';
+
+const LINES = [
+  { key: 'p50', name: 'p50', dash: [2, 3], width: 1.5 },
+  { key: 'p99', name: 'p99', dash: [], width: 2.5 },
+  { key: 'p999', name: 'p99.9', dash: [8, 4], width: 1.5 },
+] as const;
+
+/** Chart 2: p50 / p99 / p99.9 per connection step and implementation, log y. Non-results are gaps, named in the notes. */
+export function latencyByStepChart(results: readonly LabeledResult[]): ChartSpec {
+  const steps = stepsOf(results);
+  const notes = omittedNotes(results, steps);
+  const datasets = results.flatMap(({ label, result }, i) => LINES.map((line) => ({
+    label: `${label} ${line.name}`,
+    data: perStep(result, steps, (s) => s.latencyMs[line.key]),
+    borderColor: implColour(i),
+    backgroundColor: implColour(i),
+    borderDash: [...line.dash],
+    borderWidth: line.width,
+    pointRadius: 3,
+    spanGaps: false,
+  })));
+  const title = 'Latency percentiles by step (intended-send-time latency)';
+  return {
+    id: 'latency-by-step',
+    title,
+    caption: 'Each point is a percentile read from the stage\'s merged histogram. Gaps are stages that are not results (see notes).',
+    notes,
+    width: WIDTH,
+    height: HEIGHT,
+    config: {
+      type: 'line',
+      data: { labels: steps.map((s) => s.label), datasets },
+      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: logMsAxis('latency (ms, log)') } },
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { implColour } from '../palette.js';
+import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
+import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import type { ChartSpec } from './types.js';
+
+/** Chart 6b: RSS per established connection (KiB) per step. */
+export function memoryPerConnectionChart(results: readonly LabeledResult[]): ChartSpec {
+  const steps = stepsOf(results);
+  const notes = omittedNotes(results, steps);
+  const datasets = results.map(({ label, result }, i) => ({
+    label,
+    data: perStep(result, steps, (s) => (s.memory.rssPerConnectionBytes === null ? null : s.memory.rssPerConnectionBytes / 1024)),
+    borderColor: implColour(i),
+    backgroundColor: implColour(i),
+    borderWidth: 2.5,
+    pointRadius: 3,
+  }));
+  const title = 'RSS per established connection by step';
+  return {
+    id: 'memory-per-connection',
+    title,
+    caption: 'RSS at the end of the stage divided by the connections established; it falls as the fixed base is spread over more connections.',
+    notes,
+    width: WIDTH,
+    height: HEIGHT,
+    config: {
+      type: 'line',
+      data: { labels: steps.map((s) => s.label), datasets },
+      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { type: 'logarithmic', title: { display: true, text: 'KiB per connection (log)' } } } },
+    },
+  };
+}

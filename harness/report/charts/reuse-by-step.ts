@@ -1,0 +1,31 @@
+import { implColour } from '../palette.js';
+import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
+import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import type { ChartSpec } from './types.js';
+
+/** Chart 5: connection reuse ratio (1 - connections opened / requests) per step, client side solid, upstream side dashed. */
+export function reuseByStepChart(results: readonly LabeledResult[]): ChartSpec {
+  const steps = stepsOf(results);
+  const notes = omittedNotes(results, steps);
+  const datasets = results.flatMap(({ label, result }, i) => [
+    { label: `${label} client side`, data: perStep(result, steps, (s) => s.reuse.client), borderColor: implColour(i), backgroundColor: implColour(i), borderWidth: 2.5, pointRadius: 3 },
+    { label: `${label} upstream side`, data: perStep(result, steps, (s) => s.reuse.upstream), borderColor: implColour(i), backgroundColor: implColour(i), borderDash: [6, 4], borderWidth: 1.5, pointRadius: 3 },
+  ]);
+  for (const { label, result } of results) {
+    if (result.stages.every((s) => s.reuse.upstream === null)) notes.push(`${label}: upstream reuse not measured`);
+  }
+  const title = 'Connection reuse ratio by step';
+  return {
+    id: 'reuse-by-step',
+    title,
+    caption: 'Reuse = 1 - connections opened / requests completed in the window, counted where the harness owns the socket (generator and mock upstreams).',
+    notes,
+    width: WIDTH,
+    height: HEIGHT,
+    config: {
+      type: 'line',
+      data: { labels: steps.map((s) => s.label), datasets },
+      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { max: 1, title: { display: true, text: 'reuse ratio (1 = every request on an existing connection)' } } } },
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/** Colours: one per implementation (colour-blind-safe Okabe-Ito order), so every chart agrees. */
+const IMPL_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+
+export const GREY = '#9e9e9e';
+export const LIMIT_RED = '#c62828';
+
+/** Colour of the i-th implementation. */
+export function implColour(i: number): string {
+  return IMPL_COLOURS[i % IMPL_COLOURS.length]!;
+}
+
+/** Same colour with an alpha channel (for fills). */
+export function withAlpha(hex: string, alpha: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+const KIND_COLOURS = ['#D55E00', '#E69F00', '#CC79A7', '#0072B2', '#56B4E9', '#009E73', '#F0E442', '#7f7f7f', '#8c564b', '#17becf'];
+
+/** Colour of the i-th error kind. */
+export function kindColour(i: number): string {
+  return KIND_COLOURS[i % KIND_COLOURS.length]!;
+}

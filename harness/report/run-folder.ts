@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { GwBenchError } from '../../core/errors.js';
+import { loadResult } from './load-result.js';
+import type { LabeledResult } from './steps.js';
+
+/** Entries of a run folder's compare.json: other results this run is compared with. */
+export interface CompareEntry {
+  label: string;
+  file: string;
+}
+
+/** Read `<folder>/compare.json` if present ([] when absent); paths are relative to the folder. Bad content is GW_ERR_RESULT_INVALID. */
+export async function readCompareList(folder: string): Promise<CompareEntry[]> {
+  const file = join(folder, 'compare.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new GwBenchError('GW_ERR_RESULT_INVALID', `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new GwBenchError('GW_ERR_RESULT_INVALID', `${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const problems: string[] = [];
+  if (!Array.isArray(doc)) problems.push(`(root): ${JSON.stringify(doc)} is not an array of {"label", "file"}`);
+  else doc.forEach((e: unknown, i) => {
+    const o = e as Record<string, unknown> | null;
+    if (typeof o?.['label'] !== 'string' || o['label'] === '') problems.push(`[${i}].label: ${JSON.stringify(o?.['label'])} is not a non-empty string`);
+    if (typeof o?.['file'] !== 'string' || o['file'] === '') problems.push(`[${i}].file: ${JSON.stringify(o?.['file'])} is not a non-empty string`);
+  });
+  if (problems.length) throw new GwBenchError('GW_ERR_RESULT_INVALID', `${file}: ${problems.length} problem(s)`, { details: problems });
+  return (doc as CompareEntry[]).map((e) => ({ label: e.label, file: isAbsolute(e.file) ? e.file : resolve(folder, e.file) }));
+}
+
+/** The results a run folder's report shows: its result.json first (labelled by target impl), then compare.json entries. */
+export async function runFolderResults(folder: string): Promise<LabeledResult[]> {
+  const file = join(folder, 'result.json');
+  const result = await loadResult(file);
+  const others = await readCompareList(folder);
+  const out: LabeledResult[] = [{ label: result.target.impl, result, file }];
+  for (const e of others) out.push({ label: e.label, result: await loadResult(e.file), file: e.file });
+  return uniqueLabels(out);
+}
+
+/** Make labels unique ("go", "go#2") so charts and tables never merge two results. */
+export function uniqueLabels<T extends { label: string }>(items: T[]): T[] {
+  const seen = new Map<string, number>();
+  return items.map((it) => {
+    const n = (seen.get(it.label) ?? 0) + 1;
+    seen.set(it.label, n);
+    return n === 1 ? it : { ...it, label: `${it.label}#${n}` };
+  });
+}
+
+/** Re-render the report of a run folder (result.json + compare.json) into outDir (default: the folder). */
+export async function reportRunFolder(folder: string, outDir = folder): Promise<{ html: string; md: string; charts: string[] }> {
+  const { renderReport } = await import('./index.js');
+  return renderReport({ results: await runFolderResults(folder), outDir });
+}

@@ -1,0 +1,75 @@
+import { formatCount, formatMs } from '../../core/units.js';
+import { isMeasured, stageAt, statusWords, stepsOf, type LabeledResult, type Step } from './steps.js';
+
+/** Who won one metric at one step, and by how much over the runner-up. */
+export interface Win {
+  winner: string;
+  value: number;
+  runnerUp: string;
+  runnerUpValue: number;
+  /** Ratio >= 1: runner-up / winner for latency, winner / runner-up for throughput. */
+  factor: number;
+}
+
+export interface StepSummary {
+  step: Step;
+  /** Implementations with a valid ('ok') stage at this step. */
+  measured: string[];
+  p99: Win | null;
+  throughput: Win | null;
+  /** Implementations whose stage here is not a result, with why. */
+  notResults: Array<{ label: string; words: string; reasons: string[] }>;
+}
+
+function win(entries: Array<{ label: string; value: number }>, lowerIsBetter: boolean): Win | null {
+  if (entries.length < 2) return null;
+  const sorted = [...entries].sort((a, b) => (lowerIsBetter ? a.value - b.value : b.value - a.value));
+  const [first, second] = [sorted[0]!, sorted[1]!];
+  const factor = lowerIsBetter ? second.value / first.value : first.value / second.value;
+  return { winner: first.label, value: first.value, runnerUp: second.label, runnerUpValue: second.value, factor: Number.isFinite(factor) ? factor : Infinity };
+}
+
+/** Per step: p99 winner (lowest intended-time p99), throughput winner (highest achieved rate), and what is not a result. */
+export function summarize(results: readonly LabeledResult[]): StepSummary[] {
+  return stepsOf(results).map((step) => {
+    const measured = results.map(({ label, result }) => ({ label, stage: stageAt(result, step) })).filter((e) => isMeasured(e.stage));
+    const notResults = results.flatMap(({ label, result }) => {
+      const stage = stageAt(result, step);
+      const words = stage ? statusWords(stage) : null;
+      return words && stage ? [{ label, words, reasons: stage.reasons }] : [];
+    });
+    return {
+      step,
+      measured: measured.map((e) => e.label),
+      p99: win(measured.map((e) => ({ label: e.label, value: e.stage!.latencyMs.p99 })), true),
+      throughput: win(measured.map((e) => ({ label: e.label, value: e.stage!.achievedRps })), false),
+      notResults,
+    };
+  });
+}
+
+function factorText(f: number): string {
+  return Number.isFinite(f) ? `${f.toFixed(2)}x` : 'infinitely';
+}
+
+/** One plain-text line per step, shared by HTML and Markdown (callers escape as needed). */
+export function summaryLine(s: StepSummary, results: readonly LabeledResult[]): string {
+  const parts: string[] = [];
+  if (s.p99) {
+    parts.push(`p99: ${s.p99.winner} ${formatMs(s.p99.value)} vs ${s.p99.runnerUp} ${formatMs(s.p99.runnerUpValue)} (${factorText(s.p99.factor)} lower)`);
+  }
+  if (s.throughput) {
+    const t = s.throughput;
+    parts.push(t.value === t.runnerUpValue
+      ? `throughput: tie at ${formatCount(t.value)} req/s`
+      : `throughput: ${t.winner} ${formatCount(t.value)} req/s vs ${t.runnerUp} ${formatCount(t.runnerUpValue)} req/s (+${((t.factor - 1) * 100).toFixed(1)}%)`);
+  }
+  if (s.measured.length === 1) {
+    const only = results.find((r) => r.label === s.measured[0])!;
+    const stage = stageAt(only.result, s.step)!;
+    parts.push(`only ${only.label} has a result: p99 ${formatMs(stage.latencyMs.p99)}, ${formatCount(stage.achievedRps)} req/s`);
+  }
+  if (s.measured.length === 0) parts.push('no implementation has a valid result');
+  for (const n of s.notResults) parts.push(`${n.label}: ${n.words.toUpperCase()}${n.reasons.length ? ` (${n.reasons.join('; ')})` : ''}`);
+  return parts.join('; ');
+}
