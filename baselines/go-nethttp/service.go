@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/sony/gobreaker/v2"
+)
+
+// Sentinel errors that decide the status a failed upstream call maps to.
+var (
+	errCircuitOpen     = errors.New("circuit open")
+	errUpstreamTimeout = errors.New("upstream timeout")
+	errUpstreamStatus  = errors.New("upstream 5xx") // breaker failure; the response still passes through
+	errExcluded        = errors.New("caller went away")
+)
+
+// Pool sizes per upstream host, per process. Bounded like the reference gateway's undici
+// pools (64-256) so that 5 instances cost at most 5*256 descriptors of the 20000 per process.
+const (
+	maxConnsPerHost = 256
+	idleConnTimeout = 90 * time.Second // below the mock upstream's 120 s keep-alive
+)
+
+// Service is one upstream service: its instances, connection pool, breaker and counters.
+type Service struct {
+	Name      string
+	Balancer  *Balancer
+	transport *http.Transport
+	breaker   *gobreaker.TwoStepCircuitBreaker[struct{}]
+	timeout   time.Duration
+	requests  prometheus.Counter
+}
+
+// NewService builds the pool and breaker of one upstream service.
+func NewService(name string, instances []Instance, cfg *Config, m *Metrics) *Service {
+	dialer := &net.Dialer{Timeout: cfg.UpstreamTimeout, KeepAlive: 30 * time.Second}
+	connections := m.UpstreamCx.WithLabelValues(name)
+	failures := uint32(cfg.BreakerFailures)
+	return &Service{
+		Name:     name,
+		Balancer: NewBalancer(instances),
+		transport: &http.Transport{
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				connections.Inc() // counted at dial: the gateway-side upstream reuse cross-check
+				return dialer.DialContext(ctx, network, addr)
+			},
+			MaxIdleConns:          0, // no global cap; the per-host caps below bound the pool
+			MaxIdleConnsPerHost:   maxConnsPerHost,
+			MaxConnsPerHost:       maxConnsPerHost,
+			IdleConnTimeout:       idleConnTimeout,
+			DisableCompression:    true,
+			ForceAttemptHTTP2:     false,
+			ExpectContinueTimeout: 0,
+		},
+		breaker: gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
+			Name:        name,
+			MaxRequests: 1, // one half-open probe
+			Timeout:     cfg.BreakerCooldown,
+			ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= failures },
+			IsExcluded:  func(err error) bool { return errors.Is(err, errExcluded) },
+		}),
+		timeout:  cfg.UpstreamTimeout,
+		requests: m.UpstreamRq.WithLabelValues(name),
+	}
+}
+
+// RoundTrip sends req through the breaker with a deadline on the response headers only,
+// so a slow-but-started body keeps streaming. Implements http.RoundTripper for ReverseProxy.
+func (s *Service) RoundTrip(req *http.Request) (*http.Response, error) {
+	return s.roundTrip(req, s.timeout)
+}
+
+func (s *Service) roundTrip(req *http.Request, timeout time.Duration) (*http.Response, error) {
+	done, err := s.breaker.Allow()
+	if err != nil {
+		return nil, errCircuitOpen
+	}
+	s.requests.Inc()
+	parent := req.Context()
+	ctx, cancel := context.WithCancelCause(parent)
+	timer := time.AfterFunc(timeout, func() { cancel(errUpstreamTimeout) })
+	resp, err := s.transport.RoundTrip(req.WithContext(ctx))
+	if !timer.Stop() {
+		// The deadline fired, possibly just after the headers arrived: treat it as missed.
+		if err == nil {
+			resp.Body.Close()
+		}
+		err = errUpstreamTimeout
+	}
+	if err != nil {
+		cancel(nil)
+		if parent.Err() != nil || errors.Is(err, errBodyTooLarge) || isBodyTooLarge(req) {
+			done(errExcluded) // the client went away or broke a limit: not the upstream's fault
+		} else {
+			done(err)
+		}
+		return nil, err
+	}
+	if resp.StatusCode >= 500 {
+		done(errUpstreamStatus)
+	} else {
+		done(nil)
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// CloseIdle drops pooled upstream connections (used at shutdown).
+func (s *Service) CloseIdle() { s.transport.CloseIdleConnections() }
