@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { upstreamCommand } from './upstream.js';
 import { validateCommand } from './validate.js';
+import { compareCommand } from './compare.js';
+import { reportCommand } from './report.js';
 
 /**
  * Every command gw-bench offers, one file each. Only commands that work are listed, so
@@ -9,4 +11,6 @@ import { validateCommand } from './validate.js';
 export const commands: CommandModule<any, any>[] = [
   validateCommand,
   upstreamCommand,
+  reportCommand,
+  compareCommand,
 ];

@@ -1,4 +1,5 @@
 import type { RunResult } from '../../../core/result.js';
+import { DEFAULTS } from '../../../core/scenario/defaults.js';
 import { parseDuration } from '../../../core/units.js';
 import { LIMIT_RED, implColour } from '../palette.js';
 import { stageAt, stepsOf, type LabeledResult } from '../steps.js';
@@ -8,14 +9,31 @@ import type { ChartSpec } from './types.js';
 /** Values below this are drawn at it, so a zero send lag still shows on the log axis. */
 export const HEALTH_FLOOR_MS = 0.01;
 
-/** The generator limits a result was judged by, from its scenario (`generator.maxSendLagP99`, `maxEventLoopP99`), or null. */
-export function healthLimits(result: RunResult): { sendLagP99Ms: number | null; eventLoopP99Ms: number | null } {
+/** Limits a result was judged by, and whether they were recorded or are the scenario defaults. */
+export interface HealthLimitsUsed {
+  sendLagP99Ms: number;
+  eventLoopP99Ms: number;
+  recorded: boolean;
+}
+
+/**
+ * The generator limits from a result's scenario: the normalized form
+ * (`generator.maxSendLagP99Ms`) or the raw YAML form (`generator.maxSendLagP99: 10ms`);
+ * the scenario defaults when the result does not record them.
+ */
+export function healthLimits(result: RunResult): HealthLimitsUsed {
   const gen = (result.scenario.spec as { generator?: Record<string, unknown> } | null | undefined)?.generator ?? {};
   const ms = (v: unknown): number | null => {
     if (v === undefined || v === null) return null;
     try { return parseDuration(v); } catch { return null; }
   };
-  return { sendLagP99Ms: ms(gen['maxSendLagP99']), eventLoopP99Ms: ms(gen['maxEventLoopP99']) };
+  const sendLag = ms(gen['maxSendLagP99Ms']) ?? ms(gen['maxSendLagP99']);
+  const loop = ms(gen['maxEventLoopP99Ms']) ?? ms(gen['maxEventLoopP99']);
+  return {
+    sendLagP99Ms: sendLag ?? parseDuration(DEFAULTS.generator.maxSendLagP99),
+    eventLoopP99Ms: loop ?? parseDuration(DEFAULTS.generator.maxEventLoopP99),
+    recorded: sendLag !== null && loop !== null,
+  };
 }
 
 /**
@@ -46,12 +64,16 @@ export function generatorHealthChart(results: readonly LabeledResult[]): ChartSp
       else if (s && !s.generator.valid) notes.push(`${label} @ ${step.label}: INVALID: ${s.generator.reasons.join('; ') || 'generator fell behind'}`);
     });
   });
+  // Limits come from the primary (first) result; a result judged by other limits is named.
   const limits = results.map(({ result }) => healthLimits(result));
-  const sendLag = limits.find((l) => l.sendLagP99Ms !== null)?.sendLagP99Ms ?? null;
-  const loop = limits.find((l) => l.eventLoopP99Ms !== null)?.eventLoopP99Ms ?? null;
-  if (sendLag !== null) datasets.push({ label: `send-lag limit ${sendLag} ms`, data: steps.map(() => sendLag), borderColor: LIMIT_RED, borderWidth: 1.5, pointRadius: 0 });
-  if (loop !== null) datasets.push({ label: `event-loop limit ${loop} ms`, data: steps.map(() => loop), borderColor: LIMIT_RED, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
-  if (sendLag === null && loop === null) notes.push('limits not recorded in the scenario');
+  const used = limits[0]!;
+  const suffix = used.recorded ? '' : ' (default)';
+  datasets.push({ label: `send-lag limit ${used.sendLagP99Ms} ms${suffix}`, data: steps.map(() => used.sendLagP99Ms), borderColor: LIMIT_RED, backgroundColor: LIMIT_RED, borderWidth: 1.5, pointRadius: 0 });
+  datasets.push({ label: `event-loop limit ${used.eventLoopP99Ms} ms${suffix}`, data: steps.map(() => used.eventLoopP99Ms), borderColor: LIMIT_RED, backgroundColor: LIMIT_RED, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
+  results.forEach(({ label }, i) => {
+    const l = limits[i]!;
+    if (l.sendLagP99Ms !== used.sendLagP99Ms || l.eventLoopP99Ms !== used.eventLoopP99Ms) notes.push(`${label} was judged by other limits: send lag ${l.sendLagP99Ms} ms, event loop ${l.eventLoopP99Ms} ms`);
+  });
   const title = 'Load-generator health per stage (red cross = stage INVALID)';
   return {
     id: 'generator-health',
