@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { upstreamCommand } from './upstream.js';
 import { validateCommand } from './validate.js';
+import { gatewayCommand } from './gateway.js';
 import { compareCommand } from './compare.js';
 import { reportCommand } from './report.js';
 
@@ -11,6 +12,7 @@ import { reportCommand } from './report.js';
 export const commands: CommandModule<any, any>[] = [
   validateCommand,
   upstreamCommand,
+  gatewayCommand,
   reportCommand,
   compareCommand,
 ];

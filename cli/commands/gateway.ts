@@ -1,0 +1,37 @@
+import type { CommandModule } from 'yargs';
+import { parseDuration } from '../../core/units.js';
+import { UsageError, UnitError } from '../../core/errors.js';
+
+interface GatewayArgs {
+  config?: string;
+  host?: string;
+  port?: number;
+  workers?: string;
+  'debug-delay'?: string;
+}
+
+/** `gw-bench gateway`: run the reference TypeScript gateway (env per the contract, optional YAML, hot reload). */
+export const gatewayCommand: CommandModule<object, GatewayArgs> = {
+  command: 'gateway',
+  describe: 'Run the reference TypeScript gateway (configured by GW_* env vars and an optional YAML file)',
+  builder: (y) => y
+    .option('config', { type: 'string', describe: 'YAML config merged over the GW_* environment; watched and hot-reloaded' })
+    .option('host', { type: 'string', describe: 'Listen address (overrides GW_LISTEN_HOST and the file)' })
+    .option('port', { type: 'number', describe: 'Listen port (overrides GW_LISTEN_PORT and the file)' })
+    .option('workers', { type: 'string', describe: 'Processes: a number or "auto" (overrides GW_WORKERS)' })
+    .option('debug-delay', { type: 'string', describe: 'Artificial delay before each proxied request, e.g. 5ms (env GW_DEBUG_DELAY_MS); for testing regression gates' }),
+  handler: async (argv) => {
+    const overrides: Record<string, unknown> = {};
+    if (argv.host !== undefined || argv.port !== undefined) overrides.listen = { host: argv.host, port: argv.port };
+    if (argv.workers !== undefined) overrides.workers = argv.workers;
+    if (argv['debug-delay'] !== undefined) {
+      try {
+        overrides.debug = { delay: parseDuration(argv['debug-delay'], '--debug-delay') };
+      } catch (err) {
+        throw new UsageError(err instanceof UnitError ? err.message : String(err));
+      }
+    }
+    const { runGateway } = await import('../../gateway/run.js');
+    await runGateway({ file: argv.config ?? null, overrides });
+  },
+};

@@ -1,0 +1,133 @@
+import cluster, { type Worker } from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
+import type { GatewayConfig } from './config/types.js';
+import { loadConfig } from './config/load.js';
+import { startGateway, type StartOptions } from './server.js';
+import { watchConfigFile } from './reload.js';
+import { GwBenchError } from '../core/errors.js';
+
+/** Messages between the primary and its workers (prefixed so prom-client's own pass by). */
+type Msg =
+  | { type: 'gwb:listening'; url: string }
+  | { type: 'gwb:metrics-req'; id: number }
+  | { type: 'gwb:metrics-res'; id: number; contentType: string; text: string; error?: string }
+  | { type: 'gwb:reload' }
+  | { type: 'gwb:shutdown' };
+
+const METRICS_TIMEOUT_MS = 5000;
+
+/**
+ * Primary of a multi-process gateway: forks the workers, prints `listening on` once all
+ * of them accept, aggregates /metrics across them, fans config reloads out, and on
+ * SIGTERM/SIGINT drains them and exits 0. Workers exit by themselves if the primary
+ * dies (node:cluster exits a worker whose IPC channel disconnects).
+ */
+export async function runPrimary(config: GatewayConfig, opts: StartOptions, onListening: (url: string) => void): Promise<void> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Must be set before the first fork. SCHED_NONE: every worker accepts on the shared
+  // socket and the kernel spreads connections; RR funnels every accept through the
+  // primary's event loop and one IPC hop (see defaults.ts for the measured numbers).
+  cluster.schedulingPolicy = config.scheduling === 'rr' ? cluster.SCHED_RR : cluster.SCHED_NONE;
+  const aggregator = new AggregatorRegistry();
+  let shuttingDown = false;
+  let announced = false;
+  const listening = new Set<number>();
+
+  const onMessage = (worker: Worker, msg: Msg): void => {
+    if (!msg || typeof msg !== 'object') return;
+    if (msg.type === 'gwb:listening') {
+      listening.add(worker.id);
+      log(`gateway: worker ${worker.id} pid ${worker.process.pid} listening`);
+      if (!announced && listening.size >= config.workers) { announced = true; onListening(msg.url); }
+    } else if (msg.type === 'gwb:metrics-req') {
+      aggregator.clusterMetrics().then(
+        (text) => worker.send({ type: 'gwb:metrics-res', id: msg.id, contentType: aggregator.contentType, text } satisfies Msg),
+        (err: Error) => worker.send({ type: 'gwb:metrics-res', id: msg.id, contentType: '', text: '', error: err.message } satisfies Msg),
+      );
+    }
+  };
+
+  const fork = (): void => {
+    const w = cluster.fork();
+    w.on('message', (m: Msg) => onMessage(w, m));
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id);
+    if (shuttingDown) return;
+    log(`gateway: worker ${worker.id} pid ${worker.process.pid} exited (${signal ?? code}); starting a replacement`);
+    setTimeout(fork, 1000).unref();
+  });
+  for (let i = 0; i < config.workers; i++) fork();
+
+  if (opts.file && opts.watch !== false) {
+    const file = opts.file;
+    watchConfigFile(file, () => {
+      try {
+        loadConfig({ env: opts.env, file, overrides: opts.overrides });
+      } catch (err) {
+        const detail = err instanceof GwBenchError ? [err.message, ...err.details].join('; ') : String(err);
+        log(`gateway: config reload rejected, keeping the running config: ${detail}`);
+        return;
+      }
+      for (const w of Object.values(cluster.workers ?? {})) w?.send({ type: 'gwb:reload' } satisfies Msg);
+    });
+  }
+
+  const shutdown = (): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+    for (const w of workers) if (w.isConnected()) w.send({ type: 'gwb:shutdown' } satisfies Msg);
+    const deadline = setTimeout(() => {
+      for (const w of workers) if (!w.isDead()) w.process.kill('SIGKILL');
+      process.exit(0);
+    }, config.server.shutdownTimeoutMs + 2000);
+    const check = (): void => {
+      if (workers.every((w) => w.isDead())) { clearTimeout(deadline); process.exit(0); }
+    };
+    cluster.on('exit', check);
+    check();
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+/** Body of one worker process: a normal gateway whose /metrics asks the primary to aggregate. */
+export async function runWorker(config: GatewayConfig, opts: StartOptions): Promise<void> {
+  let nextId = 1;
+  const pending = new Map<number, (m: Extract<Msg, { type: 'gwb:metrics-res' }>) => void>();
+  const metricsText = (): Promise<{ contentType: string; text: string }> => new Promise((resolve, reject) => {
+    const id = nextId++;
+    const timer = setTimeout(() => { pending.delete(id); reject(new Error('primary did not answer the metrics request')); }, METRICS_TIMEOUT_MS);
+    pending.set(id, (m) => {
+      clearTimeout(timer);
+      if (m.error) reject(new Error(m.error)); else resolve({ contentType: m.contentType, text: m.text });
+    });
+    process.send!({ type: 'gwb:metrics-req', id } satisfies Msg);
+  });
+  const prefix = `[worker ${cluster.worker?.id}] `;
+  const gw = await startGateway(config, {
+    ...opts,
+    watch: false, // the primary watches and tells every worker
+    log: (line) => process.stderr.write(`${prefix}${line}\n`),
+    metricsText,
+  });
+  AggregatorRegistry.setRegistries([gw.metrics.registry]);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void gw.close().then(() => process.exit(0));
+  };
+  process.on('message', (m: Msg) => {
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'gwb:metrics-res') pending.get(m.id)?.(m);
+    else if (m.type === 'gwb:reload') void gw.reload();
+    else if (m.type === 'gwb:shutdown') stop();
+  });
+  // A terminal Ctrl-C reaches the whole process group; drain like the primary asked.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.send!({ type: 'gwb:listening', url: gw.url } satisfies Msg);
+}

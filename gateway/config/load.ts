@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../../core/errors.js';
+import { DEFAULT_RAW_CONFIG } from './defaults.js';
+import { rawConfigFromEnv } from './env.js';
+import type { GatewayConfig } from './types.js';
+import { validateConfig } from './validate.js';
+
+type Obj = Record<string, unknown>;
+
+export interface ConfigSources {
+  /** Environment to read the contract's GW_* variables from (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Optional YAML file merged over the environment. */
+  readonly file?: string | null;
+  /** Raw values merged last (CLI flags, tests). Same shape as the YAML file. */
+  readonly overrides?: Obj;
+}
+
+function isPlainObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge of mappings; lists and scalars from `over` replace `base`. */
+export function mergeRaw(base: Obj, over: Obj): Obj {
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeRaw(out[k] as Obj, v) : v;
+  }
+  return out;
+}
+
+/** Read and parse a YAML config file into a raw mapping (ConfigError on I/O or syntax errors). */
+export function readYamlConfig(file: string): Obj {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot be read (${(err as Error).message})`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: invalid YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isPlainObject(doc)) throw new ConfigError(`${file}: top level must be a mapping, got ${Array.isArray(doc) ? 'a list' : typeof doc}`);
+  return doc;
+}
+
+/** Build the gateway config: defaults < env (contract §1) < YAML file < overrides; validated once, frozen. */
+export function loadConfig(sources: ConfigSources = {}): GatewayConfig {
+  let raw: Obj = mergeRaw(DEFAULT_RAW_CONFIG as unknown as Obj, rawConfigFromEnv(sources.env ?? process.env));
+  if (sources.file) raw = mergeRaw(raw, readYamlConfig(sources.file));
+  if (sources.overrides) raw = mergeRaw(raw, sources.overrides);
+  return validateConfig(raw, sources.file ?? 'configuration');
+}

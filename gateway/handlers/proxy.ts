@@ -1,0 +1,74 @@
+import type { Readable } from 'node:stream';
+import type { RequestContext } from '../http/context.js';
+import { downstreamResponseHeaders, upstreamRequestHeaders } from '../http/headers.js';
+import { sendError } from '../http/respond.js';
+import { BodyLimit } from '../http/body-limit.js';
+import type { UpstreamService } from '../upstream/service.js';
+
+/**
+ * Proxy one request to a service (contract §2 "Proxied routes"): breaker check, weighted
+ * instance pick, headers rewritten, both bodies streamed (`pool.stream` writes the
+ * upstream body straight into the client response, no intermediate Readable).
+ * Refused/reset before a response → 502; no headers within the upstream timeout → 504.
+ */
+export function proxyRequest(ctx: RequestContext, service: UpstreamService): void {
+  const { req, res, requestId, metrics } = ctx;
+  const breaker = service.breaker;
+  if (!breaker.tryAcquire()) { sendError(res, 503, 'circuit_open', requestId); return; }
+
+  const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  let body: Readable | null = null;
+  let limiter: BodyLimit | null = null;
+  if (hasBody) {
+    if (req.headers['content-length'] !== undefined) body = req; // length already checked against the limit
+    else {
+      limiter = new BodyLimit(ctx.state.config.limits.maxBodyBytes);
+      req.pipe(limiter);
+      body = limiter;
+    }
+  }
+
+  const ac = new AbortController();
+  let headersReceived = false;
+  let timedOut = false;
+  let clientGone = false;
+  const timer = setTimeout(() => { timedOut = true; ac.abort(); }, ctx.state.config.upstreamTimeoutMs);
+  const onClose = (): void => {
+    if (!res.writableFinished) { clientGone = true; ac.abort(); }
+  };
+  res.once('close', onClose);
+
+  metrics.upstreamRequest(service.name);
+  service.pick().stream(
+    {
+      path: req.url!,
+      method: req.method as 'GET',
+      headers: upstreamRequestHeaders(req, requestId, ctx.sub, hasBody),
+      body,
+      signal: ac.signal,
+    },
+    ({ statusCode, headers }) => {
+      clearTimeout(timer);
+      headersReceived = true;
+      if (statusCode >= 500) breaker.onFailure(); else breaker.onSuccess();
+      res.writeHead(statusCode, downstreamResponseHeaders(headers, requestId));
+      return res;
+    },
+    (err) => {
+      clearTimeout(timer);
+      res.off('close', onClose);
+      if (!err) return;
+      if (headersReceived) { res.destroy(); return; } // mid-body failure: truncate, the status is already out
+      if (limiter !== null && limiter.destroyed && limiter.errored) {
+        breaker.release();
+        req.unpipe(limiter);
+        sendError(res, 413, 'payload_too_large', requestId, { connection: 'close' });
+        return;
+      }
+      if (clientGone) { breaker.release(); return; }
+      breaker.onFailure();
+      if (timedOut) sendError(res, 504, 'upstream_timeout', requestId);
+      else sendError(res, 502, 'bad_gateway', requestId);
+    },
+  );
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { VERSION } from '../../core/version.js';
+import type { GatewayState } from '../state.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { RequestContext } from './context.js';
+import { sendError, sendJson } from './respond.js';
+import { proxyRequest } from '../handlers/proxy.js';
+import { feed } from '../handlers/feed.js';
+
+export interface HandlerDeps {
+  /** Current state; read once per request. */
+  getState(): GatewayState;
+  readonly metrics: GatewayMetrics;
+  /** Prometheus text for /metrics (aggregated over workers in cluster mode). */
+  metricsText(): Promise<{ contentType: string; text: string }>;
+  /** True once shutdown began: answers carry `connection: close`. */
+  isDraining(): boolean;
+}
+
+const UNAUTHORIZED_EXTRA = { 'www-authenticate': 'Bearer error="invalid_token"' };
+
+/** The node:http request listener: route, limits, auth, then the route's handler. */
+export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { metrics } = deps;
+  const health = JSON.stringify({ status: 'ok', impl: 'reference', version: VERSION, pid: process.pid });
+
+  return function handle(req, res) {
+    const started = performance.now();
+    metrics.downstreamRequest();
+    const state = deps.getState();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const rid = req.headers['x-request-id'];
+    const requestId = typeof rid === 'string' && rid !== '' ? rid : randomUUID();
+    if (deps.isDraining()) res.setHeader('connection', 'close');
+
+    const match = state.routes.match(req.method ?? 'GET', path);
+    const routeLabel = match ? match.route.path : 'unmatched';
+    res.once('finish', () => metrics.observeRequest(routeLabel, res.statusCode, (performance.now() - started) / 1000));
+    if (!match) { sendError(res, 404, 'not_found', requestId); return; }
+
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > state.config.limits.maxBodyBytes) {
+      // Close after answering so we never have to read the oversize body.
+      sendError(res, 413, 'payload_too_large', requestId, { connection: 'close' });
+      return;
+    }
+
+    let sub: string | null = null;
+    if (match.route.auth) {
+      const outcome = state.jwt.check(req.headers.authorization);
+      if (!outcome.ok) { sendError(res, 401, 'unauthorized', requestId, UNAUTHORIZED_EXTRA); return; }
+      sub = outcome.sub;
+    }
+
+    const ctx: RequestContext = { req, res, requestId, sub, path, query: q < 0 ? '' : url.slice(q + 1), match, state, metrics };
+    switch (match.route.type) {
+      case 'health':
+        sendJson(res, 200, health, requestId);
+        return;
+      case 'metrics':
+        deps.metricsText().then(
+          ({ contentType, text }) => {
+            res.writeHead(200, { 'content-type': contentType, 'x-request-id': requestId });
+            res.end(text);
+          },
+          (err: unknown) => {
+            process.stderr.write(`gateway: metrics failed: ${(err as Error).message}\n`);
+            sendError(res, 500, 'internal', requestId);
+          },
+        );
+        return;
+      case 'feed':
+      case 'proxy': {
+        const run = match.route.type === 'feed' ? () => feed(ctx) : () => proxyRequest(ctx, state.services.get(match.route.upstream!)!);
+        const delay = state.config.debugDelayMs;
+        if (delay > 0) setTimeout(run, delay); else run();
+        return;
+      }
+    }
+  };
+}

@@ -1,0 +1,85 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { VERSION } from '../../core/version.js';
+
+/** Names of the JWT caches in `gateway_jwt_cache_total{cache}`. */
+export type JwtCacheKind = 'positive' | 'negative';
+
+/**
+ * Every metric of one gateway instance, in its own Registry so several gateways (tests)
+ * can live in one process. Label children are cached: prom-client hashes labels on each
+ * `.labels()` call, which is measurable on the hot path.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly duration: Histogram<'route' | 'status'>;
+  private readonly durationChildren = new Map<string, { observe(v: number): void }>();
+  private readonly downstreamCx: Counter;
+  private readonly downstreamRq: Counter;
+  private readonly upstreamCx: Counter<'upstream'>;
+  private readonly upstreamRq: Counter<'upstream'>;
+  private readonly upstreamRqChildren = new Map<string, { inc(): void }>();
+  private readonly breakerState: Gauge<'upstream'>;
+  private readonly jwtCache: Counter<'cache' | 'result'>;
+  private readonly jwtChildren: Record<string, { inc(): void }>;
+  private readonly reloads: Counter<'result'>;
+
+  constructor() {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.duration = new Histogram({
+      name: 'gateway_request_duration_seconds',
+      help: 'Time from request start to response end, by route pattern and status',
+      labelNames: ['route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.downstreamCx = new Counter({ name: 'gateway_downstream_cx_total', help: 'Client connections accepted', registers });
+    this.downstreamRq = new Counter({ name: 'gateway_downstream_rq_total', help: 'Client requests received', registers });
+    this.upstreamCx = new Counter({ name: 'gateway_upstream_cx_total', help: 'Upstream connections opened', labelNames: ['upstream'], registers });
+    this.upstreamRq = new Counter({ name: 'gateway_upstream_rq_total', help: 'Upstream requests sent', labelNames: ['upstream'], registers });
+    this.breakerState = new Gauge({
+      name: 'gateway_breaker_state', help: 'Circuit breaker state per upstream service (0 closed, 1 open, 2 half-open)',
+      labelNames: ['upstream'], registers, aggregator: 'max',
+    });
+    this.jwtCache = new Counter({ name: 'gateway_jwt_cache_total', help: 'JWT cache lookups by cache and result', labelNames: ['cache', 'result'], registers });
+    this.jwtChildren = {
+      'positive:hit': this.jwtCache.labels('positive', 'hit'),
+      'positive:miss': this.jwtCache.labels('positive', 'miss'),
+      'negative:hit': this.jwtCache.labels('negative', 'hit'),
+      'negative:miss': this.jwtCache.labels('negative', 'miss'),
+    };
+    this.reloads = new Counter({ name: 'gateway_config_reloads_total', help: 'Config reload attempts by result', labelNames: ['result'], registers });
+    // Summed across cluster workers by the aggregator: tells a reader how many processes answered.
+    new Gauge({ name: 'gateway_workers_reporting', help: 'Processes whose metrics are included in this scrape', registers, aggregator: 'sum' }).set(1);
+    new Gauge({ name: 'gateway_info', help: 'Implementation and version', labelNames: ['impl', 'version'], registers, aggregator: 'max' })
+      .labels('reference', VERSION).set(1);
+  }
+
+  /** One finished client request. */
+  observeRequest(route: string, status: number, seconds: number): void {
+    const key = `${route}\u0000${status}`;
+    let child = this.durationChildren.get(key);
+    if (!child) {
+      child = this.duration.labels(route, String(status));
+      this.durationChildren.set(key, child);
+    }
+    child.observe(seconds);
+  }
+
+  downstreamConnection(): void { this.downstreamCx.inc(); }
+  downstreamRequest(): void { this.downstreamRq.inc(); }
+  upstreamConnection(upstream: string): void { this.upstreamCx.labels(upstream).inc(); }
+
+  upstreamRequest(upstream: string): void {
+    let child = this.upstreamRqChildren.get(upstream);
+    if (!child) {
+      child = this.upstreamRq.labels(upstream);
+      this.upstreamRqChildren.set(upstream, child);
+    }
+    child.inc();
+  }
+
+  breaker(upstream: string, value: number): void { this.breakerState.labels(upstream).set(value); }
+  jwt(cache: JwtCacheKind, hit: boolean): void { this.jwtChildren[`${cache}:${hit ? 'hit' : 'miss'}`]!.inc(); }
+  reload(ok: boolean): void { this.reloads.labels(ok ? 'applied' : 'rejected').inc(); }
+}

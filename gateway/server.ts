@@ -1,0 +1,159 @@
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { GwBenchError, UsageError } from '../core/errors.js';
+import type { GatewayConfig } from './config/types.js';
+import { loadConfig, type ConfigSources } from './config/load.js';
+import { buildState, type GatewayState } from './state.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import { createRequestHandler } from './http/handler.js';
+import { rawErrorResponse } from './http/respond.js';
+import { watchConfigFile, type ConfigWatcher } from './reload.js';
+
+export interface StartOptions extends ConfigSources {
+  /** Watch `file` and reload on change (default: true when a file is given). */
+  readonly watch?: boolean;
+  /** Where one-line log messages go (default: stderr). */
+  readonly log?: (line: string) => void;
+  /** Source of /metrics text; cluster workers pass one that asks the primary to aggregate. */
+  readonly metricsText?: (local: GatewayMetrics) => Promise<{ contentType: string; text: string }>;
+}
+
+/** A running gateway. */
+export interface GatewayHandle {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly server: Server;
+  readonly metrics: GatewayMetrics;
+  /** The config currently in force. */
+  config(): GatewayConfig;
+  /** Re-read the config sources; true when a valid config was swapped in, false when rejected (old one stays). */
+  reload(): Promise<boolean>;
+  /** Swap in an already validated config. */
+  apply(config: GatewayConfig): void;
+  /** Graceful stop: refuse new connections, let in-flight requests finish (up to the shutdown timeout), close the rest. */
+  close(): Promise<void>;
+}
+
+/** Settings that only take effect on a restart; a reload that changes them says so. */
+function restartOnlyChanges(a: GatewayConfig, b: GatewayConfig): string[] {
+  const out: string[] = [];
+  if (JSON.stringify(a.listen) !== JSON.stringify(b.listen)) out.push('listen');
+  if (a.workers !== b.workers) out.push('workers');
+  if (a.scheduling !== b.scheduling) out.push('cluster.scheduling');
+  return out;
+}
+
+function applyServerSettings(server: Server, cfg: GatewayConfig): void {
+  server.keepAliveTimeout = cfg.server.keepAliveTimeoutMs;
+  server.headersTimeout = cfg.server.headersTimeoutMs;
+  server.requestTimeout = cfg.server.requestTimeoutMs;
+  // Read per new connection by node:http, so a reload applies it to new connections.
+  (server as Server & { maxHeaderSize?: number }).maxHeaderSize = cfg.limits.maxHeaderBytes;
+}
+
+/** Start the reference gateway with a validated config. Resolves once it accepts connections. */
+export async function startGateway(initial: GatewayConfig, opts: StartOptions = {}): Promise<GatewayHandle> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const metrics = new GatewayMetrics();
+  let state: GatewayState = buildState(initial, metrics, null).state;
+  let draining = false;
+
+  const metricsText = opts.metricsText
+    ? () => opts.metricsText!(metrics)
+    : async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() });
+
+  const server = createServer({
+    maxHeaderSize: initial.limits.maxHeaderBytes,
+    headersTimeout: initial.server.headersTimeoutMs,
+    requestTimeout: initial.server.requestTimeoutMs,
+    keepAliveTimeout: initial.server.keepAliveTimeoutMs,
+    noDelay: true,
+  } as Parameters<typeof createServer>[0]);
+  applyServerSettings(server, initial);
+  server.on('request', createRequestHandler({ getState: () => state, metrics, metricsText, isDraining: () => draining }));
+  server.on('connection', () => metrics.downstreamConnection());
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // Same shape as Node's default handler, but with the contract's JSON bodies.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || (inFlight && inFlight.headersSent)) { socket.destroy(); return; }
+    let raw: string;
+    if (err.code === 'HPE_HEADER_OVERFLOW') raw = rawErrorResponse(431, 'Request Header Fields Too Large', 'header_too_large');
+    else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') raw = rawErrorResponse(408, 'Request Timeout', 'request_timeout');
+    else raw = rawErrorResponse(400, 'Bad Request', 'bad_request');
+    socket.end(raw);
+    socket.destroySoon?.();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
+        ? new UsageError(`cannot listen on ${initial.listen.host}:${initial.listen.port}: ${err.code}`)
+        : err);
+    };
+    const onListening = (): void => { server.off('error', onError); resolve(); };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    // The kernel caps the backlog at net.core.somaxconn (4096 on the test machines).
+    server.listen({ host: initial.listen.host, port: initial.listen.port, backlog: initial.listen.backlog });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : initial.listen.port;
+  const host = initial.listen.host;
+
+  const apply = (config: GatewayConfig): void => {
+    const restart = restartOnlyChanges(state.config, config);
+    const { state: next, retired } = buildState(config, metrics, state);
+    state = next; // the atomic swap: requests already running keep their snapshot
+    applyServerSettings(server, config);
+    // undici's close() waits for queued and running requests, so in-flight calls finish.
+    for (const s of retired) void s.close();
+    metrics.reload(true);
+    log(`gateway: config reloaded (${config.routes.length} routes${retired.length ? `; upstreams replaced: ${retired.map((s) => s.name).join(', ')}` : ''}${restart.length ? `; ${restart.join(', ')} changes need a restart and were not applied` : ''})`);
+  };
+
+  const reload = async (): Promise<boolean> => {
+    let config: GatewayConfig;
+    try {
+      config = loadConfig({ env: opts.env, file: opts.file, overrides: opts.overrides });
+    } catch (err) {
+      metrics.reload(false);
+      const detail = err instanceof GwBenchError ? [err.message, ...err.details].join('; ') : String(err);
+      log(`gateway: config reload rejected, keeping the running config: ${detail}`);
+      return false;
+    }
+    apply(config);
+    return true;
+  };
+
+  let watcher: ConfigWatcher | null = null;
+  if (opts.file && opts.watch !== false) watcher = watchConfigFile(opts.file, () => { void reload(); });
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      draining = true;
+      watcher?.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Sockets go idle as their in-flight responses finish; close them as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), 25);
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => { timer = setTimeout(resolve, state.config.server.shutdownTimeoutMs); });
+      await Promise.race([closed, timedOut]);
+      clearTimeout(timer);
+      clearInterval(sweep);
+      server.closeAllConnections();
+      await Promise.all([...state.services.values()].map((s) => s.destroy()));
+    })();
+    return closing;
+  };
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    host, port, server, metrics,
+    config: () => state.config,
+    reload, apply, close,
+  };
+}
