@@ -112,6 +112,9 @@ export interface StageMeasurement {
     eventLoopP99Ms: number;
     cpu: number;
     workers: number;
+    /** Added (optional, backward compatible): requests the schedule intended in the window, and how many were sent or queued. */
+    intended?: number;
+    sent?: number;
   };
 }
 

@@ -1,0 +1,163 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { encodeHistogram, newHistogram, recordUs, type Histogram } from './hdr.js';
+import { healthReasons } from './health.js';
+import { mulberry32, randomInt } from './prng.js';
+import { compilePath } from './request-builder.js';
+import { classifyStatus } from './status.js';
+import type { IntervalMeasurement, RequestTemplate, StageMeasurement, StagePlan, StageProgress } from './types.js';
+
+/**
+ * The same stage run by autocannon, for the open-versus-closed comparison. autocannon is a
+ * closed model: each connection sends its next request when the previous one returns, so
+ * there is no intended send time and its latency is the service time. That is exactly the
+ * coordinated omission the comparison is meant to show; the numbers are mapped into the
+ * same StageMeasurement shape, with `serviceHdr` = `latencyHdr` and send lag reported as 0
+ * (not measurable in a closed model).
+ */
+
+/** autocannon runs in this process: more connections than this make no sense for one closed-loop event loop. */
+export const AUTOCANNON_MAX_CONNECTIONS = 1000;
+
+interface Ctx { expect401?: boolean }
+
+function tokensFor(t: RequestTemplate, plan: StagePlan): string[] {
+  return t.auth === 'valid' ? plan.tokens.valid : t.auth === 'expired' ? plan.tokens.expired : t.auth === 'bad-signature' ? plan.tokens.badSignature : [];
+}
+
+/** Run a stage with autocannon (closed model, same connections and duration) and map its results. */
+export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (p: StageProgress) => void; signal?: AbortSignal } = {}): Promise<StageMeasurement> {
+  const rng = mulberry32(plan.seed);
+  const total = plan.requests.reduce((a, r) => a + r.weight, 0);
+  const compiled = plan.requests.map((t) => ({ t, parts: compilePath(t.path), tokens: tokensFor(t, plan), rr: 0, body: t.bodyBytes > 0 ? Buffer.alloc(t.bodyBytes, 0x61).toString() : undefined }));
+  let seq = 0;
+  const setupRequest = (req: Record<string, unknown>, context: Ctx): Record<string, unknown> => {
+    let x = rng() * total;
+    let c = compiled[compiled.length - 1]!;
+    for (const e of compiled) { if (x < e.t.weight) { c = e; break; } x -= e.t.weight; }
+    let path = '';
+    for (const p of c.parts) {
+      if (p.literal) path += p.value;
+      else if (p.value === 'uid') path += randomInt(rng, plan.variables.uid[0], plan.variables.uid[1]);
+      else if (p.value === 'room_id') path += randomInt(rng, plan.variables.room_id[0], plan.variables.room_id[1]);
+      else if (p.value === 'seq') path += seq++;
+      else path += (rng() * 4294967296) >>> 0;
+    }
+    const headers: Record<string, string> = { ...c.t.headers };
+    if (c.tokens.length > 0) headers['authorization'] = `Bearer ${c.tokens[c.rr++ % c.tokens.length]}`;
+    context.expect401 = c.t.auth !== 'valid';
+    return { ...req, method: c.t.method.toUpperCase(), path, headers, body: c.body };
+  };
+
+  const connections = Math.min(plan.connections, AUTOCANNON_MAX_CONNECTIONS);
+  const totalMs = plan.warmupMs + plan.durationMs;
+  const firstInterval = -Math.ceil(plan.warmupMs / 1000);
+  const intervals: { h: Histogram; count: number; errors: number }[] = [];
+  for (let i = firstInterval; i < Math.ceil(plan.durationMs / 1000); i++) intervals.push({ h: newHistogram(), count: 0, errors: 0 });
+  const latency = newHistogram();
+  const errors: Record<string, number> = {};
+  const bump = (k: string): void => { errors[k] = (errors[k] ?? 0) + 1; };
+  let windowCount = 0, windowFailures = 0, totalCount = 0, totalErrors = 0, opened = 0;
+  let start = 0;
+  const tMeasure = (): number => start + plan.warmupMs;
+  const inWindow = (now: number): boolean => now >= tMeasure() && now < tMeasure() + plan.durationMs;
+  const intervalAt = (now: number) => intervals[Math.floor((now - tMeasure()) / 1000) - firstInterval];
+  const fail = (kind: string): void => {
+    const now = performance.now();
+    totalErrors++;
+    const iv = intervalAt(now);
+    if (iv) iv.errors++;
+    if (inWindow(now)) { windowFailures++; bump(kind); }
+  };
+  // autocannon calls a request's onResponse synchronously just before the client's
+  // 'response' event, so this carries the in-flight request's auth kind across.
+  let lastExpect401 = false;
+
+  const eld = monitorEventLoopDelay({ resolution: 2 });
+  let cpuStart: NodeJS.CpuUsage | null = null;
+  let wallStart = 0;
+  let cpu = 0;
+  const inst = autocannon({
+    url: `http://${plan.target.host.includes(':') ? `[${plan.target.host}]` : plan.target.host}:${plan.target.port}`,
+    connections,
+    duration: totalMs / 1000,
+    timeout: Math.max(1, Math.ceil(plan.requestTimeoutMs / 1000)),
+    requests: [{ setupRequest, onResponse: (_s: number, _b: string, context: Ctx) => { lastExpect401 = context.expect401 === true; } }],
+    setupClient: (client: NodeJS.EventEmitter) => {
+      client.on('connect', () => { if (start > 0 && inWindow(performance.now())) opened++; });
+      client.on('response', (status: number, _bytes: number, durationMs: number) => {
+        const now = performance.now();
+        const expect401 = lastExpect401;
+        lastExpect401 = false;
+        totalCount++;
+        const iv = intervalAt(now);
+        if (iv) { recordUs(iv.h, durationMs * 1000); iv.count++; }
+        const win = inWindow(now);
+        if (win) { windowCount++; recordUs(latency, durationMs * 1000); }
+        const kind = classifyStatus(status, expect401);
+        if (kind === null) return;
+        if (kind === 'expected_401') { if (win) bump('expected_401'); return; }
+        totalErrors++;
+        if (iv) iv.errors++;
+        if (win) { bump(kind); bump(`status_${status}`); }
+      });
+      client.on('timeout', () => fail('timeout'));
+      client.on('connError', () => fail('connect'));
+    },
+  } as autocannon.Options);
+  start = performance.now();
+  const startEpoch = performance.timeOrigin + start;
+  const timers = [
+    setTimeout(() => { eld.enable(); cpuStart = process.cpuUsage(); wallStart = performance.now(); }, plan.warmupMs),
+    setTimeout(() => {
+      eld.disable();
+      if (cpuStart) { const u = process.cpuUsage(cpuStart); cpu = (u.user + u.system) / 1000 / (performance.now() - wallStart); }
+    }, totalMs),
+  ];
+  let lastProgress = { t: start, n: 0 };
+  const progress = setInterval(() => {
+    const now = performance.now();
+    const rate = ((totalCount - lastProgress.n) * 1000) / (now - lastProgress.t);
+    lastProgress = { t: now, n: totalCount };
+    opts.onProgress?.({ index: plan.index, phase: now < tMeasure() ? 'warmup' : 'measure', elapsedMs: Math.min(totalMs, now - start), totalMs, connectionsOpen: connections, offeredRps: rate, achievedRps: rate, p99SoFarMs: latency.totalCount > 0 ? latency.getValueAtPercentile(99) / 1000 : null, errors: totalErrors, generatorOk: true });
+  }, 1000);
+  const onAbort = (): void => { inst.stop(); };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await inst;
+  } finally {
+    clearInterval(progress);
+    timers.forEach(clearTimeout);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  const eldP99 = eld.count > 0 ? Math.max(0, eld.percentile(99) / 1e6 - 2) : 0;
+  const reasons = healthReasons(plan.health, { sendLagP99Ms: null, eventLoopP99Ms: [eldP99], cpu: [cpu], intended: 0, issued: 0, aborted: opts.signal?.aborted === true });
+  const enc = encodeHistogram(latency);
+  const seconds = plan.durationMs / 1000;
+  return {
+    index: plan.index,
+    connectionCounts: { requested: plan.connections, established: connections, failed: errors['connect'] ?? 0, reopened: 0, failedByErrno: {} },
+    openAtEnd: connections,
+    requests: windowCount + windowFailures,
+    errors,
+    connectionsOpenedInWindow: opened,
+    measureStartEpochMs: startEpoch + plan.warmupMs,
+    measureEndEpochMs: startEpoch + totalMs,
+    achievedRps: windowCount / seconds,
+    offeredRps: (windowCount + windowFailures) / seconds,
+    latencyHdr: enc,
+    serviceHdr: enc,
+    intervals: intervals.map((iv, i): IntervalMeasurement => {
+      const index = i + firstInterval;
+      return {
+        startMs: Math.max(index * 1000, -plan.warmupMs),
+        endMs: index < 0 ? Math.min((index + 1) * 1000, 0) : Math.min((index + 1) * 1000, plan.durationMs),
+        phase: index < 0 ? 'warmup' : 'measure',
+        hdr: encodeHistogram(iv.h),
+        count: iv.count,
+        errors: iv.errors,
+      };
+    }),
+    generator: { valid: reasons.length === 0, reasons, sendLagP99Ms: 0, sendLagMaxMs: 0, eventLoopP99Ms: eldP99, cpu, workers: 1 },
+  };
+}

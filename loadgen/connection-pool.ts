@@ -1,0 +1,189 @@
+import { Conn, ConnState, type ConnOwner } from './connection.js';
+import type { ConnectSummary } from './messages.js';
+
+/**
+ * A worker's set of connections, kept across the stages of a run: stepping up opens only
+ * the extra connections (paced), stepping down closes some. It counts every connect and
+ * every failure by errno, and reconnects dropped connections while a stage runs.
+ */
+
+export interface PoolListener {
+  onResponse(c: Conn, status: number, keepAlive: boolean): void;
+  /** An in-flight request lost its connection before the response completed. */
+  onCut(c: Conn, errno: string): void;
+  /** A connection became free for a request (opened, or response done). */
+  onFree(c: Conn): void;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 2_000;
+
+function bump(map: Record<string, number>, key: string): void {
+  map[key] = (map[key] ?? 0) + 1;
+}
+
+export class ConnectionPool implements ConnOwner {
+  private readonly conns = new Set<Conn>();
+  private readonly idleStack: Conn[] = [];
+  private addrIndex = 0;
+  private host = '127.0.0.1';
+  private port = 0;
+  private addrs: string[] = [];
+  private listener: PoolListener | null = null;
+  private rampPending = 0;
+  private rampDone: (() => void) | null = null;
+  private rampTimer: NodeJS.Timeout | null = null;
+  private readonly retryDelay = new Map<Conn, number>();
+
+  /** Reconnect dropped connections (true while a stage runs). */
+  active = false;
+  /** Count connections opened now as opened in the measurement window. */
+  inWindow = false;
+  // Per-stage counters.
+  ramp: ConnectSummary = { requested: 0, established: 0, failed: 0, failedByErrno: {} };
+  reopened = 0;
+  failedLater = 0;
+  failedLaterByErrno: Record<string, number> = {};
+  openedInWindow = 0;
+
+  /** Connections currently established. */
+  get open(): number {
+    let n = 0;
+    for (const c of this.conns) if (c.state === ConnState.Open) n++;
+    return n;
+  }
+
+  setListener(l: PoolListener | null): void { this.listener = l; }
+
+  /** A free open connection, or undefined. */
+  acquire(): Conn | undefined {
+    while (this.idleStack.length > 0) {
+      const c = this.idleStack.pop()!;
+      c.idle = false;
+      if (c.state === ConnState.Open && !c.busy && c.wanted) return c;
+    }
+    return undefined;
+  }
+
+  /** Put a free connection back. */
+  release(c: Conn): void {
+    if (!c.idle && c.state === ConnState.Open && !c.busy && c.wanted) { c.idle = true; this.idleStack.push(c); }
+  }
+
+  /**
+   * Bring the set to `target` connections to host:port, opening the missing ones at
+   * `ratePerSec` from the given source addresses, or closing extras. Resolves when every
+   * attempt has connected or failed.
+   */
+  async resize(host: string, port: number, target: number, ratePerSec: number, addrs: string[]): Promise<ConnectSummary> {
+    if (host !== this.host || port !== this.port) { this.closeAll(); this.host = host; this.port = port; }
+    this.addrs = addrs;
+    this.ramp = { requested: target, established: 0, failed: 0, failedByErrno: {} };
+    this.reopened = 0;
+    this.failedLater = 0;
+    this.failedLaterByErrno = {};
+    this.openedInWindow = 0;
+    for (const c of this.conns) if (c.state !== ConnState.Open) { c.wanted = false; this.conns.delete(c); c.destroy(); }
+    let extra = this.conns.size - target;
+    if (extra > 0) {
+      for (const c of [...this.conns]) {
+        if (extra === 0) break;
+        c.wanted = false;
+        this.conns.delete(c);
+        c.destroy();
+        extra--;
+      }
+    }
+    const missing = target - this.conns.size;
+    if (missing > 0) await this.openPaced(missing, ratePerSec);
+    this.ramp.established = this.open;
+    return this.ramp;
+  }
+
+  /** Close every connection (end of run). */
+  closeAll(): void {
+    if (this.rampTimer !== null) { clearTimeout(this.rampTimer); this.rampTimer = null; }
+    for (const c of this.conns) { c.wanted = false; c.destroy(); }
+    this.conns.clear();
+    this.idleStack.length = 0;
+    this.retryDelay.clear();
+  }
+
+  /** Drop a connection on purpose (timeout, `connection: close`) and open a new one in its place. */
+  recycle(c: Conn): void {
+    c.destroy();
+  }
+
+  private openPaced(n: number, ratePerSec: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.rampPending = n;
+      this.rampDone = resolve;
+      const start = performance.now();
+      const gap = ratePerSec > 0 && Number.isFinite(ratePerSec) ? 1000 / ratePerSec : 0;
+      let opened = 0;
+      const tick = (): void => {
+        this.rampTimer = null;
+        const due = gap === 0 ? n : Math.min(n, Math.floor((performance.now() - start) / gap) + 1);
+        while (opened < due) { this.openOne(true); opened++; }
+        if (opened < n) this.rampTimer = setTimeout(tick, Math.max(1, start + opened * gap - performance.now()));
+      };
+      tick();
+    });
+  }
+
+  private openOne(inRamp: boolean, reuse?: Conn): void {
+    const c = reuse ?? new Conn(this, this.addrs.length > 0 ? this.addrs[this.addrIndex++ % this.addrs.length] : undefined);
+    c.wanted = true;
+    c.inRamp = inRamp;
+    this.conns.add(c);
+    c.connect(this.host, this.port, CONNECT_TIMEOUT_MS);
+  }
+
+  private settleRamp(c: Conn): void {
+    if (!c.inRamp) return;
+    c.inRamp = false;
+    if (--this.rampPending === 0 && this.rampDone !== null) { const d = this.rampDone; this.rampDone = null; d(); }
+  }
+
+  onOpen(c: Conn): void {
+    this.retryDelay.delete(c);
+    if (this.inWindow) this.openedInWindow++;
+    if (!c.inRamp) this.reopened++;
+    this.settleRamp(c);
+    if (!c.wanted) { c.destroy(); return; }
+    if (this.listener !== null) this.listener.onFree(c);
+    else this.release(c);
+  }
+
+  onConnectError(c: Conn, errno: string): void {
+    if (c.inRamp) {
+      this.ramp.failed++;
+      bump(this.ramp.failedByErrno, errno);
+      this.conns.delete(c);
+      this.settleRamp(c);
+      return;
+    }
+    this.failedLater++;
+    bump(this.failedLaterByErrno, errno);
+    if (c.wanted && this.active) {
+      const delay = Math.min(RETRY_MAX_MS, (this.retryDelay.get(c) ?? RETRY_MIN_MS / 2) * 2);
+      this.retryDelay.set(c, delay);
+      setTimeout(() => { if (c.wanted && this.active && c.state === ConnState.Closed) this.openOne(false, c); }, delay).unref();
+    } else {
+      this.conns.delete(c);
+    }
+  }
+
+  onResponse(c: Conn, status: number, keepAlive: boolean): void {
+    if (this.listener !== null) this.listener.onResponse(c, status, keepAlive);
+    else if (!keepAlive) c.destroy();
+    else this.release(c);
+  }
+
+  onClosed(c: Conn, cut: boolean, errno: string): void {
+    if (cut) this.listener?.onCut(c, errno);
+    if (c.wanted && this.active) this.openOne(false, c);
+    else if (!c.wanted || !this.active) this.conns.delete(c);
+  }
+}

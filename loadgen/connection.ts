@@ -1,0 +1,107 @@
+import { Socket } from 'node:net';
+import { ResponseParser } from './response-parser.js';
+
+/**
+ * One keep-alive HTTP/1.1 connection on a raw `net.Socket`, owned by a ConnectionPool. It
+ * carries at most one request at a time (no pipelining) and reports everything to its
+ * owner, which decides about reconnects and counting.
+ *
+ * Why not undici: with undici's Pool the socket count, when a socket is opened or closed,
+ * and the bind address are undici's decisions; here every socket is ours to count. It is
+ * also leaner per request (see the numbers in loadgen/README.md, "Client").
+ */
+
+export interface ConnOwner {
+  onOpen(c: Conn): void;
+  onConnectError(c: Conn, errno: string): void;
+  onResponse(c: Conn, status: number, keepAlive: boolean): void;
+  /** An established connection closed; `cut` = a request was in flight. */
+  onClosed(c: Conn, cut: boolean, errno: string): void;
+}
+
+export const enum ConnState { Connecting, Open, Closed }
+
+export class Conn {
+  state = ConnState.Closed;
+  socket: Socket | null = null;
+  /** A request is in flight. */
+  busy = false;
+  /** On the pool's idle stack (avoids pushing twice). */
+  idle = false;
+  /** Identifies the in-flight request so stale timeout entries can be recognised. */
+  reqId = 0;
+  intended = 0;
+  sentAt = 0;
+  expect401 = false;
+  /** The pool wants this connection kept open (reconnect when it drops). */
+  wanted = true;
+  /** Opened as part of a stage's connect ramp (not a reconnect). */
+  inRamp = false;
+  /** Set by the owner when it destroys the socket on purpose (timeout, step-down). */
+  private closingOnPurpose = false;
+  private errno = '';
+  private readonly parser: ResponseParser;
+
+  constructor(private readonly owner: ConnOwner, readonly localAddress: string | undefined) {
+    this.parser = new ResponseParser((status, keepAlive) => {
+      this.busy = false;
+      this.owner.onResponse(this, status, keepAlive);
+    });
+  }
+
+  /** Open the socket; the owner hears onOpen or onConnectError. */
+  connect(host: string, port: number, timeoutMs: number): void {
+    this.state = ConnState.Connecting;
+    this.errno = '';
+    this.closingOnPurpose = false;
+    this.busy = false;
+    this.parser.reset();
+    const s = new Socket();
+    this.socket = s;
+    s.setTimeout(timeoutMs);
+    s.once('timeout', () => { if (this.state === ConnState.Connecting) { this.errno = 'ETIMEDOUT'; s.destroy(); } });
+    s.once('connect', () => {
+      s.setTimeout(0);
+      s.setNoDelay(true);
+      this.state = ConnState.Open;
+      this.owner.onOpen(this);
+    });
+    s.on('data', (chunk: Buffer) => {
+      if (!this.parser.execute(chunk)) { this.errno = 'EPROTO'; s.destroy(); }
+    });
+    s.on('end', () => { this.parser.end(); });
+    s.on('error', (e: NodeJS.ErrnoException) => { if (this.errno === '') this.errno = e.code ?? 'EUNKNOWN'; });
+    s.on('close', () => this.handleClose(s));
+    s.connect(this.localAddress === undefined ? { host, port } : { host, port, localAddress: this.localAddress });
+  }
+
+  /** Write one request; the caller made sure the connection is open and not busy. */
+  send(head: string, body: Buffer | null, noBody: boolean): void {
+    this.busy = true;
+    this.parser.noBody = noBody;
+    const s = this.socket!;
+    if (body === null) s.write(head, 'latin1');
+    else { s.cork(); s.write(head, 'latin1'); s.write(body); s.uncork(); }
+  }
+
+  /** Close on purpose (step-down, timeout, connection: close). The owner still hears onClosed. */
+  destroy(): void {
+    this.closingOnPurpose = true;
+    this.socket?.destroy();
+  }
+
+  private handleClose(s: Socket): void {
+    if (s !== this.socket) return;
+    const was = this.state;
+    this.state = ConnState.Closed;
+    this.socket = null;
+    if (was === ConnState.Connecting) {
+      this.owner.onConnectError(this, this.errno || 'ECONNCLOSED');
+      return;
+    }
+    const cut = this.busy;
+    this.busy = false;
+    const errno = this.closingOnPurpose ? 'CLOSED_BY_CLIENT' : this.errno || (cut ? 'ECONNRESET' : 'EOF');
+    this.owner.onClosed(this, cut, errno);
+  }
+}

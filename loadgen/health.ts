@@ -1,0 +1,43 @@
+import type { HealthLimits } from './types.js';
+
+/**
+ * Whether the generator itself kept up. A stage whose generator lagged is reported invalid
+ * with the reasons, never silently: its latencies would describe the generator, not the
+ * target.
+ */
+
+/** Recommended limits (see loadgen/README.md for why). */
+export const DEFAULT_HEALTH_LIMITS: Readonly<HealthLimits> = Object.freeze({ maxSendLagP99Ms: 5, maxEventLoopP99Ms: 20, maxCpu: 0.95 });
+
+/** A stage is invalid when fewer than this fraction of the intended sends went out. */
+export const MIN_SENT_FRACTION = 0.97;
+
+export interface HealthInputs {
+  sendLagP99Ms: number | null;
+  eventLoopP99Ms: number[];
+  cpu: number[];
+  intended: number;
+  issued: number;
+  aborted: boolean;
+}
+
+const fmt = (n: number): string => (Math.round(n * 100) / 100).toString();
+
+/** Reasons the generator is not trusted for a stage (empty = valid). */
+export function healthReasons(limits: HealthLimits, h: HealthInputs): string[] {
+  const reasons: string[] = [];
+  if (h.aborted) reasons.push('stage was aborted before its end');
+  if (h.sendLagP99Ms !== null && h.sendLagP99Ms > limits.maxSendLagP99Ms) {
+    reasons.push(`send lag p99 ${fmt(h.sendLagP99Ms)} ms exceeds the limit of ${fmt(limits.maxSendLagP99Ms)} ms (the generator sent late)`);
+  }
+  h.eventLoopP99Ms.forEach((d, i) => {
+    if (d > limits.maxEventLoopP99Ms) reasons.push(`worker ${i}: event-loop delay p99 ${fmt(d)} ms exceeds the limit of ${fmt(limits.maxEventLoopP99Ms)} ms`);
+  });
+  h.cpu.forEach((c, i) => {
+    if (c > limits.maxCpu) reasons.push(`worker ${i}: CPU ${fmt(c)} of a core exceeds the limit of ${fmt(limits.maxCpu)} (generator saturated)`);
+  });
+  if (h.intended > 0 && h.issued < h.intended * MIN_SENT_FRACTION) {
+    reasons.push(`only ${h.issued} of ${h.intended} intended requests were sent (${fmt((100 * h.issued) / h.intended)}% < ${MIN_SENT_FRACTION * 100}%): the generator could not offer the planned rate`);
+  }
+  return reasons;
+}

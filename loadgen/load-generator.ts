@@ -1,0 +1,174 @@
+import { GwBenchError } from '../core/errors.js';
+import { runAutocannonStage } from './autocannon-engine.js';
+import { mergeEncoded, percentileMs } from './hdr.js';
+import { mergeStage } from './merge.js';
+import type { WorkerProgress, WorkerResult, WorkerStage } from './messages.js';
+import { perWorkerCapacity, sourceAddresses } from './plan-workers.js';
+import { readFdLimit } from './limits.js';
+import type { StageMeasurement, StagePlan, StageProgress } from './types.js';
+import { validateStagePlan } from './validate-plan.js';
+import { WorkerHandle } from './worker-handle.js';
+
+/**
+ * The coordinator: owns the worker processes for a whole run (so connections persist from
+ * stage to stage), hands each its share of a stage, starts all of them on one shared
+ * epoch time, relays progress, and merges their results.
+ */
+
+export interface StartOptions {
+  workers: number;
+  /** taskset -c list for the worker processes (used when taskset exists). */
+  cpuList?: string;
+  /** Source addresses per worker; default: one distinct 127.1.x.y address per worker (or more if needed). */
+  sourceAddresses?: string[][];
+}
+
+export interface RunStageOptions {
+  onProgress?: (p: StageProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Delay between deciding the start time and the first intended send, so every worker gets the order in time. */
+const START_DELAY_MS = 100;
+/** Extra time past the stage's own end before a silent worker is declared failed. */
+const WATCHDOG_SLACK_MS = 30_000;
+
+export class LoadGenerator {
+  private closing: Promise<void> | null = null;
+  private running = false;
+
+  private constructor(private readonly handles: WorkerHandle[], private readonly addrs: string[][]) {}
+
+  /** Start `workers` worker processes and wait until each is ready. */
+  static async start(opts: StartOptions): Promise<LoadGenerator> {
+    if (!Number.isInteger(opts.workers) || opts.workers < 1) {
+      throw new GwBenchError('GW_ERR_USAGE', `workers: ${JSON.stringify(opts.workers)} is not a whole number >= 1`);
+    }
+    if (opts.sourceAddresses !== undefined && opts.sourceAddresses.length < opts.workers) {
+      throw new GwBenchError('GW_ERR_USAGE', `sourceAddresses: ${opts.sourceAddresses.length} lists given for ${opts.workers} workers`);
+    }
+    const addrs = opts.sourceAddresses ?? sourceAddresses(opts.workers, perWorkerCapacity(readFdLimit()));
+    const handles = Array.from({ length: opts.workers }, (_, i) => new WorkerHandle(i, opts.cpuList));
+    const gen = new LoadGenerator(handles, addrs);
+    try {
+      await Promise.all(handles.map((h) => h.waitFor('ready')));
+    } catch (e) {
+      await gen.close();
+      throw e;
+    }
+    return gen;
+  }
+
+  /** Worker process ids (for placement checks and CPU sampling). */
+  get pids(): number[] {
+    return this.handles.map((h) => h.child.pid ?? -1);
+  }
+
+  /** Run one stage: connect ramp, warm-up, measurement; resolves with the merged measurement. */
+  async runStage(plan: StagePlan, opts: RunStageOptions = {}): Promise<StageMeasurement> {
+    validateStagePlan(plan);
+    if (plan.engine === 'autocannon') return runAutocannonStage(plan, opts);
+    if (this.closing !== null) throw new GwBenchError('GW_ERR_INTERNAL', 'load generator is closed');
+    if (this.running) throw new GwBenchError('GW_ERR_INTERNAL', 'a stage is already running on this load generator');
+    const fdCap = perWorkerCapacity(readFdLimit());
+    const W = this.handles.length;
+    const active = Math.min(W, plan.connections);
+    const perWorker = Math.ceil(plan.connections / active);
+    if (perWorker > fdCap) {
+      throw new GwBenchError('GW_ERR_FD_LIMIT', `${plan.connections} connections over ${W} worker(s) is ${perWorker} per worker, but one worker can hold at most ${fdCap}; at least ${Math.ceil(plan.connections / fdCap)} workers are needed`);
+    }
+    this.running = true;
+    try {
+      return await this.run(plan, active, opts);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async run(plan: StagePlan, active: number, opts: RunStageOptions): Promise<StageMeasurement> {
+    const W = this.handles.length;
+    const t0 = Date.now();
+    const totalMs = plan.warmupMs + plan.durationMs;
+    const latest = new Map<number, WorkerProgress>();
+    let soFar = mergeEncoded([]);
+    let startEpoch = Number.POSITIVE_INFINITY;
+    let last = { t: performance.now(), issued: 0, completed: 0 };
+
+    for (const h of this.handles) {
+      h.onProgress = (m) => {
+        latest.set(h.index, m.progress);
+        if (m.progress.phase === 'measure' || m.progress.phase === 'drain') soFar.add(mergeEncoded([m.progress.recentHdr]));
+      };
+    }
+    const emit = (): void => {
+      if (opts.onProgress === undefined) return;
+      const ps = [...latest.values()];
+      const now = performance.now();
+      const issued = ps.reduce((a, p) => a + p.issued, 0);
+      const completed = ps.reduce((a, p) => a + p.completed, 0);
+      const dt = (now - last.t) / 1000;
+      const epochNow = performance.timeOrigin + now;
+      const phase: StageProgress['phase'] = epochNow < startEpoch ? 'connect' : epochNow < startEpoch + plan.warmupMs ? 'warmup' : 'measure';
+      opts.onProgress({
+        index: plan.index,
+        phase,
+        elapsedMs: Number.isFinite(startEpoch) ? Math.max(0, Math.min(totalMs, epochNow - startEpoch)) : 0,
+        totalMs,
+        connectionsOpen: ps.reduce((a, p) => a + p.connectionsOpen, 0),
+        offeredRps: dt > 0 ? (issued - last.issued) / dt : 0,
+        achievedRps: dt > 0 ? (completed - last.completed) / dt : 0,
+        p99SoFarMs: percentileMs(soFar, 99),
+        errors: ps.reduce((a, p) => a + p.errors, 0),
+        generatorOk: ps.every((p) => p.generatorOk),
+      });
+      last = { t: now, issued, completed };
+    };
+    const progressTimer = setInterval(emit, 1000);
+    let aborted = false;
+    const onAbort = (): void => { aborted = true; for (const h of this.handles) h.send({ type: 'abort' }); };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let watchdog: NodeJS.Timeout | undefined;
+    try {
+      if (opts.signal?.aborted) throw new GwBenchError('GW_ERR_INTERRUPTED', `stage ${plan.index} interrupted before it started`);
+      const connected = this.handles.map((h) => h.waitFor('connected'));
+      this.handles.forEach((h, w) => {
+        const isActive = w < active;
+        const share = isActive ? Math.floor(plan.connections / active) + (w < plan.connections % active ? 1 : 0) : 0;
+        const stage: WorkerStage = {
+          plan: isActive ? plan : { ...plan, rate: 0 },
+          workerIndex: w,
+          workers: active,
+          connections: share,
+          connectRate: plan.connectRate / active,
+          sourceAddresses: this.addrs[w] ?? [],
+        };
+        h.send({ type: 'stage', stage });
+      });
+      await Promise.all(connected);
+      if (aborted) throw new GwBenchError('GW_ERR_INTERRUPTED', `stage ${plan.index} interrupted during the connect ramp`);
+      startEpoch = performance.timeOrigin + performance.now() + START_DELAY_MS;
+      last = { t: performance.now(), issued: 0, completed: 0 };
+      soFar = mergeEncoded([]);
+      const results = this.handles.map((h) => h.waitFor('result'));
+      for (const h of this.handles) h.send({ type: 'go', startEpochMs: startEpoch });
+      const deadline = START_DELAY_MS + totalMs + plan.requestTimeoutMs + WATCHDOG_SLACK_MS;
+      const timedOut = new Promise<never>((_, reject) => {
+        watchdog = setTimeout(() => reject(new GwBenchError('GW_ERR_WORKER', `stage ${plan.index}: workers did not report within ${deadline} ms`)), deadline);
+      });
+      const got = (await Promise.race([Promise.all(results), timedOut])).map((m) => m.result);
+      if (aborted) throw new GwBenchError('GW_ERR_INTERRUPTED', `stage ${plan.index} interrupted after ${Date.now() - t0} ms`);
+      return mergeStage(plan, got.filter((r: WorkerResult) => r.workerIndex < active || r.intended > 0), W);
+    } finally {
+      clearInterval(progressTimer);
+      clearTimeout(watchdog);
+      opts.signal?.removeEventListener('abort', onAbort);
+      for (const h of this.handles) h.onProgress = null;
+    }
+  }
+
+  /** Stop every worker (their sockets close with them). Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= Promise.all(this.handles.map((h) => h.stop())).then(() => undefined);
+    return this.closing;
+  }
+}

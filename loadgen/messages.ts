@@ -1,0 +1,87 @@
+import type { StagePlan } from './types.js';
+
+/**
+ * The IPC protocol between the coordinator and a worker process. Everything is plain JSON
+ * data so a worker could run anywhere that can carry these messages.
+ *
+ *   coordinator -> worker: stage (connect ramp), go (shared start time), abort, exit
+ *   worker -> coordinator: ready, connected, progress, result, failed
+ */
+
+export interface WorkerStage {
+  plan: StagePlan;
+  workerIndex: number;
+  workers: number;
+  /** This worker's share of the stage's connections. */
+  connections: number;
+  /** This worker's share of the connect rate, connections/s. */
+  connectRate: number;
+  sourceAddresses: string[];
+}
+
+export type ToWorker =
+  | { type: 'stage'; stage: WorkerStage }
+  | { type: 'go'; startEpochMs: number }
+  | { type: 'abort' }
+  | { type: 'exit' };
+
+export interface ConnectSummary {
+  requested: number;
+  established: number;
+  failed: number;
+  failedByErrno: Record<string, number>;
+}
+
+export interface WorkerInterval {
+  /** Interval number: 0 is the first second of measurement, negative numbers are warm-up. */
+  index: number;
+  startMs: number;
+  endMs: number;
+  hdr: string;
+  count: number;
+  errors: number;
+}
+
+export interface WorkerProgress {
+  phase: 'connect' | 'warmup' | 'measure' | 'drain';
+  connectionsOpen: number;
+  /** Since the stage's start time. */
+  issued: number;
+  completed: number;
+  errors: number;
+  /** Latencies (µs) recorded since the previous progress message. */
+  recentHdr: string;
+  generatorOk: boolean;
+}
+
+export interface WorkerResult {
+  workerIndex: number;
+  aborted: boolean;
+  connect: ConnectSummary;
+  reopened: number;
+  /** Connect failures after the ramp (reconnect attempts), by errno. */
+  failedLater: number;
+  failedLaterByErrno: Record<string, number>;
+  openAtEnd: number;
+  openedInWindow: number;
+  measureStartEpochMs: number;
+  measureEndEpochMs: number;
+  /** Sends the schedule asked for in the window, how many were issued (sent, queued or refused as backlog), and how many got any response. */
+  intended: number;
+  issued: number;
+  completed: number;
+  errors: Record<string, number>;
+  latencyHdr: string;
+  serviceHdr: string;
+  sendLagHdr: string;
+  intervals: WorkerInterval[];
+  eventLoopP99Ms: number;
+  cpu: number;
+}
+
+export type FromWorker =
+  | { type: 'ready'; pid: number }
+  | { type: 'connected'; summary: ConnectSummary; open: number }
+  | { type: 'progress'; progress: WorkerProgress }
+  | { type: 'result'; result: WorkerResult }
+  | { type: 'failed'; message: string };

@@ -1,0 +1,93 @@
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { GwBenchError } from '../core/errors.js';
+import type { FromWorker, ToWorker } from './messages.js';
+
+/**
+ * The coordinator's side of one worker process: starting it (through taskset when a CPU
+ * list is given), sending orders, and waiting for typed replies. A worker that exits
+ * while something waits on it fails that wait with GW_ERR_WORKER.
+ */
+
+let tasksetOk: boolean | undefined;
+/** Whether `taskset` can be run here. */
+export function hasTaskset(): boolean {
+  if (tasksetOk === undefined) {
+    const r = spawnSync('taskset', ['-V'], { stdio: 'ignore' });
+    tasksetOk = r.error === undefined && r.status === 0;
+  }
+  return tasksetOk;
+}
+
+/** The worker entry next to this file: compiled JS, or the TS source when running under tsx. */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const ts = import.meta.url.endsWith('.ts');
+  return { file: fileURLToPath(new URL(ts ? './worker.ts' : './worker.js', import.meta.url)), execArgv: ts ? ['--import', 'tsx'] : [] };
+}
+
+type Waiter = { type: FromWorker['type']; resolve: (m: FromWorker) => void; reject: (e: Error) => void };
+
+export class WorkerHandle {
+  readonly child: ChildProcess;
+  private waiters: Waiter[] = [];
+  private exited: { code: number | null; signal: string | null } | null = null;
+  private readonly exitPromise: Promise<void>;
+  onProgress: ((m: Extract<FromWorker, { type: 'progress' }>) => void) | null = null;
+
+  constructor(readonly index: number, cpuList?: string) {
+    const { file, execArgv } = workerEntry();
+    const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+    this.child = cpuList !== undefined && cpuList !== '' && hasTaskset()
+      ? spawn('taskset', ['-c', cpuList, process.execPath, ...execArgv, file], { stdio })
+      : fork(file, [], { execArgv, stdio });
+    this.exitPromise = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exited = { code, signal };
+        const err = new GwBenchError('GW_ERR_WORKER', `load-generator worker ${index} (pid ${this.child.pid}) exited (code ${code}, signal ${signal})`);
+        for (const w of this.waiters.splice(0)) w.reject(err);
+        resolve();
+      });
+    });
+    this.child.on('error', (e) => {
+      const err = new GwBenchError('GW_ERR_WORKER', `load-generator worker ${index} could not be started: ${e.message}`, { cause: e });
+      for (const w of this.waiters.splice(0)) w.reject(err);
+    });
+    this.child.on('message', (m: FromWorker) => this.dispatch(m));
+  }
+
+  get alive(): boolean { return this.exited === null; }
+
+  private dispatch(m: FromWorker): void {
+    if (m.type === 'progress') { this.onProgress?.(m); return; }
+    if (m.type === 'failed') {
+      const err = new GwBenchError('GW_ERR_WORKER', `load-generator worker ${this.index} failed: ${m.message}`);
+      for (const w of this.waiters.splice(0)) w.reject(err);
+      return;
+    }
+    const i = this.waiters.findIndex((w) => w.type === m.type);
+    if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(m);
+  }
+
+  /** The next message of a type. */
+  waitFor<T extends FromWorker['type']>(type: T): Promise<Extract<FromWorker, { type: T }>> {
+    if (this.exited !== null) {
+      return Promise.reject(new GwBenchError('GW_ERR_WORKER', `load-generator worker ${this.index} is not running (exit code ${this.exited.code}, signal ${this.exited.signal})`));
+    }
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ type, resolve: resolve as (m: FromWorker) => void, reject });
+    });
+  }
+
+  send(m: ToWorker): void {
+    if (this.exited === null && this.child.connected) this.child.send(m);
+  }
+
+  /** Ask the worker to exit; kill it if it has not after `graceMs`. */
+  async stop(graceMs = 2000): Promise<void> {
+    if (this.exited !== null) return;
+    this.send({ type: 'exit' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exitPromise;
+    clearTimeout(timer);
+  }
+}

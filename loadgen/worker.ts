@@ -1,0 +1,67 @@
+import { ConnectionPool } from './connection-pool.js';
+import type { FromWorker, ToWorker, WorkerStage } from './messages.js';
+import { StageRun } from './stage-run.js';
+
+/**
+ * Entry point of a load-generator worker process (started by LoadGenerator with fork or
+ * through taskset). It keeps one ConnectionPool for the whole run, so connections persist
+ * across stages, and runs one stage at a time on the coordinator's orders.
+ */
+
+const pool = new ConnectionPool();
+let pending: WorkerStage | null = null;
+let current: StageRun | null = null;
+
+function send(m: FromWorker): void {
+  if (process.connected) process.send!(m);
+}
+
+async function onMessage(m: ToWorker): Promise<void> {
+  switch (m.type) {
+    case 'stage': {
+      pending = m.stage;
+      const p = m.stage.plan;
+      const addrs = p.target.host.includes(':') ? [] : m.stage.sourceAddresses; // IPv4 sources cannot reach ::1
+      const ticker = setInterval(() => send({ type: 'progress', progress: { phase: 'connect', connectionsOpen: pool.open, issued: 0, completed: 0, errors: 0, recentHdr: '', generatorOk: true } }), 1000);
+      try {
+        const summary = await pool.resize(p.target.host, p.target.port, m.stage.connections, m.stage.connectRate, addrs);
+        send({ type: 'connected', summary, open: pool.open });
+      } finally {
+        clearInterval(ticker);
+      }
+      return;
+    }
+    case 'go': {
+      if (pending === null) { send({ type: 'failed', message: 'go before stage' }); return; }
+      const run = new StageRun(pending, pool, m.startEpochMs, (progress) => send({ type: 'progress', progress }));
+      current = run;
+      const result = await run.run();
+      current = null;
+      pending = null;
+      send({ type: 'result', result });
+      return;
+    }
+    case 'abort':
+      current?.abort();
+      return;
+    case 'exit':
+      shutdown(0);
+  }
+}
+
+function shutdown(code: number): void {
+  pool.closeAll();
+  process.exit(code);
+}
+
+if (typeof process.send !== 'function') {
+  console.error('gw-bench load-generator worker: must be started by LoadGenerator (needs an IPC channel)');
+  process.exit(2);
+}
+process.on('message', (m: ToWorker) => {
+  onMessage(m).catch((e: unknown) => send({ type: 'failed', message: e instanceof Error ? e.stack ?? e.message : String(e) }));
+});
+// The coordinator died or closed the channel: never linger as an orphan holding sockets.
+process.on('disconnect', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+send({ type: 'ready', pid: process.pid });

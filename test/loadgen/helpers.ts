@@ -1,0 +1,56 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_HEALTH_LIMITS } from '../../loadgen/health.js';
+import type { StagePlan } from '../../loadgen/types.js';
+
+/** A stage plan with small, test-friendly defaults; override what a test is about. */
+export function testPlan(port: number, over: Partial<StagePlan> = {}): StagePlan {
+  return {
+    index: 0,
+    name: 'test',
+    target: { host: '127.0.0.1', port },
+    connections: 4,
+    rate: 100,
+    arrival: 'constant',
+    seed: 1,
+    connectRate: 1000,
+    warmupMs: 0,
+    durationMs: 1000,
+    requestTimeoutMs: 2000,
+    maxQueue: 1000,
+    requests: [{ name: 'get', weight: 1, method: 'GET', path: '/r/${uid}', headers: {}, bodyBytes: 0, auth: 'valid' }],
+    tokens: { valid: ['v1', 'v2'], expired: ['e1'], badSignature: ['b1'] },
+    variables: { uid: [1, 1000], room_id: [1, 100] },
+    health: { ...DEFAULT_HEALTH_LIMITS },
+    engine: 'gw-bench',
+    ...over,
+  };
+}
+
+export interface CountingServer {
+  server: Server;
+  port: number;
+  /** Requests received, by arrival. */
+  requests: { at: number; method: string; url: string; auth: string | undefined }[];
+  connections: number;
+  close(): Promise<void>;
+}
+
+/** A node:http server on 127.0.0.1 port 0 that records every request; `handler` may delay or shape the answer. */
+export async function countingServer(handler?: (req: IncomingMessage, res: ServerResponse, s: CountingServer) => void): Promise<CountingServer> {
+  const s = { requests: [], connections: 0 } as unknown as CountingServer;
+  const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    s.requests.push({ at: performance.now(), method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization });
+    req.resume();
+    req.on('end', () => {
+      if (handler) handler(req, res, s);
+      else { res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }); res.end('ok'); }
+    });
+  });
+  server.on('connection', () => { s.connections++; });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  s.server = server;
+  s.port = (server.address() as AddressInfo).port;
+  s.close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+  return s;
+}
