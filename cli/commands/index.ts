@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { upstreamCommand } from './upstream.js';
+import { conformanceCommand } from './conformance.js';
 import { validateCommand } from './validate.js';
 import { gatewayCommand } from './gateway.js';
 import { compareCommand } from './compare.js';
@@ -12,6 +13,7 @@ import { reportCommand } from './report.js';
 export const commands: CommandModule<any, any>[] = [
   validateCommand,
   upstreamCommand,
+  conformanceCommand,
   gatewayCommand,
   reportCommand,
   compareCommand,

@@ -1,0 +1,238 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GwBenchError, TargetError, UsageError } from '../../core/errors.js';
+import { loopbackUrl } from '../../core/loopback.js';
+import { UpstreamAdminClient, type UpstreamControl } from '../../upstream/admin-client.js';
+import { defaultConfig } from '../../upstream/config.js';
+import { upstreamEnv } from '../../upstream/contract-env.js';
+import { startUpstreams, type UpstreamSet } from '../../upstream/set.js';
+import { CheckFailed, type Check, type CheckContext, gw } from './check.js';
+import { ALL_CHECKS } from './checks/index.js';
+import { HttpCallError, HttpClient } from './http-client.js';
+import { freePort, startImpl, type ImplProcess } from './impl-process.js';
+import { CONTRACT_DEFAULTS, settingsEnv, type GatewaySettings } from './settings.js';
+import { TokenMinter } from './tokens.js';
+
+/** How the suite finds (or starts) the gateway and the mock upstreams. */
+export interface ConformanceOptions {
+  /** Gateway base URL (modes a and b). Default http://127.0.0.1:8080. Ignored with implCommand. */
+  url?: string;
+  /** Mode b: admin URL of already-running mock upstreams. Without it (and without implCommand) the suite starts them on the contract's default ports. */
+  upstreamAdmin?: string;
+  /** Mode c: shell command starting the implementation; the suite starts ephemeral upstreams, passes the contract env vars, and stops it afterwards. */
+  implCommand?: string;
+  implCwd?: string;
+  /** Extra environment for implCommand (after the contract variables, so it can override them). */
+  implEnv?: Record<string, string>;
+  /** Gateway knobs the checks rely on; contract defaults otherwise (mode c generates the JWT secret / key and issuer). */
+  settings?: Partial<GatewaySettings>;
+  /** Only the pre-measurement subset: healthz, auth-valid, feed, user and interact routes. */
+  quick?: boolean;
+  /** Run only these checks (by name). */
+  only?: readonly string[];
+  readyTimeoutMs?: number;
+  /** Called as each check finishes (for streaming output). */
+  onCheck?: (r: CheckResult) => void;
+}
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** One line: why it failed (absent on pass). */
+  reason?: string;
+  ms: number;
+}
+
+export interface ConformanceReport {
+  url: string;
+  mode: 'own-upstreams' | 'external-upstreams' | 'impl-command';
+  upstreamAdmin: string;
+  implCommand?: string;
+  /** The settings the checks assumed (without secrets). */
+  settings: Omit<GatewaySettings, 'jwtSecret' | 'jwtPrivateKeyPem'>;
+  checks: CheckResult[];
+  passed: number;
+  failed: number;
+  ok: boolean;
+  durationMs: number;
+}
+
+/** A check gets this long before it is failed as hung. */
+const CHECK_TIMEOUT_MS = 30_000;
+const REQUIRED_SERVICES = ['user-status', 'barrage', 'user', 'interact'];
+
+/** Names of every check, in run order, with their rule and whether they are in the quick subset. */
+export function listChecks(): { name: string; rule: string; quick: boolean }[] {
+  return [
+    ...ALL_CHECKS.map((c) => ({ name: c.name, rule: c.rule, quick: c.quick === true })),
+    { name: 'announces-listening', rule: '--impl-command only: stdout prints "listening on http://HOST:PORT"', quick: false },
+    { name: 'sigterm-exit', rule: '--impl-command only: the process tree exits within 10 s of SIGTERM', quick: false },
+  ];
+}
+
+function selectChecks(opts: ConformanceOptions): Check[] {
+  let list = ALL_CHECKS.filter((c) => !opts.quick || c.quick);
+  if (opts.only && opts.only.length > 0) {
+    const known = new Set(listChecks().map((c) => c.name));
+    const unknown = opts.only.filter((n) => !known.has(n));
+    if (unknown.length) throw new UsageError(`unknown check name(s): ${unknown.join(', ')} (see gw-bench conformance --list)`);
+    list = list.filter((c) => opts.only!.includes(c.name));
+  }
+  return list;
+}
+
+async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check.run(ctx),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new CheckFailed(`did not finish within ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS); }),
+    ]);
+    return { name: check.name, ok: true, ms: performance.now() - started };
+  } catch (err) {
+    const reason = err instanceof CheckFailed || err instanceof HttpCallError || err instanceof GwBenchError
+      ? err.message
+      : `internal error in the check: ${(err as Error)?.message ?? String(err)}`;
+    return { name: check.name, ok: false, reason: reason.split('\n')[0], ms: performance.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Undo every injected fault, then send one good request per service so no breaker carries failures into the next check. */
+async function settle(ctx: CheckContext): Promise<void> {
+  await ctx.upstream.control({ action: 'reset' });
+  await Promise.allSettled([
+    gw(ctx, '/api/feed?uid=settle&room_id=settle'),
+    gw(ctx, '/api/user/settle'),
+    gw(ctx, '/api/interact', { method: 'POST', body: '{}' }),
+  ]);
+}
+
+/** Run the gateway contract checks against an implementation; never throws for a failing check (see report.ok). */
+export async function runConformance(opts: ConformanceOptions = {}): Promise<ConformanceReport> {
+  const t0 = performance.now();
+  const checks = selectChecks(opts);
+  const settings: GatewaySettings = { ...CONTRACT_DEFAULTS, ...opts.settings };
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let mode: ConformanceReport['mode'];
+  let upstream: UpstreamControl;
+  let services: Record<string, string[]>;
+  let impl: ImplProcess | undefined;
+  let baseUrl: URL;
+  try {
+    if (opts.implCommand) {
+      mode = 'impl-command';
+      const set = await startUpstreams(defaultConfig({ ephemeral: true }));
+      cleanups.push(() => set.close());
+      upstream = set;
+      services = Object.fromEntries(Object.entries(set.services).map(([k, v]) => [k, v.urls]));
+      // Generated credentials and issuer prove the implementation reads them from the environment.
+      if (opts.settings?.jwtIssuer === undefined) settings.jwtIssuer = `gw-bench-conformance-${randomBytes(3).toString('hex')}`;
+      let publicKeyFile: string | undefined;
+      if (settings.jwtAlg === 'HS256' && opts.settings?.jwtSecret === undefined) settings.jwtSecret = randomBytes(32).toString('hex');
+      if (settings.jwtAlg === 'RS256') {
+        if (!settings.jwtPrivateKeyPem) {
+          settings.jwtPrivateKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+        }
+        const dir = await mkdtemp(join(tmpdir(), 'gwb-conformance-'));
+        cleanups.push(() => rm(dir, { recursive: true, force: true }));
+        publicKeyFile = join(dir, 'jwt-public.pem');
+        await writeFile(publicKeyFile, new TokenMinter(settings).publicKeyPem!);
+      }
+      const port = await freePort();
+      const env = {
+        GW_LISTEN_HOST: '127.0.0.1',
+        GW_LISTEN_PORT: String(port),
+        GW_WORKERS: '1',
+        ...upstreamEnv(services),
+        ...settingsEnv(settings, publicKeyFile),
+        ...opts.implEnv,
+      };
+      impl = await startImpl(opts.implCommand, { env, host: '127.0.0.1', port, cwd: opts.implCwd, readyTimeoutMs: opts.readyTimeoutMs });
+      const started = impl;
+      cleanups.push(() => started.stop());
+      baseUrl = new URL(impl.url);
+    } else {
+      baseUrl = loopbackUrl(opts.url ?? 'http://127.0.0.1:8080', '--url');
+      if (opts.upstreamAdmin) {
+        mode = 'external-upstreams';
+        const client = new UpstreamAdminClient(loopbackUrl(opts.upstreamAdmin, '--upstream-admin').origin);
+        const stats = await client.stats();
+        upstream = client;
+        services = Object.fromEntries(Object.entries(stats.services).map(([k, v]) => [k, v.instances.map((i) => i.url)]));
+      } else {
+        mode = 'own-upstreams';
+        let set: UpstreamSet;
+        try {
+          set = await startUpstreams(defaultConfig());
+        } catch (err) {
+          if (err instanceof UsageError) throw new UsageError(`${err.message}; to use mock upstreams that are already running pass --upstream-admin http://127.0.0.1:19000`);
+          throw err;
+        }
+        cleanups.push(() => set.close());
+        upstream = set;
+        services = Object.fromEntries(Object.entries(set.services).map(([k, v]) => [k, v.urls]));
+      }
+    }
+    const missing = REQUIRED_SERVICES.filter((s) => !services[s]);
+    if (missing.length) throw new UsageError(`the mock upstreams lack the contract's service(s) ${missing.join(', ')} (have: ${Object.keys(services).join(', ')})`);
+
+    const http = new HttpClient(baseUrl);
+    cleanups.push(async () => http.close());
+    try {
+      await http.call('/healthz', { timeoutMs: 5000 });
+    } catch (err) {
+      throw new TargetError('GW_ERR_TARGET_UNREACHABLE', `gateway ${baseUrl.origin} does not answer: ${(err as Error).message}`);
+    }
+    const tokens = new TokenMinter(settings);
+    const ctx: CheckContext = { baseUrl, http, upstream, settings, tokens, services, auth: await tokens.bearer() };
+
+    const results: CheckResult[] = [];
+    const record = (r: CheckResult) => { results.push(r); opts.onCheck?.(r); };
+    await ctx.upstream.control({ action: 'reset' });
+    for (const check of checks) {
+      record(await runOne(check, ctx));
+      await settle(ctx).catch(() => { /* the next check reports what is broken */ });
+    }
+    if (impl && !opts.quick) {
+      const wanted = (n: string) => !opts.only?.length || opts.only.includes(n);
+      if (wanted('announces-listening')) {
+        record(impl.announced()
+          ? { name: 'announces-listening', ok: true, ms: 0 }
+          : { name: 'announces-listening', ok: false, reason: `stdout never printed "listening on ${impl.url}"`, ms: 0 });
+      }
+      if (wanted('sigterm-exit')) {
+        const t = performance.now();
+        const stop = await impl.stop();
+        record(stop.exitedInTime
+          ? { name: 'sigterm-exit', ok: true, ms: performance.now() - t }
+          : { name: 'sigterm-exit', ok: false, reason: 'the process tree was still running 10 s after SIGTERM (killed)', ms: performance.now() - t });
+      }
+    }
+    const failed = results.filter((r) => !r.ok).length;
+    const { jwtSecret: _s, jwtPrivateKeyPem: _k, ...shown } = settings;
+    return {
+      url: baseUrl.origin,
+      mode,
+      upstreamAdmin: upstream.adminUrl,
+      ...(opts.implCommand ? { implCommand: opts.implCommand } : {}),
+      settings: shown,
+      checks: results,
+      passed: results.length - failed,
+      failed,
+      ok: failed === 0,
+      durationMs: performance.now() - t0,
+    };
+  } catch (err) {
+    if (impl && err instanceof GwBenchError && err.code === 'GW_ERR_TARGET_UNREACHABLE') {
+      throw new TargetError('GW_ERR_TARGET_UNREACHABLE', err.message, impl.outputTail().split('\n'));
+    }
+    throw err;
+  } finally {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  }
+}
