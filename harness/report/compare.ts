@@ -46,7 +46,7 @@ function cell(ours: StageResult | undefined, theirs: StageResult | undefined, m:
   const b = m.pick(theirs);
   if (a === null || b === null) return { ratio: null, text: 'n/a' };
   if (a === 0 && b === 0) return { ratio: 1, text: 'both 0' };
-  if (b === 0) return { ratio: null, text: `${a} vs 0` };
+  if (b === 0) return { ratio: null, text: m.name === 'error rate' ? `${(a * 100).toFixed(3)}% vs 0` : `${a} vs 0` };
   const r = a / b;
   return { ratio: r, text: `${r.toFixed(2)}x` };
 }

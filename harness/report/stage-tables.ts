@@ -1,5 +1,6 @@
 import type { StageResult } from '../../core/result.js';
 import { formatBytes, formatCount, formatMs } from '../../core/units.js';
+import { formatRps } from './summary.js';
 import { stageAt, stepsOf, type LabeledResult } from './steps.js';
 import type { Table } from './table.js';
 
@@ -46,8 +47,8 @@ export function stageTables(results: readonly LabeledResult[]): Table[] {
       ['conns requested', (s) => formatCount(s.connectionCounts.requested), 'diagnostic'],
       ['conns established', (s) => formatCount(s.connectionCounts.established), 'diagnostic'],
       ['connect failed', (s) => `${s.connectionCounts.failed}${Object.keys(s.connectionCounts.failedByErrno).length ? ` (${Object.entries(s.connectionCounts.failedByErrno).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`, 'diagnostic'],
-      ['offered req/s', (s) => formatCount(s.offeredRps), 'diagnostic'],
-      ['achieved req/s', (s) => formatCount(s.achievedRps), 'result'],
+      ['offered req/s', (s) => formatRps(s.offeredRps), 'diagnostic'],
+      ['achieved req/s', (s) => formatRps(s.achievedRps), 'result'],
       ['requests', (s) => String(s.requests), 'result'],
       ['error rate', (s) => `${(s.errorRate * 100).toFixed(3)}%`, 'result'],
     ]),

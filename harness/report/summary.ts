@@ -1,4 +1,4 @@
-import { formatCount, formatMs } from '../../core/units.js';
+import { formatMs } from '../../core/units.js';
 import { isMeasured, stageAt, statusWords, stepsOf, type LabeledResult, type Step } from './steps.js';
 
 /** Who won one metric at one step, and by how much over the runner-up. */
@@ -48,6 +48,11 @@ export function summarize(results: readonly LabeledResult[]): StepSummary[] {
   });
 }
 
+/** Whole requests per second with thousands separators: 1,998 (formatCount would round it to 2k). */
+export function formatRps(v: number): string {
+  return Math.round(v).toLocaleString('en-US');
+}
+
 function factorText(f: number): string {
   return Number.isFinite(f) ? `${f.toFixed(2)}x` : 'infinitely';
 }
@@ -61,13 +66,13 @@ export function summaryLine(s: StepSummary, results: readonly LabeledResult[]): 
   if (s.throughput) {
     const t = s.throughput;
     parts.push(t.value === t.runnerUpValue
-      ? `throughput: tie at ${formatCount(t.value)} req/s`
-      : `throughput: ${t.winner} ${formatCount(t.value)} req/s vs ${t.runnerUp} ${formatCount(t.runnerUpValue)} req/s (+${((t.factor - 1) * 100).toFixed(1)}%)`);
+      ? `throughput: tie at ${formatRps(t.value)} req/s`
+      : `throughput: ${t.winner} ${formatRps(t.value)} req/s vs ${t.runnerUp} ${formatRps(t.runnerUpValue)} req/s (+${((t.factor - 1) * 100).toFixed(1)}%)`);
   }
   if (s.measured.length === 1) {
     const only = results.find((r) => r.label === s.measured[0])!;
     const stage = stageAt(only.result, s.step)!;
-    parts.push(`only ${only.label} has a result: p99 ${formatMs(stage.latencyMs.p99)}, ${formatCount(stage.achievedRps)} req/s`);
+    parts.push(`only ${only.label} has a result: p99 ${formatMs(stage.latencyMs.p99)}, ${formatRps(stage.achievedRps)} req/s`);
   }
   if (s.measured.length === 0) parts.push('no implementation has a valid result');
   for (const n of s.notResults) parts.push(`${n.label}: ${n.words.toUpperCase()}${n.reasons.length ? ` (${n.reasons.join('; ')})` : ''}`);

@@ -9,7 +9,7 @@ export function memoryResidencyChart(results: readonly LabeledResult[]): ChartSp
   const notes = omittedNotes(results, steps);
   const datasets = results.map(({ label, result }, i) => ({
     label,
-    data: perStep(result, steps, (s) => (s.memory.residency === null ? null : s.memory.residency * 100)),
+    data: perStep(result, steps, (s) => (s.memory.residency === null ? null : +(s.memory.residency * 100).toFixed(2))),
     borderColor: implColour(i),
     backgroundColor: implColour(i),
     borderWidth: 2.5,
