@@ -1,0 +1,77 @@
+package gwbench.scg;
+
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import reactor.core.publisher.Mono;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
+
+import org.springframework.boot.web.reactive.error.ErrorWebExceptionHandler;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Maps every failure to the contract's status and JSON body: unknown route 404, breaker open
+ * 503, upstream timeout 504, upstream refused/reset 502. Runs before Boot's default handler.
+ */
+@Component
+@Order(-2)
+public class ContractErrorHandler implements ErrorWebExceptionHandler {
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted()) {
+			// Headers are out (e.g. the upstream broke mid-body): all that is left is to abort.
+			return Mono.error(ex);
+		}
+		HttpStatus status = statusOf(ex);
+		response.getHeaders().clear();
+		String id = exchange.getAttribute(EdgeFilter.REQUEST_ID);
+		if (id != null) {
+			response.getHeaders().set(EdgeFilter.X_REQUEST_ID, id);
+		}
+		return ErrorBodies.write(response, status, ErrorBodies.kind(status.value()), message(ex, status));
+	}
+
+	static HttpStatus statusOf(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof CallNotPermittedException) {
+				return HttpStatus.SERVICE_UNAVAILABLE;
+			}
+			if (t instanceof ResponseStatusException rse) {
+				int code = rse.getStatusCode().value();
+				// Contract: anything that is not one of its routes is 404 (a known path with
+				// another method included).
+				if (code == 405) {
+					return HttpStatus.NOT_FOUND;
+				}
+				HttpStatus s = HttpStatus.resolve(code);
+				return s == null ? HttpStatus.INTERNAL_SERVER_ERROR : s;
+			}
+			if (t instanceof TimeoutException || t instanceof PoolAcquireTimeoutException) {
+				return HttpStatus.GATEWAY_TIMEOUT;
+			}
+			if (t instanceof IOException) {
+				// Connection refused / reset / closed before a response (incl. PrematureCloseException).
+				return HttpStatus.BAD_GATEWAY;
+			}
+		}
+		return HttpStatus.INTERNAL_SERVER_ERROR;
+	}
+
+	private static String message(Throwable ex, HttpStatus status) {
+		return switch (status.value()) {
+			case 404 -> "no route";
+			case 503 -> "circuit breaker open";
+			case 504 -> "upstream did not respond in time";
+			case 502 -> "upstream connection failed";
+			default -> ex.getMessage() == null ? status.getReasonPhrase() : ex.getMessage();
+		};
+	}
+}
