@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { gateCommand } from './gate.js';
 import { upstreamCommand } from './upstream.js';
 import { conformanceCommand } from './conformance.js';
 import { validateCommand } from './validate.js';
@@ -17,4 +18,5 @@ export const commands: CommandModule<any, any>[] = [
   gatewayCommand,
   reportCommand,
   compareCommand,
+  gateCommand,
 ];
