@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeHistogram, encodeHistogram, mergeEncoded, newHistogram, recordUs } from '../../loadgen/hdr.js';
+import { healthReasons, DEFAULT_HEALTH_LIMITS } from '../../loadgen/health.js';
+import { mergeIntervals, mergeStage } from '../../loadgen/merge.js';
+import type { WorkerResult } from '../../loadgen/messages.js';
+import { mulberry32 } from '../../loadgen/prng.js';
+import { testPlan } from './helpers.js';
+
+const PCTS = [0, 10, 50, 75, 90, 99, 99.9, 99.99, 100];
+
+test('merge: percentiles of histograms merged across 2 workers equal those of one histogram of all samples', () => {
+  const rng = mulberry32(3);
+  const all = newHistogram();
+  const w0 = newHistogram();
+  const w1 = newHistogram();
+  for (let i = 0; i < 50_000; i++) {
+    // worker 0 sees fast responses, worker 1 a slow tail: averaging their p99s would be wrong
+    const v0 = 200 + rng() * 800;
+    const v1 = rng() < 0.05 ? 50_000 + rng() * 450_000 : 300 + rng() * 2000;
+    recordUs(w0, v0); recordUs(all, v0);
+    recordUs(w1, v1); recordUs(all, v1);
+  }
+  const merged = mergeEncoded([encodeHistogram(w0), encodeHistogram(w1)]);
+  assert.equal(merged.totalCount, 100_000);
+  for (const p of PCTS) assert.equal(merged.getValueAtPercentile(p), all.getValueAtPercentile(p), `p${p}`);
+  const averagedP99 = (w0.getValueAtPercentile(99) + w1.getValueAtPercentile(99)) / 2;
+  assert.notEqual(merged.getValueAtPercentile(99), averagedP99);
+});
+
+test('encode/decode round trip keeps every count', () => {
+  const h = newHistogram();
+  for (const v of [0, 1, 999, 1000, 123456, 5_000_000]) recordUs(h, v);
+  const back = decodeHistogram(encodeHistogram(h));
+  assert.equal(back.totalCount, 6);
+  for (const p of PCTS) assert.equal(back.getValueAtPercentile(p), h.getValueAtPercentile(p), `p${p}`);
+  assert.equal(decodeHistogram('').totalCount, 0);
+});
+
+function workerResult(index: number, over: Partial<WorkerResult> = {}): WorkerResult {
+  const h = newHistogram();
+  recordUs(h, 1000 * (index + 1));
+  const enc = encodeHistogram(h);
+  return {
+    workerIndex: index, aborted: false,
+    connect: { requested: 2, established: 2, failed: 0, failedByErrno: {} },
+    reopened: 1, failedLater: 0, failedLaterByErrno: {}, openAtEnd: 2, openedInWindow: 1,
+    measureStartEpochMs: 1000 + index, measureEndEpochMs: 3000 + index,
+    intended: 100, issued: 100, completed: 99,
+    errors: { timeout: 1, expected_401: 3 },
+    latencyHdr: enc, serviceHdr: enc, sendLagHdr: enc,
+    intervals: [
+      { index: -1, startMs: -1000, endMs: 0, hdr: enc, count: 1, errors: 0 },
+      { index: 0, startMs: 0, endMs: 1000, hdr: enc, count: 1, errors: 1 },
+    ],
+    eventLoopP99Ms: 1, cpu: 0.2,
+    ...over,
+  };
+}
+
+test('mergeStage: sums counters, adds histograms, keeps intervals aligned', () => {
+  const plan = testPlan(1, { connections: 4, durationMs: 2000, rate: 100 });
+  const m = mergeStage(plan, [workerResult(0), workerResult(1)], 2);
+  assert.deepEqual(m.connectionCounts, { requested: 4, established: 4, failed: 0, reopened: 2, failedByErrno: {} });
+  assert.deepEqual(m.errors, { timeout: 2, expected_401: 6 });
+  assert.equal(m.requests, 200);
+  assert.equal(m.achievedRps, 99);
+  assert.equal(m.offeredRps, 100);
+  assert.equal(m.connectionsOpenedInWindow, 2);
+  assert.equal(m.measureStartEpochMs, 1000);
+  assert.equal(decodeHistogram(m.latencyHdr).totalCount, 2);
+  assert.deepEqual(m.intervals.map((i) => [i.startMs, i.endMs, i.phase, i.count, i.errors]), [[-1000, 0, 'warmup', 2, 0], [0, 1000, 'measure', 2, 2]]);
+  assert.equal(m.generator.valid, true);
+  assert.equal(m.generator.sendLagMaxMs, 2);
+});
+
+test('mergeStage: one saturated worker makes the stage invalid, with the reason', () => {
+  const plan = testPlan(1);
+  const m = mergeStage(plan, [workerResult(0), workerResult(1, { cpu: 0.99, intended: 1000, issued: 500 })], 2);
+  assert.equal(m.generator.valid, false);
+  assert.deepEqual(m.generator.reasons, [
+    'worker 1: CPU 0.99 of a core exceeds the limit of 0.95 (generator saturated)',
+    'only 600 of 1100 intended requests were sent (54.55% < 97%): the generator could not offer the planned rate',
+  ]);
+  assert.equal(m.generator.cpu, 0.99);
+});
+
+test('healthReasons: each limit on its own', () => {
+  const ok = { sendLagP99Ms: 1, eventLoopP99Ms: [1], cpu: [0.5], intended: 100, issued: 100, aborted: false };
+  assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, ok), []);
+  assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, sendLagP99Ms: 6 })[0]!, /^send lag p99 6 ms exceeds the limit of 5 ms/);
+  assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, eventLoopP99Ms: [1, 25] })[0]!, /^worker 1: event-loop delay p99 25 ms exceeds the limit of 20 ms/);
+  assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, issued: 97 }), [], '97% sent is enough');
+  assert.equal(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, issued: 96 }).length, 1);
+  assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, aborted: true }), ['stage was aborted before its end']);
+});
+
+test('mergeIntervals: missing intervals in one worker do not shift the others', () => {
+  const a = workerResult(0);
+  const b = workerResult(1, { intervals: [a.intervals[1]!] });
+  const iv = mergeIntervals([a, b]);
+  assert.deepEqual(iv.map((i) => [i.startMs, i.count]), [[-1000, 1], [0, 2]]);
+});
