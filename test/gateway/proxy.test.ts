@@ -1,0 +1,144 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import type { GatewayHandle } from '../../gateway/server.js';
+import { goodClaims, hsToken, rawExchange, refusedOrigin, sleep, startStandIn, startTestGateway, testClient, upstreamsFor, type StandIn } from './helpers.js';
+
+let user: StandIn;
+let i0: StandIn;
+let i1: StandIn;
+let gw: GatewayHandle;
+const client = testClient(32);
+const auth = { authorization: `Bearer ${hsToken(goodClaims('u-1'))}` };
+
+before(async () => {
+  user = await startStandIn('user');
+  i0 = await startStandIn('i0', (_q, res, body) => { res.writeHead(201, { 'content-type': 'application/json' }); res.end(JSON.stringify({ i: 0, sha: createHash('sha256').update(body).digest('hex') })); });
+  i1 = await startStandIn('i1', (_q, res, body) => { res.writeHead(201, { 'content-type': 'application/json' }); res.end(JSON.stringify({ i: 1, sha: createHash('sha256').update(body).digest('hex') })); });
+  gw = await startTestGateway({ upstreams: upstreamsFor({ user: user.origin, interact: [`${i0.origin}*80`, `${i1.origin}*20`] }) });
+});
+after(async () => {
+  await gw.close();
+  await client.agent.close();
+  await Promise.all([user.close(), i0.close(), i1.close()]);
+});
+
+test('request headers: hop-by-hop stripped (incl. Connection-named), xff appended, request id kept, identity from the token', async () => {
+  user.handler = (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); };
+  // Raw bytes: HTTP clients such as undici refuse to send a custom Connection header.
+  const raw = await rawExchange(gw.port, [
+    'GET /api/user/42?x=1&y=%20 HTTP/1.1', 'Host: x', `Authorization: ${auth.authorization}`,
+    'X-Request-Id: rid-123', 'X-Forwarded-For: 10.0.0.1', 'X-User-Id: spoofed',
+    'Connection: close, X-Secret-Hop', 'X-Secret-Hop: drop me', 'Keep-Alive: timeout=5',
+    'Proxy-Authorization: Basic abc', 'TE: trailers', 'X-Keep: yes', '', '',
+  ].join('\r\n'));
+  const r = { status: Number(raw.slice(9, 12)), headers: { 'x-request-id': /x-request-id: (.*)\r\n/i.exec(raw)?.[1] } };
+  assert.equal(r.status, 200);
+  assert.equal(r.headers['x-request-id'], 'rid-123');
+  const h = user.seen.at(-1)!;
+  assert.equal(h.url, '/api/user/42?x=1&y=%20', 'path and query unchanged');
+  assert.equal(h.headers['x-request-id'], 'rid-123');
+  assert.equal(h.headers['x-forwarded-for'], '10.0.0.1, 127.0.0.1');
+  assert.equal(h.headers['x-user-id'], 'u-1');
+  assert.equal(h.headers['x-keep'], 'yes');
+  for (const gone of ['authorization', 'x-secret-hop', 'keep-alive', 'proxy-authorization', 'te']) assert.equal(h.headers[gone], undefined, gone);
+});
+
+test('a request id is generated when the client sends none, and is the same upstream and downstream', async () => {
+  const r = await client.send(`${gw.url}/api/user/1`, { headers: auth });
+  const id = r.headers['x-request-id'];
+  assert.match(String(id), /^[0-9a-f-]{36}$/);
+  assert.equal(user.seen.at(-1)!.headers['x-request-id'], id);
+  assert.equal(user.seen.at(-1)!.headers['x-forwarded-for'], '127.0.0.1');
+});
+
+test('response: upstream status, headers and body pass through; hop-by-hop response headers are dropped', async () => {
+  user.handler = (_q, res) => {
+    res.setHeader('x-hop', 'should not pass');
+    res.setHeader('connection', 'keep-alive, x-hop');
+    res.setHeader('x-upstream', 'kept');
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('no such user');
+  };
+  const r = await client.send(`${gw.url}/api/user/404`, { headers: auth });
+  assert.equal(r.status, 404);
+  assert.equal(r.text, 'no such user');
+  assert.equal(r.headers['content-type'], 'text/plain');
+  assert.equal(r.headers['x-upstream'], 'kept');
+  assert.equal(r.headers['x-hop'], undefined);
+});
+
+test('POST bodies stream both ways intact', async () => {
+  const body = randomBytes(300_000);
+  const r = await client.send(`${gw.url}/api/interact?k=v`, { method: 'POST', headers: { ...auth, 'content-type': 'application/octet-stream' }, body });
+  assert.equal(r.status, 201);
+  assert.equal(r.json().sha, createHash('sha256').update(body).digest('hex'));
+  const seen = [...i0.seen, ...i1.seen].at(-1)!;
+  assert.equal(seen.url, '/api/interact?k=v');
+  assert.equal(seen.headers['content-length'], '300000');
+});
+
+test('weighted split 80/20 over 1000 requests (contract: within ±5 points)', async () => {
+  const before = [i0.seen.length, i1.seen.length];
+  const jobs: Promise<unknown>[] = [];
+  for (let w = 0; w < 10; w++) {
+    jobs.push((async () => {
+      for (let i = 0; i < 100; i++) {
+        const r = await client.send(`${gw.url}/api/interact`, { method: 'POST', headers: auth, body: 'x' });
+        assert.equal(r.status, 201);
+      }
+    })());
+  }
+  await Promise.all(jobs);
+  const a = i0.seen.length - before[0]!;
+  const b = i1.seen.length - before[1]!;
+  assert.equal(a + b, 1000);
+  // Smooth weighted round-robin is exact over any multiple of the weight total.
+  assert.deepEqual([a, b], [800, 200]);
+});
+
+test('upstream refusing connections → 502 bad_gateway', async () => {
+  const g = await startTestGateway({ upstreams: upstreamsFor({ user: await refusedOrigin() }) });
+  try {
+    const r = await client.send(`${g.url}/api/user/1`, { headers: auth });
+    assert.equal(r.status, 502);
+    assert.equal(r.json().error, 'bad_gateway');
+    assert.equal(r.headers['content-type'], 'application/json');
+  } finally { await g.close(); }
+});
+
+test('upstream resetting the connection before answering → 502', async () => {
+  const rude = await startStandIn('rude', (req) => { req.socket.destroy(); });
+  const g = await startTestGateway({ upstreams: upstreamsFor({ user: rude.origin }) });
+  try {
+    const r = await client.send(`${g.url}/api/user/1`, { headers: auth });
+    assert.equal(r.status, 502);
+    assert.equal(rude.seen.length, 1);
+  } finally { await g.close(); await rude.close(); }
+});
+
+test('no upstream headers within the upstream timeout → 504 upstream_timeout, sent at the deadline', async () => {
+  const slow = await startStandIn('slow', (_q, res) => { setTimeout(() => { res.writeHead(200); res.end('late'); }, 3000).unref(); });
+  const g = await startTestGateway({ upstreams: upstreamsFor({ user: slow.origin }), deadlines: { upstream: '200ms' } });
+  try {
+    const t0 = Date.now();
+    const r = await client.send(`${g.url}/api/user/1`, { headers: auth });
+    const took = Date.now() - t0;
+    assert.equal(r.status, 504);
+    assert.equal(r.json().error, 'upstream_timeout');
+    assert.ok(took >= 190 && took < 2500, `answered after ${took} ms, not waiting for the 3 s upstream`);
+    assert.equal(slow.seen.length, 1);
+  } finally { await g.close(); await slow.close(); }
+});
+
+test('unknown routes and wrong methods → 404 not_found JSON', async () => {
+  for (const [method, path] of [['GET', '/nope'], ['GET', '/api/interact'], ['DELETE', '/api/user/1']] as const) {
+    const r = await client.send(`${gw.url}${path}`, { method, headers: auth });
+    assert.equal(r.status, 404, `${method} ${path}`);
+    assert.deepEqual(r.json().error, 'not_found');
+  }
+  const h = await client.send(`${gw.url}/healthz`);
+  assert.equal(h.status, 200);
+  assert.deepEqual({ status: h.json().status, impl: h.json().impl }, { status: 'ok', impl: 'reference' });
+  await sleep(0);
+});
