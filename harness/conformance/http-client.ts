@@ -23,6 +23,8 @@ export interface HttpCallOptions {
 export class HttpCallError extends Error {}
 
 const MAX_BODY = 8 * 1024 * 1024;
+/** rawExchange waits this long after the head before sending a body. */
+const EARLY_ANSWER_WAIT_MS = 200;
 
 /**
  * node:http, not undici/fetch: checks must send headers those clients refuse
@@ -123,7 +125,12 @@ export function rawExchange(host: string, port: number, head: Buffer | string, b
     sock.on('connect', () => {
       void (async () => {
         sock.write(head);
+        // A server that judges by content-length answers now: give it the chance before any body byte.
+        await new Promise((r) => setTimeout(r, EARLY_ANSWER_WAIT_MS));
         for (const chunk of body) {
+          // Yield to the poll phase between writes: a response (then a reset) may already be
+          // waiting, and a write error destroys the socket before unread data is delivered.
+          await new Promise((r) => setImmediate(r));
           if (responded || done || sock.destroyed) return;
           if (!sock.write(chunk)) {
             await new Promise<void>((r) => {
