@@ -3,6 +3,7 @@ import { gateCommand } from './gate.js';
 import { upstreamCommand } from './upstream.js';
 import { conformanceCommand } from './conformance.js';
 import { validateCommand } from './validate.js';
+import { runCommand } from './run.js';
 import { gatewayCommand } from './gateway.js';
 import { compareCommand } from './compare.js';
 import { reportCommand } from './report.js';
@@ -12,6 +13,7 @@ import { reportCommand } from './report.js';
  * `--help` never advertises something unfinished. Add one line per command.
  */
 export const commands: CommandModule<any, any>[] = [
+  runCommand,
   validateCommand,
   upstreamCommand,
   conformanceCommand,

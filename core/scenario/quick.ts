@@ -2,8 +2,8 @@ import type { Scenario } from './types.js';
 
 /**
  * `--quick`: the same scenario, scaled down to finish in under a minute (tests, CI).
- * Same shape (stages, mix, upstreams); 1/100 of the connections (at least 10, at most
- * 500), at most 400 req/s, 1 s warm-up and 3 s measurement per stage, short capacity probes.
+ * Same shape (stages, mix, upstreams); 1/50 of the connections (at least 20 unless the
+ * stage has fewer, at most 1000), at most 400 req/s, 1 s warm-up and 3 s measurement per stage, short capacity probes.
  */
 export function quickScenario(s: Scenario): Scenario {
   return Object.freeze({
@@ -13,7 +13,7 @@ export function quickScenario(s: Scenario): Scenario {
       connectRate: Math.min(s.load.connectRate, 2000),
       stages: s.load.stages.map((st) => Object.freeze({
         ...st,
-        connections: Math.min(500, Math.max(10, Math.round(st.connections / 100))),
+        connections: Math.min(st.connections, 1000, Math.max(20, Math.round(st.connections / 50))),
         rate: st.rate === 'capacity' ? 'capacity' as const : Math.min(st.rate, 400),
         warmupMs: Math.min(st.warmupMs, 1000),
         durationMs: Math.min(st.durationMs, 3000),

@@ -89,7 +89,7 @@ test('defaults are applied and units parsed', () => {
 test('--quick keeps the shape and scales the size down', async () => {
   const s = quickScenario(await loadScenario(scen('feed.yaml')));
   assert.equal(s.load.stages.length, 6);
-  assert.deepEqual(s.load.stages.map((x) => x.connections), [10, 50, 100, 250, 500, 500]);
+  assert.deepEqual(s.load.stages.map((x) => x.connections), [20, 100, 200, 500, 1000, 1000]);
   assert.ok(s.load.stages.every((x) => x.durationMs <= 3000 && x.warmupMs <= 1000));
   const total = s.load.stages.reduce((a, x) => a + x.durationMs + x.warmupMs, 0);
   assert.ok(total <= 30_000, `quick feed measures ${total} ms`);

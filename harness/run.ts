@@ -1,0 +1,283 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GwBenchError, TargetError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { RESULT_SCHEMA_VERSION, type CapacityProbe, type RunResult, type RunStatus, type StageResult, type TargetInfo, type Verdict } from '../core/result.js';
+import { loadScenario } from '../core/scenario/load.js';
+import { quickScenario } from '../core/scenario/quick.js';
+import type { Scenario, StageSpec } from '../core/scenario/types.js';
+import { VERSION } from '../core/version.js';
+import { LoadGenerator, planWorkers, sourceAddresses, writeHlog } from '../loadgen/index.js';
+import type { StageMeasurement, StageProgress } from '../loadgen/types.js';
+import { capacityResult, nextProbeRate } from './capacity.js';
+import { contractCheck } from './contract-check.js';
+import { envFingerprint } from './env.js';
+import { LiveMetrics } from './live-metrics.js';
+import { RunOutput } from './output.js';
+import { resolvePlacement } from './placement.js';
+import { stagePlan } from './plan.js';
+import { establishedOnPort } from './procfs.js';
+import { Progress } from './progress.js';
+import { Sampler, type Sample } from './sampler.js';
+import { buildStageResult, skippedStage } from './stage-result.js';
+import { formatSummary } from './summary.js';
+import { externalTarget, buildImpl, startGateway, type RunningTarget } from './targets/gateway.js';
+import { findImpl, gatewayWorkers, type ImplInfo } from './targets/impls.js';
+import { startUpstreams, type RunningUpstreams } from './targets/upstreams.js';
+import { makeJwtSetup } from './tokens.js';
+
+export interface RunOptions {
+  scenarioFile: string;
+  quick?: boolean;
+  out?: string;
+  quiet?: boolean;
+  seed?: number;
+  target?: {
+    impl: string;
+    url?: string;
+    pid?: number;
+    metricsUrl?: string;
+    command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
+    debugDelayMs?: number;
+    workers?: number;
+  };
+  placement?: Partial<Record<'gateway' | 'upstreams' | 'generator', string>>;
+  stageFilter?: (stageIndex: number) => boolean;
+  signal?: AbortSignal;
+  /** Highest error rate of a measured stage before the run counts as a target failure (exit 4). */
+  maxErrorRate?: number;
+  metricsPort?: number;
+  /** Render report.html/report.md at the end (default true). */
+  report?: boolean;
+  /** Extra notes for the progress stream (tests use this to know the target pid). */
+  onTarget?: (t: { pid: number | null; url: string }) => void;
+  doctor?: boolean;
+}
+
+export interface RunOutcome { result: RunResult; dir: string; exitCode: number }
+
+/**
+ * Run a scenario end to end: start upstreams and the target with explicit placement, check
+ * the contract, step through the stages, and write every finished stage before the next
+ * begins. Never throws after measurement started: failures become the result's status.
+ */
+export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
+  const loaded = await loadScenario(opts.scenarioFile);
+  let scenario: Scenario = opts.quick ? quickScenario(loaded) : loaded;
+  if (opts.seed !== undefined) scenario = { ...scenario, load: { ...scenario.load, seed: opts.seed } };
+  const out = await RunOutput.create(scenario.name + (opts.quick ? '-quick' : ''), opts.out);
+  const progress = new Progress(Boolean(opts.quiet));
+  const startedAt = new Date();
+  const runStartMs = startedAt.getTime();
+  out.line(`gw-bench ${VERSION} run ${opts.scenarioFile}${opts.quick ? ' --quick' : ''}`);
+
+  const implName = opts.target?.impl ?? (opts.target?.url ? 'external' : scenario.target.impl);
+  const external = implName === 'external';
+  const impl: ImplInfo | null = external ? null : findImpl(implName);
+  const placement = resolvePlacement({ ...scenario.placement, ...opts.placement }, external);
+  const activeStages = scenario.load.stages.filter((s) => !opts.stageFilter || opts.stageFilter(s.index));
+  const maxConns = Math.max(...activeStages.map((s) => s.connections));
+  // Fail before starting anything when the generator cannot hold the plan (exit 2).
+  const gen = planWorkers({ maxConnections: maxConns, requested: scenario.load.workers });
+  const workersForGateway = impl ? (opts.target?.workers ?? gatewayWorkers(scenario.target.workers, maxConns, impl)) : null;
+
+  const env = await envFingerprint(placement);
+  const stages: StageResult[] = [];
+  const tmp = await mkdtemp(join(tmpdir(), 'gw-bench-run-'));
+  let upstreams: RunningUpstreams | null = null;
+  let target: RunningTarget | null = null;
+  let lg: LoadGenerator | null = null;
+  let sampler: Sampler | null = null;
+  let live: LiveMetrics | null = null;
+  let status: RunStatus = 'complete';
+  let failure: GwBenchError | null = null;
+  let targetInfo: TargetInfo = {
+    impl: implName, version: impl?.version ?? 'unknown', command: impl ? [impl.run.cmd, ...impl.run.args].join(' ') : '(external)',
+    url: opts.target?.url ?? scenario.target.url ?? '', pid: opts.target?.pid ?? scenario.target.pid, workers: workersForGateway, metricsUrl: opts.target?.metricsUrl ?? scenario.target.metricsUrl,
+  };
+
+  const result = (): RunResult => ({
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: { name: 'gw-bench', version: VERSION },
+    status,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    scenario: { name: scenario.name, file: opts.scenarioFile, quick: Boolean(opts.quick), spec: scenario },
+    target: targetInfo,
+    env,
+    stages,
+    verdict: verdictOf(status, stages, failure, opts.maxErrorRate ?? 0.1),
+  });
+
+  try {
+    progress.note(`gw-bench: ${scenario.name}${opts.quick ? ' (quick)' : ''}: ${activeStages.length} stages, up to ${maxConns} connections; generator ${gen.workers} worker(s); target ${implName}${workersForGateway ? ` x${workersForGateway}` : ''}; output ${out.dir}`);
+    const jwt = await makeJwtSetup({ alg: scenario.auth.alg, count: scenario.auth.tokens, ttlMs: scenario.auth.ttlMs, dir: tmp });
+
+    if (external) {
+      target = await externalTarget(targetInfo.url, targetInfo.pid, targetInfo.metricsUrl);
+    } else {
+      upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, dir: tmp, cpus: placement.upstreams, log: out.log });
+      if (impl!.build) { progress.note(`building ${impl!.name}...`); await buildImpl(impl!, out.log); }
+      target = await startGateway({
+        impl: impl!, env: { ...upstreams.env, ...jwt.env }, workers: workersForGateway!, cpus: placement.gateway, log: out.log,
+        debugDelayMs: opts.target?.debugDelayMs, command: opts.target?.command,
+        ...(opts.doctor ? { command: await doctorCommand(impl!, out.dir), stopGraceMs: 60_000 } : {}),
+      });
+    }
+    targetInfo = { ...targetInfo, url: target.url, pid: target.pid, command: target.command, metricsUrl: target.metricsUrl, workers: target.workers };
+    opts.onTarget?.({ pid: target.pid, url: target.url });
+    out.line(`target ${target.impl} at ${target.url} pid ${target.pid ?? '-'}`);
+
+    // A broken target fails here (exit 4) instead of producing numbers.
+    await contractCheck({ url: target.url, jwt, upstreams });
+
+    sampler = new Sampler({ pid: target.pid, metricsUrl: target.metricsUrl, upstreamStats: upstreams ? () => upstreams!.admin.stats() : null });
+    sampler.start();
+    if (opts.metricsPort !== undefined) live = await LiveMetrics.start(opts.metricsPort);
+    const tu = new URL(target.url);
+    const dest = { host: tu.hostname, port: Number(tu.port) };
+    lg = await LoadGenerator.start({ workers: gen.workers, cpuList: placement.generator ?? undefined, sourceAddresses: sourceAddresses(gen.workers, Math.ceil(maxConns / gen.workers)) });
+
+    for (const [i, spec] of activeStages.entries()) {
+      if (opts.signal?.aborted) break;
+      if (impl?.maxConnections != null && spec.connections > impl.maxConnections) {
+        const st = skippedStage(spec, 'not-reached', `${impl.name} holds at most ${impl.maxConnections} connections here${impl.maxConnectionsReason ? ` (${impl.maxConnectionsReason})` : ''}`);
+        stages.push(st);
+        await out.appendStage(st);
+        progress.note(`stage ${i + 1}/${activeStages.length} ${spec.name}: not reached - ${st.reasons[0]}`);
+        continue;
+      }
+      const onProgress = (p: StageProgress) => { progress.update(p, spec.name); live?.update(p, spec.name); };
+      const runOne = async (plan: ReturnType<typeof stagePlan>, label: string): Promise<{ m: StageMeasurement; before: Sample; after: Sample }> => {
+        progress.stageStart(i, activeStages.length, label, plan.warmupMs + plan.durationMs);
+        const before = await sampler!.sampleNow();
+        const m = await lg!.runStage(plan, { onProgress, signal: opts.signal });
+        const after = await sampler!.sampleNow();
+        return { m, before, after };
+      };
+
+      let st: StageResult;
+      if (spec.rate === 'capacity') {
+        st = await capacityStage(scenario, spec, dest, jwt.tokens, runOne, sampler, runStartMs, out, progress);
+      } else {
+        const { m, before, after } = await runOne(stagePlan(scenario, spec, dest, jwt.tokens), spec.name);
+        const hlog = `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
+        await writeHlog(join(out.dir, hlog), m.intervals, m.measureStartEpochMs, spec.name);
+        const serverSide = await establishedOnPort(dest.port).catch(() => null);
+        st = buildStageResult({ spec, measurement: m, sampler, before, after, runStartMs, hlog, engine: scenario.load.engine, serverSideConnections: serverSide });
+      }
+      if (opts.signal?.aborted) { st = { ...st, status: 'interrupted', reasons: [...st.reasons, 'interrupted (Ctrl-C) during this stage: numbers cover part of the window'] }; }
+      if (!target.alive()) {
+        st = { ...st, status: 'failed', reasons: [...st.reasons, `target died during the stage (${target.describeExit()})`] };
+      }
+      stages.push(st);
+      await out.appendStage(st);
+      await out.writeResult({ ...result(), status: 'interrupted' }); // a crash after this line still leaves every finished stage
+      progress.stageEnd(`stage ${i + 1}/${activeStages.length} ${spec.name}: ${st.status}; p99 ${st.latencyMs.p99.toFixed(2)} ms, achieved ${st.achievedRps.toFixed(0)}/s, errors ${(st.errorRate * 100).toFixed(2)}%${st.reasons.length ? ` - ${st.reasons.join('; ')}` : ''}`);
+      if (st.status === 'failed') throw new TargetError('GW_ERR_TARGET_CRASHED', `target ${target.impl} exited during stage ${spec.name} (${target.describeExit()})`, target.lastLines());
+    }
+    if (opts.signal?.aborted) status = 'interrupted';
+  } catch (e) {
+    if (opts.signal?.aborted && !(e instanceof TargetError)) status = 'interrupted';
+    else {
+      status = 'failed';
+      failure = e instanceof GwBenchError ? e : new GwBenchError('GW_ERR_INTERNAL', (e as Error).message, { cause: e });
+      out.line(`failed: ${failure.code} ${failure.message}\n${failure.details.join('\n')}\n${(e as Error).stack ?? ''}`);
+    }
+  } finally {
+    progress.stop();
+    await live?.stop();
+    await sampler?.stop();
+    await lg?.close().catch(() => undefined);
+    await target?.stop().catch(() => undefined);
+    await upstreams?.process.stop().catch(() => undefined);
+    await rm(tmp, { recursive: true, force: true });
+  }
+
+  const final = result();
+  await out.writeResult(final);
+  if (opts.report !== false && stages.length) await renderRunReport(final, out, scenario).catch((e) => out.line(`report failed: ${(e as Error).stack}`));
+  out.line(`done: ${final.status}, exit ${final.verdict.exitCode}`);
+  if (!opts.quiet) process.stdout.write(`${formatSummary(final, out.dir)}\n`);
+  if (failure && !opts.quiet) {
+    process.stderr.write(`gw-bench: ${failure.message} [${failure.code}]\n`);
+    for (const d of failure.details) process.stderr.write(`  ${d}\n`);
+  }
+  await out.close();
+  return { result: final, dir: out.dir, exitCode: final.verdict.exitCode };
+}
+
+/** Probe rates until the capacity within the SLO is bracketed; the stage reports the best passing probe. */
+async function capacityStage(
+  s: Scenario, spec: StageSpec, dest: { host: string; port: number }, tokens: Parameters<typeof stagePlan>[3],
+  runOne: (plan: ReturnType<typeof stagePlan>, label: string) => Promise<{ m: StageMeasurement; before: Sample; after: Sample }>,
+  sampler: Sampler, runStartMs: number, out: RunOutput, progress: Progress,
+): Promise<StageResult> {
+  const probes: CapacityProbe[] = [];
+  const measured: Array<{ probe: CapacityProbe; m: StageMeasurement; before: Sample; after: Sample }> = [];
+  for (let k = 0; k < s.load.capacity.probes; k++) {
+    const rate = nextProbeRate(probes, s.load.capacity.minRps, s.load.capacity.maxRps);
+    if (rate === null) break;
+    const plan = stagePlan(s, spec, dest, tokens, { rate, durationMs: s.load.capacity.probeDurationMs, warmupMs: Math.min(spec.warmupMs, 1000), seedOffset: k + 1 });
+    const r = await runOne(plan, `${spec.name} probe ${k + 1} @${rate}/s`);
+    const tmp = buildStageResult({ spec, measurement: r.m, sampler, before: r.before, after: r.after, runStartMs, hlog: null, engine: s.load.engine });
+    const probe: CapacityProbe = {
+      rate, p99Ms: tmp.latencyMs.p99, errorRate: tmp.errorRate, achievedRps: tmp.achievedRps, valid: r.m.generator.valid,
+      ok: r.m.generator.valid && tmp.latencyMs.p99 <= s.slo.p99Ms && tmp.errorRate <= s.slo.errorRate,
+    };
+    probes.push(probe);
+    measured.push({ probe, ...r });
+    progress.note(`  probe ${rate}/s: p99 ${probe.p99Ms.toFixed(1)} ms, errors ${(probe.errorRate * 100).toFixed(2)}%, ${probe.valid ? '' : 'generator behind, '}${probe.ok ? 'within SLO' : 'outside SLO'}`);
+  }
+  const capacity = capacityResult(probes, s.slo.p99Ms, s.slo.errorRate);
+  const best = measured.filter((x) => x.probe.ok).sort((a, b) => b.probe.rate - a.probe.rate)[0] ?? measured[0]!;
+  const hlog = `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
+  await writeHlog(join(out.dir, hlog), best.m.intervals, best.m.measureStartEpochMs, `${spec.name}@${best.probe.rate}`);
+  const reasons = capacity.rps === null ? [`no probe met the SLO (p99 <= ${s.slo.p99Ms} ms, errors <= ${(s.slo.errorRate * 100).toFixed(2)}%)`] : [];
+  return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons });
+}
+
+/** The run's verdict and exit code (DESIGN.md contract). SLO breaches are the gate's business. */
+export function verdictOf(status: RunStatus, stages: StageResult[], failure: GwBenchError | null, maxErrorRate: number): Verdict {
+  const reasons: string[] = [];
+  if (failure) {
+    const target = failure.exitCode === ExitCode.TARGET_FAILURE;
+    return { status: target ? 'target-failure' : 'fail', exitCode: failure.exitCode, reasons: [`${failure.code}: ${failure.message}`, ...failure.details.slice(0, 5)] };
+  }
+  if (status === 'interrupted') {
+    return { status: 'interrupted', exitCode: ExitCode.INCONCLUSIVE, reasons: [`interrupted; ${stages.filter((s) => s.status === 'ok' || s.status === 'invalid').length} finished stage(s) kept`] };
+  }
+  const measured = stages.filter((s) => s.status === 'ok' || s.status === 'invalid');
+  const invalid = measured.filter((s) => s.status === 'invalid');
+  for (const s of invalid) reasons.push(`stage ${s.name} INVALID (not a result): ${s.reasons.join('; ')}`);
+  for (const s of stages.filter((x) => x.status === 'not-reached')) reasons.push(`stage ${s.name} not reached: ${s.reasons.join('; ')}`);
+  const erroring = measured.filter((s) => s.status === 'ok' && s.errorRate > maxErrorRate);
+  if (erroring.length) {
+    return { status: 'target-failure', exitCode: ExitCode.TARGET_FAILURE, reasons: [...reasons, ...erroring.map((s) => `stage ${s.name}: error rate ${(s.errorRate * 100).toFixed(1)}% is above the ${(maxErrorRate * 100).toFixed(0)}% limit (${Object.entries(s.errors).filter(([k]) => !k.startsWith('expected_')).map(([k, v]) => `${k} ${v}`).join(', ')})`)] };
+  }
+  if (measured.length && invalid.length === measured.length) {
+    return { status: 'invalid', exitCode: ExitCode.INCONCLUSIVE, reasons: [...reasons, 'every measured stage is invalid: the generator fell behind; lower the rate or give the generator more CPU'] };
+  }
+  return { status: 'pass', exitCode: ExitCode.OK, reasons };
+}
+
+/** Report + comparison with the scenario's compare list; a missing recorded result is skipped with a note. */
+async function renderRunReport(r: RunResult, out: RunOutput, s: Scenario): Promise<void> {
+  const { existsSync } = await import('node:fs');
+  const compare = s.compare.filter((c) => existsSync(c.file)).map((c) => ({ label: c.label, file: c.file }));
+  await out.writeJson('compare.json', compare);
+  const report = await import('./report/index.js').catch(() => null);
+  if (!report) return;
+  const results = [{ label: r.target.impl, result: r }];
+  for (const c of compare) {
+    try { results.push({ label: c.label ?? c.file, result: await report.loadResult(c.file) }); } catch (e) { out.line(`compare: skipped ${c.file}: ${(e as Error).message}`); }
+  }
+  await report.renderReport({ results, outDir: out.dir, title: `${s.name}: ${results.map((x) => x.label).join(' vs ')}` });
+}
+
+async function doctorCommand(impl: ImplInfo, dir: string): Promise<{ cmd: string; args: string[]; cwd?: string }> {
+  if (impl.name !== 'reference') throw new GwBenchError('GW_ERR_USAGE', `--doctor: Clinic Doctor profiles Node.js processes; target ${impl.name} is not the reference gateway`);
+  const { doctorWrap } = await import('./doctor.js');
+  return doctorWrap(impl, dir);
+}

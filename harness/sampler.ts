@@ -1,0 +1,101 @@
+import type { UpstreamStats } from '../upstream/stats.js';
+import { sumCounter } from '../upstream/stats.js';
+import { gatewayCounters, heapFrom, parsePrometheus, type GatewayCounters, type HeapReading } from './prometheus.js';
+import { kernelCounters, treeCpuSeconds, treeRss, type KernelCounters } from './procfs.js';
+
+/** One reading of everything the harness watches, on the run's single clock. */
+export interface Sample {
+  at: number; // epoch ms
+  rssBytes: number | null;
+  processes: number | null;
+  cpuSeconds: number | null;
+  heap: HeapReading | null;
+  gateway: GatewayCounters | null;
+  upstream: { connectionsAccepted: number; requests: number; openConnections: number } | null;
+  kernel: KernelCounters;
+}
+
+export interface SamplerSources {
+  pid: number | null;
+  metricsUrl: string | null;
+  upstreamStats: (() => Promise<UpstreamStats>) | null;
+}
+
+/**
+ * Samples the target's process tree (RSS from /proc), its /metrics (heap, reuse counters,
+ * a cross-check), the mock upstreams' counters and kernel TCP counters, once a second.
+ * A slow source never delays the next tick: each tick runs its reads concurrently.
+ */
+export class Sampler {
+  readonly samples: Sample[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+
+  constructor(private readonly src: SamplerSources, private readonly intervalMs = 1000) {}
+
+  start(): void {
+    if (this.timer) return;
+    void this.tick();
+    this.timer = setInterval(() => { if (!this.inFlight) void this.tick(); }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.inFlight;
+  }
+
+  /** Take a sample now (stage boundaries) and return it. */
+  async sampleNow(): Promise<Sample> {
+    await this.inFlight;
+    await this.tick();
+    return this.samples[this.samples.length - 1]!;
+  }
+
+  private tick(): Promise<void> {
+    this.inFlight = (async () => {
+      const at = Date.now();
+      const [rss, cpu, metrics, up, kernel] = await Promise.all([
+        this.src.pid ? treeRss(this.src.pid).catch(() => null) : Promise.resolve(null),
+        this.src.pid ? treeCpuSeconds(this.src.pid).catch(() => null) : Promise.resolve(null),
+        this.src.metricsUrl ? fetchText(this.src.metricsUrl) : Promise.resolve(null),
+        this.src.upstreamStats ? this.src.upstreamStats().catch(() => null) : Promise.resolve(null),
+        kernelCounters(),
+      ]);
+      const parsed = metrics ? parsePrometheus(metrics) : null;
+      this.samples.push({
+        at,
+        rssBytes: rss?.rssBytes ?? null,
+        processes: rss?.processes ?? null,
+        cpuSeconds: cpu,
+        heap: parsed ? heapFrom(parsed) : null,
+        gateway: parsed ? gatewayCounters(parsed) : null,
+        upstream: up ? { connectionsAccepted: sumCounter(up, 'connectionsAccepted'), requests: sumCounter(up, 'requests'), openConnections: sumCounter(up, 'openConnections') } : null,
+        kernel,
+      });
+    })().finally(() => { this.inFlight = null; });
+    return this.inFlight;
+  }
+
+  /** Samples within [from, to] (epoch ms). */
+  window(from: number, to: number): Sample[] {
+    return this.samples.filter((s) => s.at >= from && s.at <= to);
+  }
+
+  /** The sample nearest to an instant. */
+  nearest(at: number): Sample | undefined {
+    let best: Sample | undefined;
+    for (const s of this.samples) if (!best || Math.abs(s.at - at) < Math.abs(best.at - at)) best = s;
+    return best;
+  }
+}
+
+async function fetchText(url: string): Promise<string | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return res.ok ? await res.text() : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,75 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { PACKAGE_ROOT, VERSION } from '../../core/version.js';
+
+/** What a gateway implementation says about itself (`baselines/<impl>/impl.json`). */
+export interface ImplInfo {
+  name: string;
+  language: string;
+  runtime: string;
+  framework: string;
+  multiProcess: boolean;
+  /** Most connections the implementation can hold on this machine, or null for no known limit. */
+  maxConnections: number | null;
+  maxConnectionsReason?: string;
+  contract?: 'full' | 'partial';
+  dir: string | null;
+  build: string | null;
+  run: { cmd: string; args: string[] };
+  version: string;
+}
+
+const BASELINES = join(PACKAGE_ROOT, 'baselines');
+
+/** The reference gateway: our own, started through the CLI so it runs exactly as users run it. */
+export function referenceImpl(): ImplInfo {
+  return {
+    name: 'reference', language: 'typescript', runtime: `node ${process.version}`, framework: 'node:http + undici',
+    multiProcess: true, maxConnections: null, contract: 'full', dir: null, build: null,
+    run: { cmd: process.execPath, args: [join(PACKAGE_ROOT, 'bin', 'gw-bench.js'), 'gateway'] },
+    version: VERSION,
+  };
+}
+
+/** Every implementation gw-bench can start: reference + each baselines/<impl>/impl.json. */
+export function listImpls(): ImplInfo[] {
+  const out = [referenceImpl()];
+  if (!existsSync(BASELINES)) return out;
+  for (const d of readdirSync(BASELINES, { withFileTypes: true })) {
+    if (!d.isDirectory() || !existsSync(join(BASELINES, d.name, 'impl.json'))) continue;
+    out.push(baselineImpl(d.name));
+  }
+  return out;
+}
+
+function baselineImpl(name: string): ImplInfo {
+  const dir = join(BASELINES, name);
+  const meta = JSON.parse(readFileSync(join(dir, 'impl.json'), 'utf8')) as Partial<ImplInfo> & { runtime?: string };
+  return {
+    name, language: meta.language ?? 'unknown', runtime: meta.runtime ?? 'unknown', framework: meta.framework ?? 'unknown',
+    multiProcess: meta.multiProcess ?? false, maxConnections: meta.maxConnections ?? null, maxConnectionsReason: meta.maxConnectionsReason,
+    contract: meta.contract ?? 'full', dir,
+    build: existsSync(join(dir, 'build.sh')) ? join(dir, 'build.sh') : null,
+    run: { cmd: join(dir, 'run.sh'), args: [] },
+    version: meta.version ?? meta.runtime ?? 'unknown',
+  };
+}
+
+/** Find an implementation by name; the error lists the ones that exist. */
+export function findImpl(name: string): ImplInfo {
+  const all = listImpls();
+  const hit = all.find((i) => i.name === name);
+  if (!hit) throw new UsageError(`--target: ${JSON.stringify(name)} is not an implementation; available: ${all.map((i) => i.name).join(', ')}, or "external" with --url`);
+  return hit;
+}
+
+/** Open files one gateway process may use for client connections (20000 cap, minus pools, logs, headroom). */
+export const CONNECTIONS_PER_PROCESS = 14_000;
+
+/** Gateway processes for a run: enough that no process passes the open-files cap at the largest stage. */
+export function gatewayWorkers(requested: number | 'auto', maxConnections: number, impl: ImplInfo): number {
+  if (!impl.multiProcess) return 1;
+  if (requested !== 'auto') return requested;
+  return Math.max(1, Math.ceil(maxConnections / CONNECTIONS_PER_PROCESS));
+}
