@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -55,6 +56,13 @@ def uvicorn_options(config) -> dict:
     }
 
 
+def _exit_cleanly(signum, _frame) -> None:
+    # uvicorn's single-process server shuts down gracefully on SIGTERM and then re-raises the
+    # signal with the handler that was installed before it started: this one, so the process
+    # leaves through `finally` (temp dirs removed) with status 0 instead of dying by the signal.
+    raise SystemExit(0)
+
+
 def main() -> int:
     try:
         config = load_config()
@@ -86,6 +94,7 @@ def main() -> int:
         if config.workers > 1:
             Multiprocess(uv_config, sockets=[sock]).run()
         else:
+            signal.signal(signal.SIGTERM, _exit_cleanly)
             uv_config.load()
             server = uvicorn.Server(uv_config)
             server.run(sockets=[sock])

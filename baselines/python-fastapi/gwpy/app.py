@@ -40,7 +40,9 @@ async def lifespan(_app: FastAPI):
     await UPSTREAMS.close()
 
 
-api = FastAPI(lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
+# No OpenAPI/docs routes (they would answer where the contract says 404) and no slash redirects
+# (/api/user/1/ is "anything else", not a 307 to /api/user/1).
+api = FastAPI(lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
 
 
 @api.exception_handler(StarletteHTTPException)

@@ -57,15 +57,22 @@ class TokenVerifier:
         return sub
 
 
+def needs_auth(method: str, path: str) -> bool:
+    """True for the contract's authenticated routes only; anything else is a 404 without auth."""
+    if method == "GET":
+        return path == "/api/feed" or (path.startswith("/api/user/") and len(path) > 10 and "/" not in path[10:])
+    return method == "POST" and path == "/api/interact"
+
+
 class AuthMiddleware:
-    """Rejects /api/* requests without a valid bearer token (401) before any routing or upstream call."""
+    """Rejects requests to the authenticated routes without a valid bearer token (401) before any routing or upstream call."""
 
     def __init__(self, app, verifier: TokenVerifier) -> None:
         self.app = app
         self.verifier = verifier
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+        if scope["type"] != "http" or not needs_auth(scope["method"], scope["path"]):
             await self.app(scope, receive, send)
             return
         sub = None

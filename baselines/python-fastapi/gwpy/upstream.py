@@ -106,7 +106,7 @@ def create_session() -> aiohttp.ClientSession:
         keepalive_timeout=KEEPALIVE_TIMEOUT_S,
         ttl_dns_cache=None,  # loopback literals; never re-resolve
     )
-    return aiohttp.ClientSession(
+    session = aiohttp.ClientSession(
         connector=connector,
         # Deadlines are enforced by the gateway (asyncio.timeout around headers received).
         timeout=aiohttp.ClientTimeout(total=None),
@@ -115,6 +115,13 @@ def create_session() -> aiohttp.ClientSession:
         skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
         trace_configs=[trace],
     )
+    # aiohttp silently re-sends an idempotent request once when a pooled connection is closed
+    # before the response. The contract wants that reset reported (502), and a re-send could hit
+    # the upstream twice, so turn it off. There is no public option; this is the session's flag.
+    # Pooled connections go idle-closed by us (KEEPALIVE_TIMEOUT_S) before the upstream's 120 s,
+    # so the stale-connection race the retry exists for does not arise.
+    session._retry_connection = False
+    return session
 
 
 class Upstreams:
