@@ -1,5 +1,5 @@
 import type { StageResult } from '../../core/result.js';
-import { isMeasured, stageAt, statusWords, stepsOf, type LabeledResult, type Step } from './steps.js';
+import { isMeasured, shortStatus, stageAt, stepsOf, type LabeledResult, type Step } from './steps.js';
 import type { Table } from './table.js';
 
 /** A metric compared as ours / theirs. */
@@ -40,8 +40,8 @@ export interface RatioTable {
 }
 
 function cell(ours: StageResult | undefined, theirs: StageResult | undefined, m: Metric): RatioCell {
-  if (!isMeasured(ours)) return { ratio: null, text: `ours ${statusWords(ours)}` };
-  if (!isMeasured(theirs)) return { ratio: null, text: `theirs ${statusWords(theirs)}` };
+  if (!isMeasured(ours)) return { ratio: null, text: `ours ${shortStatus(ours)}` };
+  if (!isMeasured(theirs)) return { ratio: null, text: `theirs ${shortStatus(theirs)}` };
   const a = m.pick(ours);
   const b = m.pick(theirs);
   if (a === null || b === null) return { ratio: null, text: 'n/a' };

@@ -60,6 +60,12 @@ export function statusWords(stage: StageResult | undefined): string | null {
   }
 }
 
+/** One or two words for a stage that is not a result (for table cells): invalid, not reached, absent... */
+export function shortStatus(stage: StageResult | undefined): string {
+  if (!stage) return 'not in run';
+  return stage.status === 'not-reached' ? 'not reached' : stage.status;
+}
+
 /**
  * Notes for a chart listing every (implementation, step) that is not drawn as a result, so
  * an omitted point is never mistaken for zero.

@@ -1,5 +1,5 @@
 import { formatMs } from '../../core/units.js';
-import { isMeasured, stageAt, statusWords, stepsOf, type LabeledResult, type Step } from './steps.js';
+import { isMeasured, shortStatus, stageAt, stepsOf, type LabeledResult, type Step } from './steps.js';
 
 /** Who won one metric at one step, and by how much over the runner-up. */
 export interface Win {
@@ -35,8 +35,7 @@ export function summarize(results: readonly LabeledResult[]): StepSummary[] {
     const measured = results.map(({ label, result }) => ({ label, stage: stageAt(result, step) })).filter((e) => isMeasured(e.stage));
     const notResults = results.flatMap(({ label, result }) => {
       const stage = stageAt(result, step);
-      const words = stage ? statusWords(stage) : null;
-      return words && stage ? [{ label, words, reasons: stage.reasons }] : [];
+      return stage && stage.status !== 'ok' ? [{ label, words: shortStatus(stage), reasons: stage.reasons }] : [];
     });
     return {
       step,
