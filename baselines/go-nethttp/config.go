@@ -111,7 +111,7 @@ func LoadConfig() (*Config, error) {
 		// runtime.NumCPU honours the CPU affinity mask (taskset), which is what "may use" means.
 		c.Workers = runtime.NumCPU()
 	default:
-		c.Workers = int(p.intVar("GW_WORKERS", "1", 1, 256))
+		c.Workers = int(p.intVar("GW_WORKERS", "1", 1, 256)) // or "auto"
 	}
 
 	c.UserStatus = p.instances("GW_UPSTREAM_USER_STATUS", "http://127.0.0.1:19001")
