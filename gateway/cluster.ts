@@ -113,6 +113,9 @@ export async function runWorker(config: GatewayConfig, opts: StartOptions): Prom
     metricsText,
   });
   AggregatorRegistry.setRegistries([gw.metrics.registry]);
+  // prom-client installs the worker's "send me your metrics" listener only when an
+  // AggregatorRegistry is constructed, so build one here even though it is never read.
+  new AggregatorRegistry();
 
   let stopping = false;
   const stop = (): void => {

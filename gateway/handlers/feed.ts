@@ -32,6 +32,7 @@ export function feed(ctx: RequestContext): void {
     clearTimeout(timer);
     res.off('close', onClose);
     if (res.destroyed) return;
+    ctx.closeIfDraining();
     if (!us.ok && !bg.ok) {
       if (us.timedOut && bg.timedOut) sendError(res, 504, 'upstream_timeout', requestId);
       else sendError(res, 502, 'bad_gateway', requestId);

@@ -51,6 +51,7 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
       clearTimeout(timer);
       headersReceived = true;
       if (statusCode >= 500) breaker.onFailure(); else breaker.onSuccess();
+      ctx.closeIfDraining();
       res.writeHead(statusCode, downstreamResponseHeaders(headers, requestId));
       return res;
     },
@@ -58,6 +59,7 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
       clearTimeout(timer);
       res.off('close', onClose);
       if (!err) return;
+      ctx.closeIfDraining();
       if (headersReceived) { res.destroy(); return; } // mid-body failure: truncate, the status is already out
       if (limiter !== null && limiter.destroyed && limiter.errored) {
         breaker.release();

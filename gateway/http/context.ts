@@ -17,4 +17,6 @@ export interface RequestContext {
   /** State snapshot taken when the request arrived. */
   readonly state: GatewayState;
   readonly metrics: GatewayMetrics;
+  /** Mark the response `connection: close` if shutdown began while it was in flight. */
+  closeIfDraining(): void;
 }

@@ -56,7 +56,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       sub = outcome.sub;
     }
 
-    const ctx: RequestContext = { req, res, requestId, sub, path, query: q < 0 ? '' : url.slice(q + 1), match, state, metrics };
+    const closeIfDraining = (): void => { if (deps.isDraining() && !res.headersSent) res.setHeader('connection', 'close'); };
+    const ctx: RequestContext = { req, res, requestId, sub, path, query: q < 0 ? '' : url.slice(q + 1), match, state, metrics, closeIfDraining };
     switch (match.route.type) {
       case 'health':
         sendJson(res, 200, health, requestId);

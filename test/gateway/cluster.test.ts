@@ -1,0 +1,63 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Agent, request } from 'undici';
+import { goodClaims, hsToken, sleep, startStandIn, type StandIn } from './helpers.js';
+import { alive, killQuietly, spawnGateway, type GatewayProcess } from './process.js';
+
+let user: StandIn | undefined;
+let gw: GatewayProcess | undefined;
+let workerPids: number[] = [];
+
+after(async () => {
+  killQuietly(gw);
+  for (const pid of workerPids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  await user?.close();
+});
+
+test('workers: 2 — serves, aggregates /metrics across workers, SIGTERM leaves no process behind', async () => {
+  user = await startStandIn('user');
+  gw = await spawnGateway({ GW_WORKERS: '2', GW_UPSTREAM_USER: user.origin });
+  workerPids = [...gw.stderr.matchAll(/worker \d+ pid (\d+) listening/g)].map((m) => Number(m[1]));
+  assert.equal(workerPids.length, 2, gw.stderr);
+  assert.ok(workerPids.every(alive));
+
+  // A fresh connection per request so the kernel can hand them to either worker.
+  const agent = new Agent({ pipelining: 0 });
+  const pids = new Set<number>();
+  try {
+    for (let i = 0; i < 20; i++) {
+      const h = await request(`${gw.url}/healthz`, { dispatcher: agent });
+      pids.add((await h.body.json() as { pid: number }).pid);
+      const u: Awaited<ReturnType<typeof request>> = await request(`${gw.url}/api/user/${i}`, { dispatcher: agent, headers: { authorization: `Bearer ${hsToken(goodClaims())}` } });
+      assert.equal(u.statusCode, 200);
+      await u.body.dump();
+    }
+    for (const pid of pids) assert.ok(workerPids.includes(pid), `/healthz answered by worker ${pid}`);
+
+    const text = await (await request(`${gw.url}/metrics`, { dispatcher: agent })).body.text();
+    assert.match(text, /^gateway_workers_reporting 2$/m, 'both workers included');
+    assert.match(text, /^gateway_upstream_rq_total\{upstream="user"\} 20$/m, 'upstream requests summed over workers');
+    assert.match(text, /^gateway_downstream_rq_total (\d+)$/m);
+    assert.ok(Number(/^gateway_downstream_rq_total (\d+)$/m.exec(text)![1]) >= 40);
+    assert.match(text, /^nodejs_heap_size_used_bytes \d+/m);
+  } finally {
+    await agent.close();
+  }
+  assert.equal(user.seen.length, 20);
+
+  gw.child.kill('SIGTERM');
+  assert.equal(await gw.exited, 0);
+  for (let i = 0; i < 20 && workerPids.some(alive); i++) await sleep(100);
+  assert.deepEqual(workerPids.filter(alive), [], 'no orphan worker');
+});
+
+test('workers die with the primary even when it is SIGKILLed', async () => {
+  const p = await spawnGateway({ GW_WORKERS: '2' });
+  const pids = [...p.stderr.matchAll(/worker \d+ pid (\d+) listening/g)].map((m) => Number(m[1]));
+  workerPids.push(...pids);
+  assert.equal(pids.length, 2);
+  p.child.kill('SIGKILL');
+  await p.exited;
+  for (let i = 0; i < 50 && pids.some(alive); i++) await sleep(100);
+  assert.deepEqual(pids.filter(alive), [], 'workers exit when the IPC channel to the primary closes');
+});
