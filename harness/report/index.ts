@@ -6,6 +6,7 @@ import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { buildModel } from './model.js';
 import { renderChartPng } from './render-chart.js';
+import { uniqueLabels } from './run-folder.js';
 
 export { loadResult } from './load-result.js';
 export { buildModel, type ReportModel } from './model.js';
@@ -23,7 +24,8 @@ export async function renderReport(opts: { results: Array<{ label: string; resul
   if (!Number.isInteger(primary) || primary < 0 || primary >= opts.results.length) {
     throw new UsageError(`report: primary ${primary} is not an index of the ${opts.results.length} result(s) (0..${opts.results.length - 1})`);
   }
-  const model = buildModel(opts.results, { title: opts.title, primary });
+  // Two results under one label would merge in charts and tables.
+  const model = buildModel(uniqueLabels(opts.results), { title: opts.title, primary });
   const chartDir = join(opts.outDir, 'charts');
   await mkdir(chartDir, { recursive: true });
   const images = new Map<string, Buffer>();

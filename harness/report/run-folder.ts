@@ -6,7 +6,8 @@ import type { LabeledResult } from './steps.js';
 
 /** Entries of a run folder's compare.json: other results this run is compared with. */
 export interface CompareEntry {
-  label: string;
+  /** null or absent: the result's target impl is used. */
+  label: string | null;
   file: string;
 }
 
@@ -30,11 +31,12 @@ export async function readCompareList(folder: string): Promise<CompareEntry[]> {
   if (!Array.isArray(doc)) problems.push(`(root): ${JSON.stringify(doc)} is not an array of {"label", "file"}`);
   else doc.forEach((e: unknown, i) => {
     const o = e as Record<string, unknown> | null;
-    if (typeof o?.['label'] !== 'string' || o['label'] === '') problems.push(`[${i}].label: ${JSON.stringify(o?.['label'])} is not a non-empty string`);
+    const label = o?.['label'];
+    if (label !== undefined && label !== null && (typeof label !== 'string' || label === '')) problems.push(`[${i}].label: ${JSON.stringify(label)} is not a non-empty string (or null)`);
     if (typeof o?.['file'] !== 'string' || o['file'] === '') problems.push(`[${i}].file: ${JSON.stringify(o?.['file'])} is not a non-empty string`);
   });
   if (problems.length) throw new GwBenchError('GW_ERR_RESULT_INVALID', `${file}: ${problems.length} problem(s)`, { details: problems });
-  return (doc as CompareEntry[]).map((e) => ({ label: e.label, file: isAbsolute(e.file) ? e.file : resolve(folder, e.file) }));
+  return (doc as CompareEntry[]).map((e) => ({ label: e.label ?? null, file: isAbsolute(e.file) ? e.file : resolve(folder, e.file) }));
 }
 
 /** The results a run folder's report shows: its result.json first (labelled by target impl), then compare.json entries. */
@@ -43,7 +45,10 @@ export async function runFolderResults(folder: string): Promise<LabeledResult[]>
   const result = await loadResult(file);
   const others = await readCompareList(folder);
   const out: LabeledResult[] = [{ label: result.target.impl, result, file }];
-  for (const e of others) out.push({ label: e.label, result: await loadResult(e.file), file: e.file });
+  for (const e of others) {
+    const other = await loadResult(e.file);
+    out.push({ label: e.label ?? other.target.impl, result: other, file: e.file });
+  }
   return uniqueLabels(out);
 }
 

@@ -49,12 +49,12 @@ describe('gw-bench compare / report commands', () => {
     const run = join(dir, 'run');
     await (await import('node:fs/promises')).mkdir(run);
     await copyFile(OURS, join(run, 'result.json'));
-    await writeFile(join(run, 'compare.json'), JSON.stringify([{ label: 'go-recorded', file: GO }]));
+    await writeFile(join(run, 'compare.json'), JSON.stringify([{ label: 'go-recorded', file: GO }, { label: null, file: SPRING }]));
     const r = await gwBench(['report', run]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`report: ${join(run, 'report.html')}`));
     const md = await readFile(join(run, 'report.md'), 'utf8');
-    assert.match(md, /^# gw-bench comparison: ts-ref vs go-recorded/);
+    assert.match(md, /^# gw-bench comparison: ts-ref vs go-recorded vs spring/);
     assert.match(md, /### ts-ref \/ go-recorded/);
   });
 
@@ -68,6 +68,6 @@ describe('gw-bench compare / report commands', () => {
     await writeFile(join(empty, 'compare.json'), JSON.stringify([{ label: '', file: 3 }]));
     const r2 = await gwBench(['report', empty]);
     assert.equal(r2.code, 2);
-    assert.equal(r2.stderr, `gw-bench: ${join(empty, 'compare.json')}: 2 problem(s) [GW_ERR_RESULT_INVALID]\n  [0].label: "" is not a non-empty string\n  [0].file: 3 is not a non-empty string\n`);
+    assert.equal(r2.stderr, `gw-bench: ${join(empty, 'compare.json')}: 2 problem(s) [GW_ERR_RESULT_INVALID]\n  [0].label: "" is not a non-empty string (or null)\n  [0].file: 3 is not a non-empty string\n`);
   });
 });
