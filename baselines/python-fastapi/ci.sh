@@ -9,8 +9,7 @@ t0=$(date +%s)
 "$here/build.sh"
 
 echo "python-fastapi: unit tests"
-(cd "$here" && "$here/.venv/bin/python" -m unittest discover -s tests -t . -v 2>&1 | tail -n 40)
-(cd "$here" && "$here/.venv/bin/python" -m unittest discover -s tests -t . >/dev/null 2>&1)
+(cd "$here" && "$here/.venv/bin/python" -m unittest discover -s tests -t .)
 
 cd "$root"
 if [[ ! -f dist/cli/main.js ]]; then
