@@ -23,7 +23,7 @@ export const ERROR_CODES = {
   GW_ERR_BUILD_FAILED: { exit: ExitCode.TARGET_FAILURE, message: 'Building a target implementation failed' },
   GW_ERR_INTERNAL: { exit: ExitCode.INTERNAL, message: 'Internal harness error' },
   GW_ERR_WORKER: { exit: ExitCode.INTERNAL, message: 'A load-generator worker failed' },
-  GW_ERR_INTERRUPTED: { exit: ExitCode.INTERNAL, message: 'Run interrupted' },
+  GW_ERR_INTERRUPTED: { exit: ExitCode.INCONCLUSIVE, message: 'Run interrupted before it finished' },
 } as const satisfies Record<string, { exit: ExitCodeValue; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

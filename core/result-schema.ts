@@ -1,0 +1,89 @@
+import { Ajv } from 'ajv';
+import { RESULT_SCHEMA_VERSION } from './result.js';
+
+/**
+ * JSON Schema of result.json (schemaVersion 1), kept next to the TypeScript model in
+ * core/result.ts. Published as docs/result.schema.json (generated; a test keeps it current).
+ */
+type Json = Record<string, unknown>;
+const num: Json = { type: 'number' };
+const nnum: Json = { type: 'number', minimum: 0 };
+const int: Json = { type: 'integer', minimum: 0 };
+const nullable = (s: Json): Json => ({ anyOf: [s, { type: 'null' }] });
+const ratio: Json = nullable({ type: 'number', minimum: 0, maximum: 1 });
+const obj = (properties: Record<string, Json>, extra = false): Json => ({ type: 'object', required: Object.keys(properties), additionalProperties: extra, properties });
+
+const latency = obj({ p50: nnum, p90: nnum, p99: nnum, p999: nnum, max: nnum, mean: nnum, count: int });
+
+const stage = obj({
+  index: int,
+  name: { type: 'string' },
+  status: { enum: ['ok', 'invalid', 'not-reached', 'failed', 'interrupted'] },
+  reasons: { type: 'array', items: { type: 'string' } },
+  connections: int,
+  connectionCounts: { ...obj({ requested: int, established: int, failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int } }), properties: { requested: int, established: int, failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int }, serverSide: nullable(int) } },
+  offeredRps: nnum,
+  achievedRps: nnum,
+  warmupS: nnum,
+  durationS: nnum,
+  startedAt: { type: 'string', format: 'date-time' },
+  requests: int,
+  errors: { type: 'object', additionalProperties: int },
+  errorRate: { type: 'number', minimum: 0 },
+  latencyMs: latency,
+  serviceTimeMs: latency,
+  hdr: { type: 'string' },
+  serviceHdr: { type: 'string' },
+  hlog: nullable({ type: 'string' }),
+  reuse: obj({ client: ratio, upstream: ratio, gateway: ratio, clientConnectionsOpened: int, upstreamConnectionsOpened: nullable(int), upstreamRequests: nullable(int) }),
+  memory: obj({
+    rssBytes: nullable(nnum), rssMaxBytes: nullable(nnum), heapUsedBytes: nullable(nnum), heapTotalBytes: nullable(nnum),
+    residency: nullable(nnum), rssOverHeap: nullable(nnum), rssPerConnectionBytes: nullable(nnum), heapSource: { type: 'string' }, processes: nullable(int),
+  }),
+  generator: { ...obj({ valid: { type: 'boolean' }, reasons: { type: 'array', items: { type: 'string' } }, sendLagP99Ms: nnum, sendLagMaxMs: nnum, eventLoopP99Ms: nnum, cpu: nnum, workers: int }), additionalProperties: true },
+  kernel: obj({ listenOverflows: nullable(num), listenDrops: nullable(num), retransSegs: nullable(num), timeWait: nullable(int) }),
+  timeline: {
+    type: 'array',
+    items: obj({ t: num, stage: int, phase: { enum: ['warmup', 'measure'] }, p50: nullable(nnum), p99: nullable(nnum), max: nullable(nnum), rps: nnum, errors: int, rssBytes: nullable(nnum) }),
+  },
+  engine: { enum: ['gw-bench', 'autocannon'] },
+});
+// capacity is optional
+(stage.properties as Json).capacity = obj({
+  rps: nullable(nnum), sloP99Ms: nnum, maxErrorRate: nnum,
+  probes: { type: 'array', items: obj({ rate: nnum, p99Ms: nnum, errorRate: nnum, achievedRps: nnum, valid: { type: 'boolean' }, ok: { type: 'boolean' } }) },
+});
+
+export const resultSchema: Json = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://gw-bench.dev/schemas/result-v1.json',
+  title: 'gw-bench result.json (schemaVersion 1)',
+  ...obj({
+    schemaVersion: { const: RESULT_SCHEMA_VERSION },
+    tool: obj({ name: { const: 'gw-bench' }, version: { type: 'string' } }),
+    status: { enum: ['complete', 'interrupted', 'failed'] },
+    startedAt: { type: 'string', format: 'date-time' },
+    finishedAt: { type: 'string', format: 'date-time' },
+    scenario: obj({ name: { type: 'string' }, file: { type: 'string' }, quick: { type: 'boolean' }, spec: { type: 'object' } }),
+    target: obj({ impl: { type: 'string' }, version: { type: 'string' }, command: { type: 'string' }, url: { type: 'string' }, pid: nullable(int), workers: nullable(int), metricsUrl: nullable({ type: 'string' }) }),
+    env: obj({
+      cpuModel: { type: 'string' }, cores: int, memTotalBytes: nnum, kernel: { type: 'string' }, os: { type: 'string' }, node: { type: 'string' }, hostname: { type: 'string' },
+      fdLimit: nullable(int), placement: obj({ gateway: nullable({ type: 'string' }), upstreams: nullable({ type: 'string' }), generator: nullable({ type: 'string' }), method: { type: 'string' } }),
+      gitSha: nullable({ type: 'string' }), gitDirty: nullable({ type: 'boolean' }), date: { type: 'string' }, runtimes: { type: 'object', additionalProperties: { type: 'string' } },
+    }),
+    stages: { type: 'array', items: stage },
+    verdict: obj({ status: { enum: ['pass', 'fail', 'invalid', 'target-failure', 'interrupted'] }, exitCode: { type: 'integer', minimum: 0, maximum: 5 }, reasons: { type: 'array', items: { type: 'string' } } }),
+  }),
+};
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+/** Problems with a result document (empty when valid), as `path message` lines. */
+export async function resultProblems(doc: unknown): Promise<string[]> {
+  if (!validator) {
+    const { default: addFormats } = await import('ajv-formats');
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    (addFormats as unknown as (a: Ajv) => void)(ajv);
+    validator = ajv.compile(resultSchema);
+  }
+  return validator(doc) ? [] : (validator.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'invalid'}`);
+}
