@@ -1,0 +1,137 @@
+/**
+ * `npm run bench:gateway`: how much the reference gateway costs over a direct hit.
+ *
+ * Starts a stand-in upstream and the gateway as separate processes (loopback only),
+ * drives each target with autocannon for a few seconds after a short warm-up, and prints
+ * throughput and latency percentiles side by side. All processes share this machine's
+ * cores with the load generator, so read the numbers as relative, not absolute.
+ *
+ *   npm run bench:gateway -- --duration 5 --connections 50
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { PACKAGE_ROOT } from '../core/version.js';
+
+interface Args { duration: number; warmup: number; connections: number }
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { duration: 5, warmup: 1, connections: 50 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i]!.replace(/^--/, '') as keyof Args;
+    const value = Number(argv[i + 1]);
+    if (!(key in out) || !Number.isFinite(value) || value <= 0) {
+      process.stderr.write(`bench-gateway: usage: [--duration S] [--warmup S] [--connections N] (bad: ${argv[i]} ${argv[i + 1]})\n`);
+      process.exit(2);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+/** The stand-in upstream: every path answers 200 with a small JSON body, keep-alive 65 s. */
+const UPSTREAM_SRC = `
+import http from 'node:http';
+const body = Buffer.from(JSON.stringify({ service: 'standin', pad: 'x'.repeat(200) }));
+const s = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); res.end(body); });
+});
+s.keepAliveTimeout = 65000;
+s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+const children: ChildProcess[] = [];
+
+/** Spawn a process and wait for its `listening on URL` line. */
+function start(name: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 30 s: ${stderr}`)), 30_000);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited (${code}): ${stderr}`)); });
+  });
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) { resolve(); return; }
+    const kill = setTimeout(() => c.kill('SIGKILL'), 8000);
+    c.once('exit', () => { clearTimeout(kill); resolve(); });
+    c.kill('SIGTERM');
+  })));
+}
+
+function token(): string {
+  const b = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const input = `${b({ alg: 'HS256', typ: 'JWT' })}.${b({ sub: 'bench', iss: 'gw-bench', exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+  return `${input}.${createHmac('sha256', 'gw-bench-dev-secret-change-me-0123456789').update(input).digest('base64url')}`;
+}
+
+interface Row { target: string; rps: number; p50: number; p99: number; max: number; errors: number; non2xx: number }
+
+interface CannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number; max: number };
+  errors: number; timeouts: number; non2xx: number;
+}
+
+async function drive(target: string, url: string, args: Args, headers: Record<string, string>): Promise<Row> {
+  const run = (duration: number): Promise<CannonResult> =>
+    Promise.resolve(autocannon({ url, connections: args.connections, duration, headers }) as PromiseLike<unknown>) as Promise<CannonResult>;
+  await run(args.warmup);
+  const r = await run(args.duration);
+  return { target, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+function printTable(rows: Row[], args: Args): void {
+  const head = ['target', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx'];
+  const body = rows.map((r) => [r.target, r.rps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.max.toFixed(0), String(r.errors), String(r.non2xx)]);
+  const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join('  ');
+  process.stdout.write(`\nautocannon, ${args.connections} connections, ${args.duration} s per target after ${args.warmup} s warm-up, Node ${process.version}, all on one host\n\n`);
+  process.stdout.write(`${line(head)}\n${width.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  for (const b of body) process.stdout.write(`${line(b)}\n`);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const cli = join(PACKAGE_ROOT, 'bin', 'gw-bench.js');
+  const upstream = await start('upstream', ['--input-type=module', '-e', UPSTREAM_SRC]);
+  const env = {
+    GW_LISTEN_HOST: '127.0.0.1', GW_LISTEN_PORT: '0',
+    GW_UPSTREAM_USER: upstream, GW_UPSTREAM_USER_STATUS: upstream, GW_UPSTREAM_BARRAGE: upstream, GW_UPSTREAM_INTERACT: upstream,
+  };
+  const gw1 = await start('gateway (1 process)', [cli, 'gateway'], { ...env, GW_WORKERS: '1' });
+  const gw2 = await start('gateway (2 workers)', [cli, 'gateway'], { ...env, GW_WORKERS: '2' });
+  const auth = { authorization: `Bearer ${token()}` };
+
+  const rows: Row[] = [];
+  rows.push(await drive('upstream direct  GET /api/user/1', `${upstream}/api/user/1`, args, {}));
+  rows.push(await drive('gateway 1 proc   GET /api/user/1', `${gw1}/api/user/1`, args, auth));
+  rows.push(await drive('gateway 1 proc   GET /api/feed (fan-out)', `${gw1}/api/feed?uid=1&room_id=2`, args, auth));
+  rows.push(await drive('gateway 2 workers GET /api/user/1', `${gw2}/api/user/1`, args, auth));
+  printTable(rows, args);
+}
+
+const onSignal = (): void => { void stopAll().then(() => process.exit(130)); };
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+main().then(
+  () => stopAll(),
+  async (err: unknown) => {
+    process.stderr.write(`bench-gateway: ${(err as Error).message}\n`);
+    await stopAll();
+    process.exitCode = 5;
+  },
+);
