@@ -92,3 +92,17 @@ export function perStep(result: RunResult, steps: readonly Step[], pick: (s: Sta
     return v === undefined || v === null || !Number.isFinite(v) ? null : v;
   });
 }
+
+/**
+ * Value of `pick` only at steps whose stage was measured but is INVALID (generator fell
+ * behind): drawn as a grey hollow "not a result" series so an all-invalid run is not a blank
+ * chart. Not-reached stages have no figures and stay gaps.
+ */
+export function perStepInvalid(result: RunResult, steps: readonly Step[], pick: (s: StageResult) => number | null | undefined): Array<number | null> {
+  return steps.map((step) => {
+    const stage = stageAt(result, step);
+    if (!stage || stage.status !== 'invalid') return null;
+    const v = pick(stage);
+    return v === undefined || v === null || !Number.isFinite(v) ? null : v;
+  });
+}

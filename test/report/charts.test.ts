@@ -68,6 +68,11 @@ describe('charts per step', () => {
     assert.deepEqual(spec.notes, ['ts-ref @ 50k conn: invalid (generator fell behind)', 'ts-ref @ 100k conn: not reached']);
     assert.deepEqual(spec.config.options.plugins.subtitle.text, spec.notes);
     assert.equal(spec.config.options.scales.y.type, 'logarithmic');
+    // The invalid stage is visible only as a grey hollow "not a result" series; not-reached stays a gap.
+    const shadow = dataset(spec.config, 'ts-ref p99 (INVALID stage, not a result)');
+    assert.deepEqual(shadow.data, [null, null, null, 17.103, null]);
+    assert.equal(shadow.backgroundColor, 'rgba(0,0,0,0)', 'hollow');
+    assert.equal(spec.config.data.datasets.some((d: { label: string }) => d.label === 'go p99 (INVALID stage, not a result)'), false);
   });
 
   it('chart 3: offered vs achieved and capacity at SLO', async () => {
@@ -77,6 +82,7 @@ describe('charts per step', () => {
     assert.deepEqual(dataset(spec.config, 'go achieved').data, [2000, 5000, 9980, 9950, 9700]);
     assert.deepEqual(dataset(spec.config, 'ts-ref capacity at SLO').data, [null, null, 8000, null, null]);
     assert.deepEqual(dataset(spec.config, 'go capacity at SLO').data, [null, null, 10000, null, null]);
+    assert.deepEqual(dataset(spec.config, 'ts-ref achieved (INVALID stage, not a result)').data, [null, null, null, 7100, null]);
     assert.ok(spec.notes.includes('ts-ref @ capacity (1k conn): capacity 8k req/s at p99 <= 50 ms, errors <= 0.10%'), spec.notes.join('\n'));
   });
 

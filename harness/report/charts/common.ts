@@ -28,3 +28,9 @@ export function logMsAxis(title: string): Record<string, unknown> {
 export function notesLabel(config: GwChartConfig): string {
   return String(config.options?.plugins?.title?.text ?? '');
 }
+
+/** A grey, dashed, hollow-point series for values of invalid stages (never styled like a result). */
+export function invalidSeries(label: string, data: Array<number | null>): Record<string, unknown> | null {
+  if (!data.some((v) => v !== null)) return null;
+  return { label: `${label} (INVALID stage, not a result)`, data, borderColor: '#9e9e9e', backgroundColor: 'rgba(0,0,0,0)', borderDash: [2, 4], borderWidth: 1, pointRadius: 6, pointBorderWidth: 2, pointStyle: 'circle', showLine: true, spanGaps: false };
+}

@@ -1,6 +1,6 @@
 import { implColour } from '../palette.js';
-import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins, logMsAxis } from './common.js';
+import { omittedNotes, perStep, perStepInvalid, stepsOf, type LabeledResult } from '../steps.js';
+import { HEIGHT, WIDTH, basePlugins, invalidSeries, logMsAxis } from './common.js';
 import type { ChartSpec } from './types.js';
 
 const LINES = [
@@ -22,12 +22,16 @@ export function latencyByStepChart(results: readonly LabeledResult[]): ChartSpec
     borderWidth: line.width,
     pointRadius: 3,
     spanGaps: false,
-  })));
+  }) as Record<string, unknown>));
+  for (const { label, result } of results) {
+    const shadow = invalidSeries(`${label} p99`, perStepInvalid(result, steps, (s) => s.latencyMs.p99));
+    if (shadow) datasets.push(shadow);
+  }
   const title = 'Latency percentiles by step (intended-send-time latency)';
   return {
     id: 'latency-by-step',
     title,
-    caption: 'Each point is a percentile read from the stage\'s merged histogram. Gaps are stages that are not results (see notes).',
+    caption: 'Each point is a percentile read from the stage\'s merged histogram. Gaps are stages that are not results (see notes); grey hollow points are p99 of invalid stages, shown only so they can be seen, not as results.',
     notes,
     width: WIDTH,
     height: HEIGHT,

@@ -1,7 +1,7 @@
 import { formatCount } from '../../../core/units.js';
 import { implColour } from '../palette.js';
-import { isMeasured, omittedNotes, perStep, stageAt, stepsOf, type LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { isMeasured, omittedNotes, perStep, perStepInvalid, stageAt, stepsOf, type LabeledResult } from '../steps.js';
+import { HEIGHT, WIDTH, basePlugins, invalidSeries } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /**
@@ -16,6 +16,8 @@ export function rateByStepChart(results: readonly LabeledResult[]): ChartSpec {
     const colour = implColour(i);
     datasets.push({ label: `${label} achieved`, data: perStep(result, steps, (s) => s.achievedRps), borderColor: colour, backgroundColor: colour, borderWidth: 2.5, pointRadius: 3 });
     datasets.push({ label: `${label} offered`, data: perStep(result, steps, (s) => s.offeredRps), borderColor: colour, backgroundColor: colour, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 2 });
+    const shadow = invalidSeries(`${label} achieved`, perStepInvalid(result, steps, (s) => s.achievedRps));
+    if (shadow) datasets.push(shadow);
     const capacity = steps.map((step) => {
       const s = stageAt(result, step);
       return isMeasured(s) && s.capacity ? s.capacity.rps : null;
@@ -36,7 +38,7 @@ export function rateByStepChart(results: readonly LabeledResult[]): ChartSpec {
   return {
     id: 'rate-by-step',
     title,
-    caption: 'Achieved below offered means the target (or the generator) could not keep up. Triangles: highest probed rate that met the SLO.',
+    caption: 'Achieved below offered means the target (or the generator) could not keep up. Triangles: highest probed rate that met the SLO. Grey hollow points: achieved rate of invalid stages (not results).',
     notes,
     width: WIDTH,
     height: HEIGHT,
