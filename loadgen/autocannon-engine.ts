@@ -131,7 +131,7 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
     opts.signal?.removeEventListener('abort', onAbort);
   }
   const eldP99 = eld.count > 0 ? Math.max(0, eld.percentile(99) / 1e6 - 2) : 0;
-  const reasons = healthReasons(plan.health, { sendLagP99Ms: null, eventLoopP99Ms: [eldP99], cpu: [cpu], intended: 0, issued: 0, aborted: opts.signal?.aborted === true });
+  const reasons = healthReasons(plan.health, { sendLagP99Ms: null, scheduleLagP99Ms: null, eventLoopP99Ms: [eldP99], cpu: [cpu], intended: 0, issued: 0, aborted: opts.signal?.aborted === true });
   const enc = encodeHistogram(latency);
   const seconds = plan.durationMs / 1000;
   return {

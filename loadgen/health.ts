@@ -14,6 +14,7 @@ export const MIN_SENT_FRACTION = 0.97;
 
 export interface HealthInputs {
   sendLagP99Ms: number | null;
+  scheduleLagP99Ms: number | null;
   eventLoopP99Ms: number[];
   cpu: number[];
   intended: number;
@@ -29,6 +30,9 @@ export function healthReasons(limits: HealthLimits, h: HealthInputs): string[] {
   if (h.aborted) reasons.push('stage was aborted before its end');
   if (h.sendLagP99Ms !== null && h.sendLagP99Ms > limits.maxSendLagP99Ms) {
     reasons.push(`send lag p99 ${fmt(h.sendLagP99Ms)} ms exceeds the limit of ${fmt(limits.maxSendLagP99Ms)} ms (the generator sent late)`);
+  }
+  if (h.scheduleLagP99Ms !== null && h.scheduleLagP99Ms > limits.maxSendLagP99Ms) {
+    reasons.push(`schedule lag p99 ${fmt(h.scheduleLagP99Ms)} ms exceeds the limit of ${fmt(limits.maxSendLagP99Ms)} ms (the pacer fell behind its own schedule)`);
   }
   h.eventLoopP99Ms.forEach((d, i) => {
     if (d > limits.maxEventLoopP99Ms) reasons.push(`worker ${i}: event-loop delay p99 ${fmt(d)} ms exceeds the limit of ${fmt(limits.maxEventLoopP99Ms)} ms`);

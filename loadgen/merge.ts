@@ -58,6 +58,7 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
   const sendLagP99Ms = percentileMs(sendLag, 99);
   const reasons = healthReasons(plan.health, {
     sendLagP99Ms,
+    scheduleLagP99Ms: percentileMs(mergeEncoded(results.map((r) => r.scheduleLagHdr)), 99),
     eventLoopP99Ms: results.map((r) => r.eventLoopP99Ms),
     cpu: results.map((r) => r.cpu),
     intended,

@@ -73,7 +73,10 @@ export interface WorkerResult {
   errors: Record<string, number>;
   latencyHdr: string;
   serviceHdr: string;
+  /** actual - intended send, only requests that found a free connection (µs). */
   sendLagHdr: string;
+  /** When the pacer got to each request - intended, every issued request (µs): shows a generator that fell behind even when every connection was busy. */
+  scheduleLagHdr: string;
   intervals: WorkerInterval[];
   eventLoopP99Ms: number;
   cpu: number;

@@ -22,7 +22,7 @@ import { classifyStatus } from './status.js';
 /** Most sends in one turn of the event loop before yielding to I/O. */
 const BATCH = 256;
 /** After the schedule's end, how long a behind generator may keep catching up before the rest counts as not sent. */
-const SEND_GRACE_MS = 100;
+const SEND_GRACE_MS = 1000;
 /** How often queued and in-flight requests are checked against requestTimeoutMs. */
 const SWEEP_MS = 10;
 /** Resolution of the event-loop delay monitor; subtracted from its readings (it measures timer period + delay). */
@@ -52,6 +52,8 @@ export class StageRun implements PoolListener {
   private readonly latency = newHistogram();
   private readonly service = newHistogram();
   private readonly sendLag = newHistogram();
+  /** Lateness of the pacer itself for every issued request, free connection or not. */
+  private readonly scheduleLag = newHistogram();
   private recent = newHistogram();
   private readonly errors: Record<string, number> = {};
 
@@ -152,7 +154,7 @@ export class StageRun implements PoolListener {
   private issue(intended: number, now: number): void {
     this.issuedTotal++;
     const inWindow = intended >= this.tMeasure;
-    if (inWindow) { this.issuedWindow++; this.intendedWindow++; }
+    if (inWindow) { this.issuedWindow++; this.intendedWindow++; recordUs(this.scheduleLag, (now - intended) * 1000); }
     const c = this.pool.acquire();
     if (c !== undefined) {
       if (inWindow) recordUs(this.sendLag, (now - intended) * 1000);
@@ -348,6 +350,7 @@ export class StageRun implements PoolListener {
       latencyHdr: encodeHistogram(this.latency),
       serviceHdr: encodeHistogram(this.service),
       sendLagHdr: encodeHistogram(this.sendLag),
+      scheduleLagHdr: encodeHistogram(this.scheduleLag),
       intervals,
       eventLoopP99Ms: this.eldP99,
       cpu: this.cpu,

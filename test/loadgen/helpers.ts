@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_HEALTH_LIMITS } from '../../loadgen/health.js';
 import type { StagePlan } from '../../loadgen/types.js';
+
+/**
+ * Health limits for tests that are not about generator health: this 2-core machine is
+ * shared with other builds and tests, so timing-based limits would flake. The sent-fraction
+ * check still applies.
+ */
+export const LENIENT_HEALTH = { maxSendLagP99Ms: 1000, maxEventLoopP99Ms: 1000, maxCpu: 100 };
 
 /** A stage plan with small, test-friendly defaults; override what a test is about. */
 export function testPlan(port: number, over: Partial<StagePlan> = {}): StagePlan {
@@ -19,9 +25,9 @@ export function testPlan(port: number, over: Partial<StagePlan> = {}): StagePlan
     requestTimeoutMs: 2000,
     maxQueue: 1000,
     requests: [{ name: 'get', weight: 1, method: 'GET', path: '/r/${uid}', headers: {}, bodyBytes: 0, auth: 'valid' }],
-    tokens: { valid: ['v1', 'v2'], expired: ['e1'], badSignature: ['b1'] },
+    tokens: { valid: ['V1', 'V2'], expired: ['E1'], badSignature: ['B1'] },
     variables: { uid: [1, 1000], room_id: [1, 100] },
-    health: { ...DEFAULT_HEALTH_LIMITS },
+    health: { ...LENIENT_HEALTH },
     engine: 'gw-bench',
     ...over,
   };
@@ -31,7 +37,7 @@ export interface CountingServer {
   server: Server;
   port: number;
   /** Requests received, by arrival. */
-  requests: { at: number; method: string; url: string; auth: string | undefined }[];
+  requests: { at: number; method: string; url: string; auth: string | undefined; from: string }[];
   connections: number;
   close(): Promise<void>;
 }
@@ -40,7 +46,7 @@ export interface CountingServer {
 export async function countingServer(handler?: (req: IncomingMessage, res: ServerResponse, s: CountingServer) => void): Promise<CountingServer> {
   const s = { requests: [], connections: 0 } as unknown as CountingServer;
   const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
-    s.requests.push({ at: performance.now(), method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization });
+    s.requests.push({ at: performance.now(), method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, from: req.socket.remoteAddress ?? '' });
     req.resume();
     req.on('end', () => {
       if (handler) handler(req, res, s);

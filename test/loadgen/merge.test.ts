@@ -48,7 +48,7 @@ function workerResult(index: number, over: Partial<WorkerResult> = {}): WorkerRe
     measureStartEpochMs: 1000 + index, measureEndEpochMs: 3000 + index,
     intended: 100, issued: 100, completed: 99,
     errors: { timeout: 1, expected_401: 3 },
-    latencyHdr: enc, serviceHdr: enc, sendLagHdr: enc,
+    latencyHdr: enc, serviceHdr: enc, sendLagHdr: enc, scheduleLagHdr: enc,
     intervals: [
       { index: -1, startMs: -1000, endMs: 0, hdr: enc, count: 1, errors: 0 },
       { index: 0, startMs: 0, endMs: 1000, hdr: enc, count: 1, errors: 1 },
@@ -75,7 +75,7 @@ test('mergeStage: sums counters, adds histograms, keeps intervals aligned', () =
 });
 
 test('mergeStage: one saturated worker makes the stage invalid, with the reason', () => {
-  const plan = testPlan(1);
+  const plan = testPlan(1, { health: { ...DEFAULT_HEALTH_LIMITS } });
   const m = mergeStage(plan, [workerResult(0), workerResult(1, { cpu: 0.99, intended: 1000, issued: 500 })], 2);
   assert.equal(m.generator.valid, false);
   assert.deepEqual(m.generator.reasons, [
@@ -86,9 +86,10 @@ test('mergeStage: one saturated worker makes the stage invalid, with the reason'
 });
 
 test('healthReasons: each limit on its own', () => {
-  const ok = { sendLagP99Ms: 1, eventLoopP99Ms: [1], cpu: [0.5], intended: 100, issued: 100, aborted: false };
+  const ok = { sendLagP99Ms: 1, scheduleLagP99Ms: 1, eventLoopP99Ms: [1], cpu: [0.5], intended: 100, issued: 100, aborted: false };
   assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, ok), []);
   assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, sendLagP99Ms: 6 })[0]!, /^send lag p99 6 ms exceeds the limit of 5 ms/);
+  assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, scheduleLagP99Ms: 7 })[0]!, /^schedule lag p99 7 ms exceeds the limit of 5 ms \(the pacer fell behind/);
   assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, eventLoopP99Ms: [1, 25] })[0]!, /^worker 1: event-loop delay p99 25 ms exceeds the limit of 20 ms/);
   assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, issued: 97 }), [], '97% sent is enough');
   assert.equal(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, issued: 96 }).length, 1);

@@ -1,0 +1,37 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LoadGenerator } from '../../loadgen/index.js';
+import { DEFAULT_HEALTH_LIMITS } from '../../loadgen/health.js';
+import { countingServer, testPlan, type CountingServer } from './helpers.js';
+
+/** One worker asked for far more than one process can send must say so: the stage is invalid, with reasons. */
+
+let gen: LoadGenerator;
+let server: CountingServer;
+
+before(async () => {
+  server = await countingServer();
+  gen = await LoadGenerator.start({ workers: 1 });
+});
+after(async () => {
+  await gen?.close();
+  await server?.close();
+});
+
+test('200k req/s from one worker: stage invalid, reasons name what fell behind', async (t) => {
+  const m = await gen.runStage(testPlan(server.port, {
+    connections: 50, rate: 200_000, durationMs: 2000, requestTimeoutMs: 1000, maxQueue: 2000, health: { ...DEFAULT_HEALTH_LIMITS },
+  }));
+  t.diagnostic(`intended ${m.generator.intended}, sent ${m.generator.sent}, achieved ${Math.round(m.achievedRps)} req/s, cpu ${m.generator.cpu.toFixed(2)}; reasons: ${m.generator.reasons.join(' | ')}`);
+  assert.equal(m.generator.valid, false);
+  assert.ok(m.generator.reasons.length > 0);
+  assert.ok(m.generator.reasons.some((r) => /schedule lag p99|intended requests were sent|CPU .* exceeds/.test(r)), m.generator.reasons.join(' | '));
+  assert.equal(m.generator.intended, 400_000, 'the intended sends are counted whether or not they went out');
+  assert.ok(m.achievedRps < 200_000 * 0.97);
+});
+
+test('the same worker at a modest rate afterwards is valid again (health is per stage; lenient timing limits on this shared box)', async () => {
+  const m = await gen.runStage(testPlan(server.port, { connections: 4, rate: 200, durationMs: 1000 }));
+  assert.equal(m.generator.valid, true, m.generator.reasons.join(' | '));
+  assert.equal(m.requests, 200);
+});
