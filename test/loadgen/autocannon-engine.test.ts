@@ -1,0 +1,39 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runAutocannonStage } from '../../loadgen/index.js';
+import { decodeHistogram } from '../../loadgen/hdr.js';
+import { countingServer, testPlan, type CountingServer } from './helpers.js';
+
+/** engine: autocannon runs the same stage closed-loop and maps into the same measurement shape. */
+
+let server: CountingServer;
+before(async () => {
+  server = await countingServer((req, res) => {
+    res.writeHead((req.headers.authorization ?? '').startsWith('Bearer V') ? 200 : 401, { 'content-length': '0' });
+    res.end();
+  });
+});
+after(async () => { await server?.close(); });
+
+test('autocannon stage: same connections, counts map into StageMeasurement, 401s for bad tokens are expected', async () => {
+  const m = await runAutocannonStage(testPlan(server.port, {
+    engine: 'autocannon', connections: 3, durationMs: 1000, warmupMs: 0,
+    requests: [
+      { name: 'ok', weight: 3, method: 'GET', path: '/u/${uid}', headers: {}, bodyBytes: 0, auth: 'valid' },
+      { name: 'expired', weight: 1, method: 'GET', path: '/u/${uid}', headers: {}, bodyBytes: 0, auth: 'expired' },
+    ],
+  }));
+  const got = server.requests.length;
+  const bad = server.requests.filter((r) => r.auth === 'Bearer E1').length;
+  assert.ok(got > 0);
+  assert.equal(m.connectionCounts.established, 3);
+  assert.equal(server.connections, 3);
+  // closed loop: at most one request per connection is still on the wire when the run stops
+  assert.ok(got - m.requests >= 0 && got - m.requests <= 3, `server ${got}, measured ${m.requests}`);
+  assert.ok(Math.abs((m.errors.expected_401 ?? 0) - bad) <= 3, `expected_401 ${m.errors.expected_401} vs server ${bad}`);
+  assert.equal(m.errors.http_4xx, undefined);
+  assert.equal(decodeHistogram(m.latencyHdr).totalCount, m.requests);
+  assert.equal(m.serviceHdr, m.latencyHdr, 'closed model: latency is service time');
+  assert.equal(m.generator.workers, 1);
+  assert.equal(m.intervals.length, 1);
+});
