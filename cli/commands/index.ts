@@ -4,6 +4,7 @@ import { upstreamCommand } from './upstream.js';
 import { conformanceCommand } from './conformance.js';
 import { validateCommand } from './validate.js';
 import { runCommand } from './run.js';
+import { baselineCommand } from './baseline.js';
 import { gatewayCommand } from './gateway.js';
 import { compareCommand } from './compare.js';
 import { reportCommand } from './report.js';
@@ -21,4 +22,5 @@ export const commands: CommandModule<any, any>[] = [
   reportCommand,
   compareCommand,
   gateCommand,
+  baselineCommand,
 ];

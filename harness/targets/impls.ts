@@ -57,10 +57,10 @@ function baselineImpl(name: string): ImplInfo {
 }
 
 /** Find an implementation by name; the error lists the ones that exist. */
-export function findImpl(name: string): ImplInfo {
+export function findImpl(name: string, field = '--target'): ImplInfo {
   const all = listImpls();
   const hit = all.find((i) => i.name === name);
-  if (!hit) throw new UsageError(`--target: ${JSON.stringify(name)} is not an implementation; available: ${all.map((i) => i.name).join(', ')}, or "external" with --url`);
+  if (!hit) throw new UsageError(`${field}: ${JSON.stringify(name)} is not an implementation; available: ${all.map((i) => i.name).join(', ')}, or "external" with --url`);
   return hit;
 }
 
