@@ -22,6 +22,7 @@ from .ready import RUN_DIR_ENV, URL_ENV, WORKERS_ENV
 BACKLOG = 65535
 # A SIGTERM waits this long for in-flight requests before closing what is left.
 GRACEFUL_SHUTDOWN_S = 10
+WORKER_HEALTHCHECK_S = 60
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -52,6 +53,9 @@ def uvicorn_options(config) -> dict:
         "backlog": BACKLOG,
         "limit_concurrency": None,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+        # The supervisor kills a worker that misses a 5 s ping by default; on a CPU-starved
+        # 2-core box in a connection storm that would drop a healthy worker's connections.
+        "timeout_worker_healthcheck": WORKER_HEALTHCHECK_S,
         "log_level": "warning",
     }
 
