@@ -90,7 +90,10 @@ export class UpstreamInstance {
     if (on && this.listener) {
       const l = this.listener;
       this.listener = undefined;
-      await new Promise<void>((resolve) => l.close(() => resolve()));
+      // close() releases the listening socket at once but calls back only when every
+      // accepted connection has ended (up to the 120 s keep-alive): do not wait for that.
+      l.close();
+      await new Promise((resolve) => setImmediate(resolve));
     } else if (!on && !this.listener) {
       await this.listen();
     }
