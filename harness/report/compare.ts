@@ -40,6 +40,7 @@ export interface RatioTable {
 }
 
 function cell(ours: StageResult | undefined, theirs: StageResult | undefined, m: Metric): RatioCell {
+  if (!isMeasured(ours) && !isMeasured(theirs) && shortStatus(ours) === shortStatus(theirs)) return { ratio: null, text: `both ${shortStatus(ours)}` };
   if (!isMeasured(ours)) return { ratio: null, text: `ours ${shortStatus(ours)}` };
   if (!isMeasured(theirs)) return { ratio: null, text: `theirs ${shortStatus(theirs)}` };
   const a = m.pick(ours);

@@ -1,5 +1,5 @@
 import { ENV_WARNING, ratioAsTable } from './compare.js';
-import type { ReportModel } from './model.js';
+import { runReasons, type ReportModel } from './model.js';
 import type { Table } from './table.js';
 
 /** Escape text for HTML element content and attribute values. */
@@ -55,7 +55,7 @@ export function renderHtml(model: ReportModel, images: ReadonlyMap<string, Buffe
   out.push('<ul class="summary">');
   for (const r of model.results) {
     const v = r.result.verdict;
-    out.push(`<li><b>${escapeHtml(r.label)}</b> (${escapeHtml(r.result.target.impl)}, ${escapeHtml(r.result.scenario.name)}): <span class="verdict v-${escapeHtml(v.status)}">${escapeHtml(v.status)}</span> exit ${v.exitCode}${v.reasons.length ? ` &mdash; ${escapeHtml(v.reasons.join('; '))}` : ''}</li>`);
+    out.push(`<li><b>${escapeHtml(r.label)}</b> (${escapeHtml(r.result.target.impl)}, ${escapeHtml(r.result.scenario.name)}): <span class="verdict v-${escapeHtml(v.status)}">${escapeHtml(v.status)}</span> exit ${v.exitCode}${runReasons(v.reasons).length ? ` &mdash; ${escapeHtml(runReasons(v.reasons).join('; '))}` : ''}</li>`);
   }
   out.push('</ul>\n<ul class="summary">');
   model.summaries.forEach((s, i) => {

@@ -1,5 +1,5 @@
 import { ENV_WARNING, ratioAsTable } from './compare.js';
-import type { ReportModel } from './model.js';
+import { runReasons, type ReportModel } from './model.js';
 import type { Table } from './table.js';
 
 function cellMd(s: string): string {
@@ -25,7 +25,7 @@ export function renderMarkdown(model: ReportModel, chartDir = 'charts'): string 
   out.push('## Summary', '');
   for (const r of model.results) {
     const v = r.result.verdict;
-    out.push(`- **${r.label}**${model.results.length > 1 && r === model.results[model.primary] ? ' (ours)' : ''}: ${v.status} (exit ${v.exitCode})${v.reasons.length ? ` - ${v.reasons.join('; ')}` : ''}${r.file ? ` - \`${r.file}\`` : ''}`);
+    out.push(`- **${r.label}**${model.results.length > 1 && r === model.results[model.primary] ? ' (ours)' : ''}: ${v.status} (exit ${v.exitCode})${runReasons(v.reasons).length ? ` - ${runReasons(v.reasons).join('; ')}` : ''}${r.file ? ` - \`${r.file}\`` : ''}`);
   }
   out.push('');
   model.summaries.forEach((s, i) => out.push(`- **${s.step.label}**: ${model.summaryLines[i]}`));

@@ -38,3 +38,11 @@ export function buildModel(results: readonly LabeledResult[], opts: { title?: st
     tables: stageTables(results),
   };
 }
+
+/**
+ * Verdict reasons that are about the run, not one stage: per-stage reasons ("stage 50k
+ * INVALID ...") are already on that step's summary line, so they are not repeated.
+ */
+export function runReasons(reasons: readonly string[]): string[] {
+  return reasons.filter((r) => !/^stage \S+ /.test(r));
+}

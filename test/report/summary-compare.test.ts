@@ -48,6 +48,13 @@ describe('compare: ratio table', () => {
     assert.equal(table!.rows.find((r) => r.metric === 'p99')!.cells[3]!.text, 'theirs invalid');
   });
 
+  it('a step where both are invalid says so once', async () => {
+    const [ours, go] = await labelled(OURS, GO);
+    go!.result.stages[3]!.status = 'invalid';
+    const [table] = ratioTables([ours!, go!], 0);
+    assert.equal(table!.rows[0]!.cells[3]!.text, 'both invalid');
+  });
+
   it('a step only one result ran says so', async () => {
     const [, spring] = ratioTables(await labelled(OURS, GO, SPRING), 0);
     assert.equal(spring!.theirs, 'spring');

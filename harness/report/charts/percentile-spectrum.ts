@@ -29,12 +29,12 @@ export function percentileSpectrumChart(results: readonly LabeledResult[]): Char
   const datasets: unknown[] = [];
   results.forEach(({ label, result }, i) => {
     const stages = step ? [stageAt(result, step)!] : result.stages.filter(isMeasured);
-    if (!step) notes.push(`${label}: merged over ${stages.length} valid stage(s): ${stages.map((s) => s.name).join(', ') || 'none'}`);
+    if (!step && stages.length > 0) notes.push(`${label}: merged over ${stages.length} valid stage(s): ${stages.map((s) => s.name).join(', ')}`);
     const corrected = mergeHdrs(stages.map((s) => s.hdr));
     const service = mergeHdrs(stages.map((s) => s.serviceHdr));
     const colour = implColour(i);
     if (!corrected) {
-      notes.push(`${label}: no valid stage to draw`);
+      notes.push(`${label}: nothing to draw: no stage is a result (all invalid, not reached or failed)`);
       return;
     }
     datasets.push({ label: `${label} latency (intended send time)`, data: percentileSpectrum(corrected), borderColor: colour, backgroundColor: colour, borderWidth: 2, pointRadius: 0 });
