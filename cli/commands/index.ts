@@ -5,6 +5,7 @@ import { conformanceCommand } from './conformance.js';
 import { validateCommand } from './validate.js';
 import { runCommand } from './run.js';
 import { baselineCommand } from './baseline.js';
+import { calibrateCommand } from './calibrate.js';
 import { gatewayCommand } from './gateway.js';
 import { compareCommand } from './compare.js';
 import { reportCommand } from './report.js';
@@ -23,4 +24,5 @@ export const commands: CommandModule<any, any>[] = [
   compareCommand,
   gateCommand,
   baselineCommand,
+  calibrateCommand,
 ];
