@@ -11,6 +11,7 @@ import { VERSION } from '../core/version.js';
 import { LoadGenerator, planWorkers, sourceAddresses, writeHlog } from '../loadgen/index.js';
 import type { StageMeasurement, StageProgress } from '../loadgen/types.js';
 import { capacityResult, nextProbeRate } from './capacity.js';
+import { capacityWarnings, readCalibration } from './calibrate.js';
 import { contractCheck } from './contract-check.js';
 import { envFingerprint } from './env.js';
 import { LiveMetrics } from './live-metrics.js';
@@ -112,6 +113,8 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
 
   try {
     progress.note(`gw-bench: ${scenario.name}${opts.quick ? ' (quick)' : ''}: ${activeStages.length} stages, up to ${maxConns} connections; generator ${gen.workers} worker(s); target ${implName}${workersForGateway ? ` x${workersForGateway}` : ''}; output ${out.dir}`);
+    const genCpus = placement.generator ? placement.generator.split(',').length : env.cores;
+    for (const w of capacityWarnings(readCalibration(), activeStages, gen.workers, genCpus)) { progress.note(`warning: ${w}`); out.line(`warning: ${w}`); }
     const jwt = await makeJwtSetup({ alg: scenario.auth.alg, count: scenario.auth.tokens, ttlMs: scenario.auth.ttlMs, dir: tmp });
 
     if (external) {
