@@ -37,8 +37,8 @@ HOP_BY_HOP = frozenset(
 _REPLACED = frozenset([b"authorization", b"host", b"x-request-id", b"x-forwarded-for", b"x-user-id", b"expect"])
 _SKIP_REQUEST = HOP_BY_HOP | _REPLACED
 _SKIP_REQUEST_NO_BODY = _SKIP_REQUEST | {b"content-length", b"content-type"}
-# uvicorn adds its own date header to every response.
-_SKIP_RESPONSE = HOP_BY_HOP | {b"date"}
+# uvicorn adds its own date header to every response, and RequestContext the x-request-id.
+_SKIP_RESPONSE = HOP_BY_HOP | {b"date", b"x-request-id"}
 
 
 def _connection_tokens(value: bytes) -> set[bytes]:
