@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { ALL_CHECKS } from './checks/index.js';
 import { HttpCallError, HttpClient } from './http-client.js';
 import { freePort, startImpl, type ImplProcess } from './impl-process.js';
 import { CONTRACT_DEFAULTS, settingsEnv, type GatewaySettings } from './settings.js';
-import { TokenMinter } from './tokens.js';
+import { newRsaPrivateKeyPem, TokenMinter } from './tokens.js';
 
 /** How the suite finds (or starts) the gateway and the mock upstreams. */
 export interface ConformanceOptions {
@@ -136,7 +136,7 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Con
       if (settings.jwtAlg === 'HS256' && opts.settings?.jwtSecret === undefined) settings.jwtSecret = randomBytes(32).toString('hex');
       if (settings.jwtAlg === 'RS256') {
         if (!settings.jwtPrivateKeyPem) {
-          settings.jwtPrivateKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+          settings.jwtPrivateKeyPem = newRsaPrivateKeyPem();
         }
         const dir = await mkdtemp(join(tmpdir(), 'gwb-conformance-'));
         cleanups.push(() => rm(dir, { recursive: true, force: true }));

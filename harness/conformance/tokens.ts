@@ -1,4 +1,17 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+
+/**
+ * A fresh RSA private key as PKCS#8 PEM. Keys are encoded inside the generation job and
+ * re-imported: exporting (as jose does, to JWK) a KeyObject still owned by a collectable
+ * keygen job can deadlock Node 20 (GC runs the job's destructor under the key's mutex).
+ */
+export function newRsaPrivateKeyPem(): string {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  }).privateKey;
+}
 import { SignJWT, type JWTPayload } from 'jose';
 import type { GatewaySettings } from './settings.js';
 
@@ -28,7 +41,7 @@ export class TokenMinter {
       if (!settings.jwtPrivateKeyPem) throw new Error('RS256 needs the private key the gateway trusts (jwtPrivateKeyPem)');
       this.key = createPrivateKey(settings.jwtPrivateKeyPem);
       this.publicKeyPem = createPublicKey(this.key).export({ type: 'spki', format: 'pem' }).toString();
-      this.strangerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+      this.strangerKey = createPrivateKey(newRsaPrivateKeyPem());
     }
   }
 
@@ -55,7 +68,7 @@ export class TokenMinter {
   async wrongAlg(): Promise<LabelledToken[]> {
     const c = this.claims();
     if (this.settings.jwtAlg === 'HS256') {
-      const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+      const rsa = createPrivateKey(newRsaPrivateKeyPem());
       return [
         { label: 'HS384 with the right secret', authorization: `Bearer ${await this.sign(c, { alg: 'HS384' })}` },
         { label: 'RS256 with an RSA key', authorization: `Bearer ${await this.sign(c, { alg: 'RS256', key: rsa })}` },
