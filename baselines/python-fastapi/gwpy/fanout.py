@@ -55,7 +55,11 @@ async def feed(scope, upstreams: Upstreams, uid: str, room_id: str) -> tuple[int
     barrage_task = asyncio.create_task(
         _part(upstreams, services["barrage"], "/barrage/" + quote(room_id, safe=""), headers)
     )
-    _, pending = await asyncio.wait((status_task, barrage_task), timeout=upstreams.config.fanout_deadline_s)
+    config = upstreams.config
+    # Each part is also an upstream call, so it never gets longer than GW_UPSTREAM_TIMEOUT_MS
+    # either (the reference gateway applies the same minimum).
+    deadline = min(config.fanout_deadline_s, config.upstream_timeout_s)
+    _, pending = await asyncio.wait((status_task, barrage_task), timeout=deadline)
     for task in pending:
         task.cancel()  # abandoned, never waited for
     user_status = _TIMED_OUT if status_task in pending else status_task.result()
