@@ -5,6 +5,7 @@ import { loadConfig } from './config/load.js';
 import { startGateway, type StartOptions } from './server.js';
 import { watchConfigFile } from './reload.js';
 import { GwBenchError } from '../core/errors.js';
+import { BreakerAuthority, BreakerMirrors, type BreakerEventMsg, type BreakerUpdateMsg } from './upstream/shared-breaker.js';
 
 /** Messages between the primary and its workers (prefixed so prom-client's own pass by). */
 type Msg =
@@ -12,7 +13,9 @@ type Msg =
   | { type: 'gwb:metrics-req'; id: number }
   | { type: 'gwb:metrics-res'; id: number; contentType: string; text: string; error?: string }
   | { type: 'gwb:reload' }
-  | { type: 'gwb:shutdown' };
+  | { type: 'gwb:shutdown' }
+  | BreakerEventMsg
+  | BreakerUpdateMsg;
 
 const METRICS_TIMEOUT_MS = 5000;
 
@@ -32,13 +35,21 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
   let shuttingDown = false;
   let announced = false;
   const listening = new Set<number>();
+  const broadcast = (m: Msg): void => {
+    for (const w of Object.values(cluster.workers ?? {})) if (w?.isConnected()) w.send(m);
+  };
+  const breakers = new BreakerAuthority(broadcast);
+  breakers.configure(config);
 
   const onMessage = (worker: Worker, msg: Msg): void => {
     if (!msg || typeof msg !== 'object') return;
     if (msg.type === 'gwb:listening') {
       listening.add(worker.id);
       log(`gateway: worker ${worker.id} pid ${worker.process.pid} listening`);
+      for (const u of breakers.snapshot()) worker.send(u);
       if (!announced && listening.size >= config.workers) { announced = true; onListening(msg.url); }
+    } else if (msg.type === 'gwb:breaker-event') {
+      breakers.onEvent(msg);
     } else if (msg.type === 'gwb:metrics-req') {
       aggregator.clusterMetrics().then(
         (text) => worker.send({ type: 'gwb:metrics-res', id: msg.id, contentType: aggregator.contentType, text } satisfies Msg),
@@ -63,13 +74,13 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
     const file = opts.file;
     watchConfigFile(file, () => {
       try {
-        loadConfig({ env: opts.env, file, overrides: opts.overrides });
+        breakers.configure(loadConfig({ env: opts.env, file, overrides: opts.overrides }));
       } catch (err) {
         const detail = err instanceof GwBenchError ? [err.message, ...err.details].join('; ') : String(err);
         log(`gateway: config reload rejected, keeping the running config: ${detail}`);
         return;
       }
-      for (const w of Object.values(cluster.workers ?? {})) w?.send({ type: 'gwb:reload' } satisfies Msg);
+      broadcast({ type: 'gwb:reload' });
     });
   }
 
@@ -106,8 +117,10 @@ export async function runWorker(config: GatewayConfig, opts: StartOptions): Prom
     process.send!({ type: 'gwb:metrics-req', id } satisfies Msg);
   });
   const prefix = `[worker ${cluster.worker?.id}] `;
+  const mirrors = new BreakerMirrors((e) => process.send!(e satisfies Msg));
   const gw = await startGateway(config, {
     ...opts,
+    breakers: mirrors.factory,
     watch: false, // the primary watches and tells every worker
     log: (line) => process.stderr.write(`${prefix}${line}\n`),
     metricsText,
@@ -126,6 +139,7 @@ export async function runWorker(config: GatewayConfig, opts: StartOptions): Prom
   process.on('message', (m: Msg) => {
     if (!m || typeof m !== 'object') return;
     if (m.type === 'gwb:metrics-res') pending.get(m.id)?.(m);
+    else if (m.type === 'gwb:breaker-update') mirrors.onUpdate(m);
     else if (m.type === 'gwb:reload') void gw.reload();
     else if (m.type === 'gwb:shutdown') stop();
   });

@@ -8,6 +8,7 @@ import { GatewayMetrics } from './observability/metrics.js';
 import { createRequestHandler } from './http/handler.js';
 import { rawErrorResponse } from './http/respond.js';
 import { watchConfigFile, type ConfigWatcher } from './reload.js';
+import type { BreakerFactory } from './upstream/breaker.js';
 
 export interface StartOptions extends ConfigSources {
   /** Watch `file` and reload on change (default: true when a file is given). */
@@ -16,6 +17,8 @@ export interface StartOptions extends ConfigSources {
   readonly log?: (line: string) => void;
   /** Source of /metrics text; cluster workers pass one that asks the primary to aggregate. */
   readonly metricsText?: (local: GatewayMetrics) => Promise<{ contentType: string; text: string }>;
+  /** Where service breakers live; cluster workers mirror the primary's (default: in this process). */
+  readonly breakers?: BreakerFactory;
 }
 
 /** A running gateway. */
@@ -56,7 +59,7 @@ function applyServerSettings(server: Server, cfg: GatewayConfig): void {
 export async function startGateway(initial: GatewayConfig, opts: StartOptions = {}): Promise<GatewayHandle> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const metrics = new GatewayMetrics();
-  let state: GatewayState = buildState(initial, metrics, null).state;
+  let state: GatewayState = buildState(initial, metrics, null, opts.breakers).state;
   let draining = false;
 
   const metricsText = opts.metricsText
@@ -104,7 +107,7 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
 
   const apply = (config: GatewayConfig): void => {
     const restart = restartOnlyChanges(state.config, config);
-    const { state: next, retired } = buildState(config, metrics, state);
+    const { state: next, retired } = buildState(config, metrics, state, opts.breakers);
     state = next; // the atomic swap: requests already running keep their snapshot
     applyServerSettings(server, config);
     // undici's close() waits for queued and running requests, so in-flight calls finish.

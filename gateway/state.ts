@@ -3,6 +3,7 @@ import { JwtVerifier } from './auth/jwt.js';
 import { compileRoutes, type RouteTable } from './routing/router.js';
 import { UpstreamService, upstreamKey } from './upstream/service.js';
 import type { GatewayMetrics } from './observability/metrics.js';
+import type { BreakerFactory } from './upstream/breaker.js';
 
 /**
  * Everything a request needs, built from one config and never mutated. A request reads
@@ -17,11 +18,11 @@ export interface GatewayState {
 }
 
 /** Build a state for `config`, reusing unchanged services and the JWT caches of `prev`. */
-export function buildState(config: GatewayConfig, metrics: GatewayMetrics, prev: GatewayState | null): { state: GatewayState; retired: UpstreamService[] } {
+export function buildState(config: GatewayConfig, metrics: GatewayMetrics, prev: GatewayState | null, breakers?: BreakerFactory): { state: GatewayState; retired: UpstreamService[] } {
   const services = new Map<string, UpstreamService>();
   for (const [name, cfg] of Object.entries(config.upstreams)) {
     const old = prev?.services.get(name);
-    services.set(name, old && old.key === upstreamKey(cfg, config.breaker) ? old : new UpstreamService(cfg, config.breaker, metrics));
+    services.set(name, old && old.key === upstreamKey(cfg, config.breaker) ? old : new UpstreamService(cfg, config.breaker, metrics, breakers));
   }
   const retired = prev ? [...prev.services.values()].filter((s) => services.get(s.name) !== s) : [];
   const jwt = prev && JSON.stringify(prev.config.jwt) === JSON.stringify(config.jwt)

@@ -4,12 +4,31 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 /** Gauge encoding of the state for /metrics. */
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };
 
+/** What the proxy and the fan-out need from a breaker (local, or mirrored from the cluster primary). */
+export interface Breaker {
+  readonly state: BreakerState;
+  /** May a call go to the upstream now? A `true` in half-open makes this call the single probe. */
+  tryAcquire(): boolean;
+  /** Record a successful call (2xx-4xx response). */
+  onSuccess(): void;
+  /** Record a failed call (transport error, timeout, 5xx). */
+  onFailure(): void;
+  /** The call ended for a reason that says nothing about the upstream (client went away). */
+  release(): void;
+}
+
+/** Builds the breaker of one service; `onChange` feeds the state gauge. */
+export type BreakerFactory = (service: string, cfg: BreakerConfig, onChange: (s: BreakerState) => void) => Breaker;
+
+/** Single-process default: each service's breaker lives in this process. */
+export const localBreakers: BreakerFactory = (_service, cfg, onChange) => new CircuitBreaker(cfg, onChange);
+
 /**
  * Circuit breaker of one upstream service (contract §5). Opens after N consecutive
  * failures (or, optionally, an error ratio over a window); stays open for the
  * cool-down; then lets exactly one probe through: success closes it, failure re-opens it.
  */
-export class CircuitBreaker {
+export class CircuitBreaker implements Breaker {
   private stateValue: BreakerState = 'closed';
   private consecutive = 0;
   private openedAt = 0;
@@ -27,6 +46,10 @@ export class CircuitBreaker {
   ) {}
 
   get state(): BreakerState { return this.stateValue; }
+  /** Failures in a row right now (0 after any success). */
+  get streak(): number { return this.consecutive; }
+  /** When the breaker last opened (epoch ms). */
+  get openedAtMs(): number { return this.openedAt; }
 
   /** May a call go to the upstream now? A `true` in half-open makes this call the single probe. */
   tryAcquire(): boolean {

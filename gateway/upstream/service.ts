@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import type { BreakerConfig, UpstreamConfig } from '../config/types.js';
 import { SmoothWeightedBalancer } from '../routing/balancer.js';
-import { BREAKER_STATE_VALUE, CircuitBreaker } from './breaker.js';
+import { BREAKER_STATE_VALUE, localBreakers, type Breaker, type BreakerFactory } from './breaker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
 /** Idle time allowed between body chunks of an upstream response before it is cut. */
@@ -14,13 +14,13 @@ const UPSTREAM_BODY_TIMEOUT_MS = 30_000;
  */
 export class UpstreamService {
   readonly name: string;
-  readonly breaker: CircuitBreaker;
+  readonly breaker: Breaker;
   /** Identity of the config this service was built from; equal key = reusable on reload. */
   readonly key: string;
   private readonly pools: Pool[];
   private readonly balancer: SmoothWeightedBalancer<Pool>;
 
-  constructor(readonly cfg: UpstreamConfig, breakerCfg: BreakerConfig, metrics: GatewayMetrics) {
+  constructor(readonly cfg: UpstreamConfig, breakerCfg: BreakerConfig, metrics: GatewayMetrics, breakers: BreakerFactory = localBreakers) {
     this.name = cfg.name;
     this.key = upstreamKey(cfg, breakerCfg);
     this.pools = cfg.instances.map((inst) => {
@@ -40,7 +40,7 @@ export class UpstreamService {
     });
     this.balancer = new SmoothWeightedBalancer(this.pools.map((item, i) => ({ item, weight: cfg.instances[i]!.weight })));
     metrics.breaker(cfg.name, BREAKER_STATE_VALUE.closed);
-    this.breaker = new CircuitBreaker(breakerCfg, (s) => metrics.breaker(cfg.name, BREAKER_STATE_VALUE[s]));
+    this.breaker = breakers(cfg.name, breakerCfg, (s) => metrics.breaker(cfg.name, BREAKER_STATE_VALUE[s]));
   }
 
   /** The pool of the instance that should take the next request. */

@@ -1,4 +1,7 @@
 import { after, test } from 'node:test';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { Agent, request } from 'undici';
 import { goodClaims, hsToken, sleep, startStandIn, type StandIn } from './helpers.js';
@@ -60,4 +63,61 @@ test('workers die with the primary even when it is SIGKILLed', async () => {
   await p.exited;
   for (let i = 0; i < 50 && pids.some(alive); i++) await sleep(100);
   assert.deepEqual(pids.filter(alive), [], 'workers exit when the IPC channel to the primary closes');
+});
+
+test('cluster: one breaker per service across workers, and every worker hot-reloads', async () => {
+  const failing = await startStandIn('failing', (_q, res) => { res.writeHead(500, { 'content-type': 'application/json' }); res.end('{}'); });
+  const dir = mkdtempSync(join(tmpdir(), 'gwb-cluster-'));
+  const file = join(dir, 'gateway.yaml');
+  const yaml = (extra: string): string => [
+    // rr: fresh connections alternate between the two workers, so per-process
+    // breakers would need 3 failures on each (6) before both open.
+    'cluster: { scheduling: rr }',
+    `upstreams: { user: { instances: "${failing.origin}" } }`,
+    'breaker: { failures: 3, cooldown: 60s }',
+    'routes:',
+    '  - { method: GET, path: /healthz, type: health }',
+    '  - { method: GET, path: /api/user/:uid, type: proxy, upstream: user }',
+    extra,
+  ].join('\n');
+  writeFileSync(file, yaml(''));
+  const p = await spawnGateway({ GW_WORKERS: '2' }, ['--config', file]);
+  const pids = [...p.stderr.matchAll(/worker \d+ pid (\d+) listening/g)].map((m) => Number(m[1]));
+  workerPids.push(...pids);
+  const agent = new Agent({ pipelining: 0 });
+  try {
+    const auth = { authorization: `Bearer ${hsToken(goodClaims())}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await request(`${p.url}/api/user/${i}`, { dispatcher: agent, headers: auth });
+      statuses.push(r.statusCode);
+      await r.body.dump();
+      await sleep(20); // let the primary's verdict reach both workers (one IPC hop)
+    }
+    assert.deepEqual(statuses, [500, 500, 500, 503, 503, 503, 503, 503, 503, 503]);
+    assert.equal(failing.seen.length, 3, 'the 3rd failure opened the breaker in both workers');
+
+    const whose = new Set<number>();
+    for (let i = 0; i < 4; i++) {
+      const h = await request(`${p.url}/healthz`, { dispatcher: agent });
+      whose.add((await h.body.json() as { pid: number }).pid);
+    }
+    assert.equal(whose.size, 2, 'both workers served requests');
+
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, yaml('  - { method: GET, path: /healthz2, type: health }'));
+    renameSync(tmp, file);
+    for (let i = 0; i < 100 && (p.stderr.match(/\] gateway: config reloaded/g) ?? []).length < 2; i++) await sleep(50);
+    assert.equal((p.stderr.match(/\] gateway: config reloaded/g) ?? []).length, 2, p.stderr);
+    for (let i = 0; i < 4; i++) {
+      const h = await request(`${p.url}/healthz2`, { dispatcher: agent });
+      assert.equal(h.statusCode, 200, 'new route served by every worker');
+      await h.body.dump();
+    }
+  } finally {
+    await agent.close();
+    await failing.close();
+  }
+  p.child.kill('SIGTERM');
+  assert.equal(await p.exited, 0);
 });

@@ -1,0 +1,140 @@
+import type { BreakerConfig, GatewayConfig } from '../config/types.js';
+import { CircuitBreaker, type Breaker, type BreakerFactory, type BreakerState } from './breaker.js';
+
+/**
+ * One breaker per upstream service across all cluster workers (contract §5 speaks of the
+ * service, not of a process). The primary holds the real CircuitBreaker per service and
+ * decides; workers hold mirrors that answer `tryAcquire` locally (no IPC on the hot
+ * path) and report outcomes. Successes are only reported while a failure streak is
+ * running, so a healthy service costs no messages at all.
+ *
+ * Known limit: a worker learns that the breaker opened one IPC hop (well under a
+ * millisecond) after the failure that opened it, so a request racing that message
+ * can still reach the upstream.
+ */
+
+/** Worker → primary: the outcome of one upstream call. */
+export interface BreakerEventMsg { type: 'gwb:breaker-event'; service: string; failed: boolean }
+/** Primary → workers: the service's breaker state. */
+export interface BreakerUpdateMsg { type: 'gwb:breaker-update'; service: string; state: 'open' | 'closed'; openForMs: number; streak: boolean }
+
+/** Primary side: the deciding breakers, fed by worker events. */
+export class BreakerAuthority {
+  private readonly entries = new Map<string, { key: string; breaker: CircuitBreaker; streak: boolean }>();
+
+  constructor(private readonly broadcast: (u: BreakerUpdateMsg) => void, private readonly now: () => number = Date.now) {}
+
+  /** (Re)build breakers for the services of `config`; unchanged ones keep their state. */
+  configure(config: GatewayConfig): void {
+    const key = JSON.stringify(config.breaker);
+    for (const name of Object.keys(config.upstreams)) {
+      const old = this.entries.get(name);
+      if (old && old.key === key) continue;
+      this.entries.set(name, { key, breaker: new CircuitBreaker(config.breaker, () => {}, this.now), streak: false });
+      if (old) this.broadcast({ type: 'gwb:breaker-update', service: name, state: 'closed', openForMs: 0, streak: false });
+    }
+  }
+
+  /** Apply one worker's outcome report. */
+  onEvent(e: BreakerEventMsg): void {
+    const entry = this.entries.get(e.service);
+    if (!entry) return;
+    const b = entry.breaker;
+    const before = b.state;
+    // While open, only an outcome arriving after the cool-down counts (it is a probe's);
+    // earlier ones belong to calls that started before the breaker opened.
+    if (b.state !== 'closed' && !b.tryAcquire()) return;
+    if (e.failed) b.onFailure(); else b.onSuccess();
+    const streak = b.streak > 0;
+    if (b.state === before && streak === entry.streak && before !== 'open') return;
+    entry.streak = streak;
+    this.broadcast(this.update(e.service, entry.breaker));
+  }
+
+  /** Current non-closed states, for a worker that just started. */
+  snapshot(): BreakerUpdateMsg[] {
+    return [...this.entries].filter(([, e]) => e.breaker.state !== 'closed' || e.streak).map(([name, e]) => this.update(name, e.breaker));
+  }
+
+  private update(service: string, b: CircuitBreaker): BreakerUpdateMsg {
+    const open = b.state !== 'closed';
+    return {
+      type: 'gwb:breaker-update', service,
+      state: open ? 'open' : 'closed',
+      openForMs: open ? Math.max(0, b.openedAtMs + (this.cfgCooldown(service)) - this.now()) : 0,
+      streak: b.streak > 0,
+    };
+  }
+
+  private cfgCooldown(service: string): number {
+    return (JSON.parse(this.entries.get(service)!.key) as BreakerConfig).cooldownMs;
+  }
+}
+
+/** Worker side: mirrors of the primary's breakers, one per service. */
+export class BreakerMirrors {
+  private readonly mirrors = new Map<string, MirrorBreaker>();
+
+  constructor(private readonly send: (e: BreakerEventMsg) => void) {}
+
+  /** Factory for startGateway's `breakers` option. */
+  readonly factory: BreakerFactory = (service, cfg, onChange) => {
+    const m = new MirrorBreaker(service, cfg, this.send, onChange);
+    this.mirrors.set(service, m);
+    return m;
+  };
+
+  /** Apply a state broadcast from the primary. */
+  onUpdate(u: BreakerUpdateMsg): void { this.mirrors.get(u.service)?.apply(u); }
+}
+
+class MirrorBreaker implements Breaker {
+  private stateValue: BreakerState = 'closed';
+  private openUntil = 0;
+  private streak = false;
+  private probeAt = 0;
+
+  constructor(
+    private readonly service: string,
+    private readonly cfg: BreakerConfig,
+    private readonly send: (e: BreakerEventMsg) => void,
+    private readonly onChange: (s: BreakerState) => void,
+  ) {}
+
+  get state(): BreakerState { return this.stateValue; }
+
+  tryAcquire(): boolean {
+    if (this.stateValue === 'closed') return true;
+    const now = Date.now();
+    if (now < this.openUntil) return false;
+    // One probe per worker at a time; if the primary's verdict never comes, try again after a cool-down.
+    if (this.probeAt !== 0 && now - this.probeAt < this.cfg.cooldownMs) return false;
+    this.probeAt = now;
+    this.set('half-open');
+    return true;
+  }
+
+  onSuccess(): void {
+    if (this.stateValue === 'closed' && !this.streak) return; // healthy fast path: nothing to report
+    this.send({ type: 'gwb:breaker-event', service: this.service, failed: false });
+  }
+
+  onFailure(): void {
+    this.streak = true;
+    this.send({ type: 'gwb:breaker-event', service: this.service, failed: true });
+  }
+
+  release(): void { this.probeAt = 0; }
+
+  apply(u: BreakerUpdateMsg): void {
+    this.probeAt = 0;
+    this.streak = u.streak;
+    if (u.state === 'open') { this.openUntil = Date.now() + u.openForMs; this.set('open'); } else this.set('closed');
+  }
+
+  private set(s: BreakerState): void {
+    if (s === this.stateValue) return;
+    this.stateValue = s;
+    this.onChange(s);
+  }
+}
