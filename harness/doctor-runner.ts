@@ -5,6 +5,7 @@
  * then renders, so the report exists when the harness's teardown finishes.
  */
 import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -27,6 +28,7 @@ doctor.collect(args, (err, dataDir) => {
   const out = join(outDir, 'doctor.html');
   doctor.visualize(dataDir, out, (verr) => {
     if (verr) { process.stderr.write(`clinic doctor: could not render: ${verr.message}\n`); process.exit(1); }
+    rmSync(join(outDir, '.clinic'), { recursive: true, force: true }); // raw samples; the HTML holds what matters
     process.stdout.write(`clinic doctor report: ${out}\n`);
     process.exit(0);
   });
