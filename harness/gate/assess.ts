@@ -12,7 +12,9 @@ import { evaluateThreshold, appliesTo, type Threshold } from './thresholds.js';
  */
 
 export interface TrialAssessment {
-  status: 'ok' | 'invalid' | 'functional-failure';
+  /** 'error': the run itself failed for a reason that is not the target's (exit code in `exitCode`). */
+  status: 'ok' | 'invalid' | 'functional-failure' | 'error';
+  exitCode?: number;
   notes: string[];
   stages: TrialStage[];
 }
@@ -22,6 +24,14 @@ export function assessTrial(result: RunResult, variant: Variant, functional: rea
   const notes: string[] = [];
   let failed = false;
   let invalid = false;
+  // runScenario never throws once it started: a failed run (gateway did not start, contract
+  // check failed, error rate above its limit) is in the result's status and verdict.
+  if (result.status === 'failed' || result.verdict?.status === 'target-failure') {
+    const why = result.verdict?.reasons?.join('; ') || 'run failed';
+    if (result.verdict?.exitCode === 4 || result.verdict?.status === 'target-failure') { failed = true; notes.push(`${variant}: target failure: ${why}`); }
+    else return { status: 'error', exitCode: result.verdict?.exitCode ?? 5, notes: [`${variant}: run failed: ${why}`], stages: [] };
+  }
+  if (result.status === 'interrupted') return { status: 'error', exitCode: 5, notes: [`${variant}: run interrupted`], stages: [] };
   for (const s of result.stages) {
     if (s.status === 'failed') { failed = true; notes.push(`${variant}: stage ${s.name} failed: ${s.reasons.join('; ') || 'target failure'}`); }
     if (s.status === 'invalid') { invalid = true; notes.push(`${variant}: stage ${s.name} invalid (generator did not keep up): ${s.reasons.join('; ') || s.generator?.reasons?.join('; ') || 'no reason given'}`); }

@@ -85,6 +85,7 @@ export async function runRelativeGate(opts: RelativeGateOptions): Promise<Relati
       results.push({ trial: t, result });
       const p50 = a.stages.map((x) => `${x.name} p50=${x.metrics['p50']?.toFixed(2) ?? 'n/a'}ms p99=${x.metrics['p99']?.toFixed(2) ?? 'n/a'}ms`).join(', ');
       log(`  trial ${t.index} pair ${t.pair} ${t.variant.padEnd(9)} ${a.status} in ${rec.durationS.toFixed(1)}s: ${p50}`);
+      if (a.status === 'error') return { kind: 'error', reason: a.notes.join('; '), exitCode: a.exitCode ?? ExitCode.INTERNAL };
       if (a.status === 'functional-failure') return { kind: 'target-failure', reason: a.notes.join('; '), exitCode: ExitCode.TARGET_FAILURE };
       if (a.status === 'invalid') return { kind: 'inconclusive', reason: a.notes.join('; '), exitCode: ExitCode.INCONCLUSIVE };
     }

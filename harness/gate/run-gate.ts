@@ -65,9 +65,10 @@ function validateMode(o: GateOptions): GateReport['mode'] {
   if (o.calibrate && o.resultFile) problems.push('--calibrate runs trials; it cannot use --result');
   if (o.baseRef && o.resultFile) problems.push('--result is a recorded candidate; --base-ref needs live interleaved trials');
   if (!o.scenarioFile && !o.resultFile) problems.push('name a scenario file (to run) or --result <result.json> (to check)');
-  if ((o.baseRef || o.calibrate) && !o.scenarioFile) problems.push(`${o.calibrate ? '--calibrate' : '--base-ref'} needs a scenario file to run`);
+  if ((o.baseRef || o.calibrate || o.targets?.base) && !o.scenarioFile) problems.push(`${o.calibrate ? '--calibrate' : '--base-ref'} needs a scenario file to run`);
   if (problems.length) throw new UsageError(`gate: ${problems.length} problem(s) with the options`, problems);
-  return o.calibrate ? 'calibrate' : o.baseRef ? 'relative' : o.baseResult ? 'base-result' : 'absolute';
+  // An injected base target (tests, library callers) is a relative gate without a git ref.
+  return o.calibrate ? 'calibrate' : o.baseRef || o.targets?.base ? 'relative' : o.baseResult ? 'base-result' : 'absolute';
 }
 
 function scenarioThresholds(sc: Scenario | null, result: RunResult | null): Threshold[] {
@@ -159,7 +160,7 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
   const report: GateReport = {
     schemaVersion: GATE_SCHEMA_VERSION, tool: { name: 'gw-bench', version: VERSION }, mode, startedAt, finishedAt: startedAt,
     scenario: { name: scenarioName, file: scenario?.file ?? resultIn?.scenario?.file ?? null },
-    base: mode === 'relative' ? { kind: 'git-ref', ref: o.baseRef } : mode === 'base-result' ? { kind: 'result', resultFile: resolve(o.baseResult!) } : mode === 'calibrate' ? (o.baseRef ? { kind: 'git-ref', ref: o.baseRef } : { kind: 'working-tree' }) : { kind: 'none' },
+    base: mode === 'relative' ? (o.baseRef ? { kind: 'git-ref', ref: o.baseRef } : { kind: 'working-tree' }) : mode === 'base-result' ? { kind: 'result', resultFile: resolve(o.baseResult!) } : mode === 'calibrate' ? (o.baseRef ? { kind: 'git-ref', ref: o.baseRef } : { kind: 'working-tree' }) : { kind: 'none' },
     candidate: resultIn ? { kind: 'result', resultFile: resolve(o.resultFile!) } : { kind: 'working-tree', sha: await gitSha(repo) },
     design: null, trials: [], comparisons: [], thresholds: [], calibration: null, env: null,
     verdict: { status: 'error', exitCode: ExitCode.INTERNAL, reasons: ['not finished'], warnings: [] },

@@ -21,6 +21,10 @@ export interface TrialTarget {
 export interface RunScenarioOptions {
   scenarioFile: string; quick?: boolean; out?: string; quiet?: boolean; seed?: number;
   target?: TrialTarget; stageFilter?: (stageIndex: number) => boolean; signal?: AbortSignal;
+  /** Error rate above which runScenario itself calls the run a target failure. */
+  maxErrorRate?: number;
+  /** Render report.html per run (the gate turns it off for trials: time, not information). */
+  report?: boolean;
 }
 export type RunScenario = (opts: RunScenarioOptions) => Promise<{ result: RunResult; dir: string; exitCode: number }>;
 
@@ -41,6 +45,7 @@ export interface TrialRunnerOptions {
   targets: Record<Variant, TrialTarget>;
   stageFilter?: (stageIndex: number) => boolean;
   signal?: AbortSignal;
+  maxErrorRate?: number;
 }
 
 /** A RunTrial that runs the scenario once per trial. */
@@ -55,7 +60,14 @@ export function scenarioTrialRunner(o: TrialRunnerOptions): RunTrial {
       target: o.targets[variant],
       stageFilter: o.stageFilter,
       signal: o.signal,
+      report: false,
+      ...(o.maxErrorRate !== undefined ? { maxErrorRate: o.maxErrorRate } : {}),
     });
     return { result, dir };
   };
 }
+
+// Compile-time check that the structural type above still matches harness/run.ts.
+export type RunScenarioMatches = typeof import('../run.js').runScenario extends RunScenario ? true : never;
+const runScenarioMatches: RunScenarioMatches = true;
+void runScenarioMatches;
