@@ -20,7 +20,7 @@ ul.summary li{margin:3px 0}
 table{border-collapse:collapse;margin:6px 0 4px;font-size:12px}
 th,td{border:1px solid #d0d0d0;padding:3px 7px;text-align:right;white-space:nowrap}
 th{background:#f5f5f5}
-td:first-child,td:nth-child(2),th:first-child,th:nth-child(2){text-align:left}
+th.l,td.l{text-align:left}
 tr.invalid td,tr.failed td,tr.interrupted td{color:#8d6e63;background:#fff8e1}
 tr.not-reached td{color:#9e9e9e;background:#fafafa;font-style:italic}
 tr.differs td{background:#ffebee;font-weight:600}
@@ -32,10 +32,12 @@ figcaption{color:#424242;font-size:12px;max-width:900px}
 `;
 
 function tableHtml(t: Table, heading = 'h3'): string {
-  const head = `<tr>${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
+  const labels = t.labelColumns ?? 2;
+  const cls = (i: number) => (i < labels ? ' class="l"' : '');
+  const head = `<tr>${t.columns.map((c, i) => `<th${cls(i)}>${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = t.rows.map((r, i) => {
-    const cls = t.rowClasses?.[i];
-    return `<tr${cls ? ` class="${escapeHtml(cls)}"` : ''}>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+    const rowClass = t.rowClasses?.[i];
+    return `<tr${rowClass ? ` class="${escapeHtml(rowClass)}"` : ''}>${r.map((c, j) => `<td${cls(j)}>${escapeHtml(c)}</td>`).join('')}</tr>`;
   }).join('\n');
   return `<${heading}>${escapeHtml(t.title)}</${heading}>\n${t.note ? `<p class="note">${escapeHtml(t.note)}</p>\n` : ''}<div class="scroll"><table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table></div>`;
 }

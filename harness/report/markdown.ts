@@ -9,7 +9,7 @@ function cellMd(s: string): string {
 function tableMd(t: Table, level = '###'): string {
   const lines = [`${level} ${t.title}`, ''];
   if (t.note) lines.push(`_${t.note}_`, '');
-  lines.push(`| ${t.columns.map(cellMd).join(' | ')} |`, `|${t.columns.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`);
+  lines.push(`| ${t.columns.map(cellMd).join(' | ')} |`, `|${t.columns.map((_, i) => (i < (t.labelColumns ?? 2) ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const r of t.rows) lines.push(`| ${r.map(cellMd).join(' | ')} |`);
   return lines.join('\n');
 }

@@ -35,7 +35,7 @@ function stageTable(results: readonly LabeledResult[], title: string, note: stri
       rowClasses.push(s.status === 'ok' ? null : s.status);
     }
   }
-  return { title, note, columns: ['step', 'impl', 'status', ...cols.map(([name]) => name)], rows, rowClasses };
+  return { title, note, columns: ['step', 'impl', 'status', ...cols.map(([name]) => name)], rows, rowClasses, labelColumns: 3 };
 }
 
 /** Every stage table of the report, in the order they are printed. */
@@ -44,8 +44,7 @@ export function stageTables(results: readonly LabeledResult[]): Table[] {
   const paren = 'Values in parentheses come from stages that are not results (invalid, failed, interrupted).';
   return [
     stageTable(results, 'Load and connections', paren, [
-      ['conns requested', (s) => formatCount(s.connectionCounts.requested), 'diagnostic'],
-      ['conns established', (s) => formatCount(s.connectionCounts.established), 'diagnostic'],
+      ['conns established / requested', (s) => `${formatCount(s.connectionCounts.established)} / ${formatCount(s.connectionCounts.requested)}`, 'diagnostic'],
       ['connect failed', (s) => `${s.connectionCounts.failed}${Object.keys(s.connectionCounts.failedByErrno).length ? ` (${Object.entries(s.connectionCounts.failedByErrno).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`, 'diagnostic'],
       ['offered req/s', (s) => formatRps(s.offeredRps), 'diagnostic'],
       ['achieved req/s', (s) => formatRps(s.achievedRps), 'result'],

@@ -5,4 +5,6 @@ export interface Table {
   columns: string[];
   rows: string[][];
   rowClasses?: Array<string | null>;
+  /** Leading columns that are labels (left-aligned); default 2. */
+  labelColumns?: number;
 }

@@ -78,8 +78,8 @@ describe('report.html and report.md', () => {
   it('tables show both memory ratios with their formulas, and mark non-results', () => {
     assert.match(html, /<th>residency heapUsed\/RSS<\/th>/);
     assert.match(html, /<th>RSS\/heapUsed \(seed\)<\/th>/);
-    assert.match(html, /<tr class="invalid"><td>50k conn<\/td><td>ts-ref<\/td><td>INVALID: not a result<\/td>/);
-    assert.match(html, /<tr class="not-reached"><td>100k conn<\/td><td>ts-ref<\/td><td>NOT-REACHED: not a result<\/td><td>not reached<\/td>/);
+    assert.match(html, /<tr class="invalid"><td class="l">50k conn<\/td><td class="l">ts-ref<\/td><td class="l">INVALID: not a result<\/td>/);
+    assert.match(html, /<tr class="not-reached"><td class="l">100k conn<\/td><td class="l">ts-ref<\/td><td class="l">NOT-REACHED: not a result<\/td><td>not reached<\/td>/);
     assert.match(html, /<td>\(17\.1ms\)<\/td>/, 'invalid p99 shown only in parentheses');
   });
 
