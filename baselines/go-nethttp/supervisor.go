@@ -106,6 +106,12 @@ func supervise(cfg *Config) int {
 			signalAll(sig)
 			return waitAll(nil)
 		case e := <-exits:
+			if e.err == nil {
+				// A worker only exits 0 after SIGTERM/SIGINT: the signal went to the whole
+				// process group and reached it before us. Stop the rest the same way.
+				signalAll(syscall.SIGTERM)
+				return waitAll(&e)
+			}
 			fmt.Fprintf(os.Stderr, "go-nethttp: worker %d exited unexpectedly (%v); stopping the others\n", e.index, e.err)
 			signalAll(syscall.SIGTERM)
 			waitAll(&e)
