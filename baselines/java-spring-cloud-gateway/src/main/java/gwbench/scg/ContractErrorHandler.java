@@ -8,10 +8,12 @@ import reactor.core.publisher.Mono;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
 import org.springframework.boot.web.reactive.error.ErrorWebExceptionHandler;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -54,6 +56,11 @@ public class ContractErrorHandler implements ErrorWebExceptionHandler {
 				HttpStatus s = HttpStatus.resolve(code);
 				return s == null ? HttpStatus.INTERNAL_SERVER_ERROR : s;
 			}
+			ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(t.getClass(), ResponseStatus.class);
+			if (annotated != null) {
+				// e.g. SCG's ServiceUnavailableException when a breaker is open.
+				return annotated.code();
+			}
 			if (t instanceof TimeoutException || t instanceof PoolAcquireTimeoutException) {
 				return HttpStatus.GATEWAY_TIMEOUT;
 			}
@@ -71,7 +78,8 @@ public class ContractErrorHandler implements ErrorWebExceptionHandler {
 			case 503 -> "circuit breaker open";
 			case 504 -> "upstream did not respond in time";
 			case 502 -> "upstream connection failed";
-			default -> ex.getMessage() == null ? status.getReasonPhrase() : ex.getMessage();
+			default -> ex instanceof ResponseStatusException rse && rse.getReason() != null ? rse.getReason()
+					: status.getReasonPhrase();
 		};
 	}
 }

@@ -18,10 +18,14 @@ public class ContractRoutes {
 
 	private static final String HEALTHY = "{\"status\":\"ok\"}";
 
+	private static final String STARTING = "{\"status\":\"starting\"}";
+
 	@Bean
-	RouterFunction<ServerResponse> handlerRoutes(FeedHandler feed) {
+	RouterFunction<ServerResponse> handlerRoutes(FeedHandler feed, Warmup warmup) {
 		return RouterFunctions
-			.route(GET("/healthz"), r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(HEALTHY))
+			.route(GET("/healthz"), r -> warmup.done()
+					? ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(HEALTHY)
+					: ServerResponse.status(503).contentType(MediaType.APPLICATION_JSON).bodyValue(STARTING))
 			.andRoute(GET("/api/feed"), feed::feed);
 	}
 }

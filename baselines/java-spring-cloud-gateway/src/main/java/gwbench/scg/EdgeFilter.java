@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -68,7 +69,13 @@ public class EdgeFilter implements WebFilter, Ordered {
 					"request body larger than " + maxBody + " bytes");
 		}
 		if (length < 0 && headers.containsKey(HttpHeaders.TRANSFER_ENCODING)) {
-			return chain.filter(exchange.mutate().request(new LimitedBody(request, maxBody)).build());
+			// An error inside the body stream that SCG is sending upstream does not end the
+			// exchange (the upstream just waits for the rest, then the response timeout fires), so
+			// the limit also fails the exchange directly: the race cancels the upstream call, and
+			// ContractErrorHandler answers 413.
+			Sinks.Empty<Void> exceeded = Sinks.empty();
+			ServerHttpRequest limited = new LimitedBody(request, maxBody, exceeded);
+			return Mono.firstWithSignal(chain.filter(exchange.mutate().request(limited).build()), exceeded.asMono());
 		}
 		return chain.filter(exchange);
 	}
@@ -78,9 +85,12 @@ public class EdgeFilter implements WebFilter, Ordered {
 
 		private final long limit;
 
-		LimitedBody(ServerHttpRequest delegate, long limit) {
+		private final Sinks.Empty<Void> exceeded;
+
+		LimitedBody(ServerHttpRequest delegate, long limit, Sinks.Empty<Void> exceeded) {
 			super(delegate);
 			this.limit = limit;
+			this.exceeded = exceeded;
 		}
 
 		@Override
@@ -91,7 +101,9 @@ public class EdgeFilter implements WebFilter, Ordered {
 					seen[0] += buffer.readableByteCount();
 					if (seen[0] > limit) {
 						org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
-						sink.error(new BodyTooLargeException(limit));
+						BodyTooLargeException e = new BodyTooLargeException(limit);
+						exceeded.tryEmitError(e);
+						sink.error(e);
 					}
 					else {
 						sink.next(buffer);

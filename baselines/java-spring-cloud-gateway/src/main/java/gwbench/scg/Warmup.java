@@ -1,0 +1,126 @@
+package gwbench.scg;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Date;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * A cold JVM runs its first requests through the interpreter and class loading: on a busy
+ * 2-core box the first proxied request took over a second (a false 504, or a fan-out part past
+ * its 150 ms deadline). So before the gateway calls itself ready (GET /healthz 200, the
+ * `listening on` line) it sends itself a few seconds of every route over loopback. Those
+ * requests reach the configured upstreams (counted there like any others); breakers are reset
+ * afterwards so warm-up failures (e.g. upstreams not up yet) carry over nothing.
+ */
+@Component
+public class Warmup {
+
+	static final Duration BUDGET = Duration.ofSeconds(4);
+
+	static final int MAX_ROUNDS = 400;
+
+	private final GwSettings settings;
+
+	private final ReactiveResilience4JCircuitBreakerFactory breakers;
+
+	private volatile int port;
+
+	private volatile boolean done;
+
+	public Warmup(GwSettings settings, ReactiveResilience4JCircuitBreakerFactory breakers) {
+		this.settings = settings;
+		this.breakers = breakers;
+	}
+
+	/** True once warm-up finished and the gateway announced itself. */
+	public boolean done() {
+		return done;
+	}
+
+	@EventListener
+	void onServer(WebServerInitializedEvent event) {
+		port = event.getWebServer().getPort();
+	}
+
+	@EventListener
+	void onReady(ApplicationReadyEvent event) {
+		Thread t = new Thread(this::run, "gw-warmup");
+		t.setDaemon(true);
+		t.start();
+	}
+
+	private void run() {
+		ConnectionProvider pool = ConnectionProvider.create("warmup", 8);
+		try {
+			WebClient client = WebClient.builder()
+				.baseUrl("http://127.0.0.1:" + port)
+				.clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
+				.build();
+			String good = "Bearer " + validToken();
+			String bad = "Bearer e30.e30.invalid";
+			Flux.range(0, MAX_ROUNDS)
+				.concatMap(i -> Mono.when(
+						call(client.get().uri("/api/feed?uid=warmup&room_id=warmup").header("Authorization", good)),
+						call(client.get().uri("/api/user/warmup").header("Authorization", good)),
+						call(client.post().uri("/api/interact").header("Authorization", good).bodyValue("{}")),
+						call(client.get().uri("/api/user/warmup").header("Authorization", bad)),
+						call(client.get().uri("/not-a-route")), call(client.get().uri("/healthz"))))
+				.take(BUDGET)
+				.blockLast(BUDGET.plusSeconds(5));
+		}
+		catch (RuntimeException e) {
+			// Warm-up is best effort: readiness must not depend on it.
+		}
+		finally {
+			pool.dispose();
+		}
+		breakers.getCircuitBreakerRegistry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+		done = true;
+		System.out.println("listening on http://" + settings.getListenHost() + ":" + port);
+		System.out.flush();
+	}
+
+	private static Mono<Void> call(WebClient.RequestHeadersSpec<?> spec) {
+		return spec.header("x-request-id", "gw-warmup")
+			.exchangeToMono(r -> r.releaseBody())
+			.timeout(Duration.ofSeconds(2))
+			.onErrorResume(e -> Mono.empty());
+	}
+
+	/** An HS256 token the gateway accepts; RS256 has no private key here, so its routes warm up only as far as the 401. */
+	private String validToken() {
+		if (!"HS256".equals(settings.getJwtAlg())) {
+			return "e30.e30.no-key";
+		}
+		try {
+			SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().subject("warmup")
+				.issuer(settings.getJwtIssuer())
+				.expirationTime(new Date(System.currentTimeMillis() + 60_000))
+				.build());
+			jwt.sign(new MACSigner(settings.getJwtSecret().getBytes(StandardCharsets.UTF_8)));
+			return jwt.serialize();
+		}
+		catch (Exception e) {
+			return "e30.e30.unsigned";
+		}
+	}
+}
