@@ -91,7 +91,7 @@ describe('charts per step', () => {
     const timeout = dataset(spec.config, 'ts-ref: timeout');
     assert.equal(timeout.stack, 'ts-ref');
     assert.deepEqual(timeout.data, [0, 3, 0, null, null]);
-    assert.deepEqual(dataset(spec.config, 'go: connect').data, [0, 0, 0, 12, 2000]);
+    assert.deepEqual(dataset(spec.config, 'go: connect').data, [0, 0, 0, 12, 200]);
     assert.deepEqual(dataset(spec.config, 'go: http_5xx').data, [0, 0, 0, 2, 0]);
     // ts-ref's backlog errors happened only in its invalid 50k stage, so there is no such series.
     assert.equal(spec.config.data.datasets.some((d: { label: string }) => d.label === 'ts-ref: backlog'), false);

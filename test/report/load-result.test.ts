@@ -59,3 +59,14 @@ describe('loadResult', () => {
     assert.deepEqual(err.details, ['stages[1].latencyMs: undefined is not an object', 'stages[3].status: "great" is not one of ok, invalid, not-reached, failed, interrupted']);
   });
 });
+
+describe('fixture files', () => {
+  it('are exactly what make-fixtures.ts builds (regenerate with dist/test/fixtures/results/write-fixtures.js)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { goFixture, oursFixture, springFixture } = await import('../fixtures/results/make-fixtures.js');
+    const { GO, SPRING } = await import('./fixtures.js');
+    assert.deepEqual(JSON.parse(await readFile(OURS, 'utf8')), oursFixture());
+    assert.deepEqual(JSON.parse(await readFile(GO, 'utf8')), goFixture());
+    assert.deepEqual(JSON.parse(await readFile(SPRING, 'utf8')), springFixture());
+  });
+});
