@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI for the Python FastAPI baseline: build (cached), unit tests, the full conformance suite
-# (1 worker), and a multi-process smoke (2 workers). Exits non-zero on any failure.
+# (1 worker, HS256), and again with 2 worker processes and RS256. Exits non-zero on any failure.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -20,8 +20,11 @@ fi
 echo "python-fastapi: conformance (GW_WORKERS=1, every check)"
 node bin/gw-bench.js conformance --impl-command "$here/run.sh"
 
-echo "python-fastapi: conformance smoke with 2 worker processes"
-node bin/gw-bench.js conformance --impl-command "GW_WORKERS=2 $here/run.sh" \
-  --only healthz,not-found,auth-valid,feed,user-proxy,interact-body,interact-split,header-limit,body-limit,announces-listening,sigterm-exit
+# Second pass: RS256 and two worker processes. Breakers are per worker, so the breaker check
+# (which counts consecutive failures) is left to the single-worker pass above: with two workers
+# it passes only while the suite's keep-alive connection happens to stay on one worker.
+checks="$(node bin/gw-bench.js conformance --list | awk '{print $1}' | grep -vx breaker | paste -sd, -)"
+echo "python-fastapi: conformance (GW_WORKERS=2, RS256, every check but breaker)"
+node bin/gw-bench.js conformance --impl-command "GW_WORKERS=2 $here/run.sh" --jwt-alg RS256 --only "$checks"
 
 echo "python-fastapi: ci passed in $(( $(date +%s) - t0 )) s"
