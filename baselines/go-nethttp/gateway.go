@@ -8,6 +8,7 @@ import (
 	"net/http/httputil"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -26,20 +27,26 @@ type Gateway struct {
 	metricsH   http.Handler
 }
 
-// NewGateway builds the services, proxies and verifier from a validated configuration.
-func NewGateway(cfg *Config, m *Metrics) (*Gateway, error) {
+// NewGateway builds the services, proxies and verifier from a validated configuration;
+// breakerMem holds the breakers (shared by all worker processes when there are several).
+func NewGateway(cfg *Config, m *Metrics, breakerMem []byte) (*Gateway, error) {
 	v, err := NewVerifier(cfg)
 	if err != nil {
 		return nil, err
+	}
+	// A probe that never reports back (its worker died) is re-allowed after this.
+	probeTimeout := cfg.UpstreamTimeout + time.Second
+	newBreaker := func(slot int) *Breaker {
+		return NewBreaker(breakerMem, slot, cfg.BreakerFailures, cfg.BreakerCooldown, probeTimeout)
 	}
 	g := &Gateway{
 		cfg:        cfg,
 		metrics:    m,
 		verifier:   v,
-		userStatus: NewService("user_status", cfg.UserStatus, cfg, m),
-		barrage:    NewService("barrage", cfg.Barrage, cfg, m),
-		user:       NewService("user", cfg.User, cfg, m),
-		interact:   NewService("interact", cfg.Interact, cfg, m),
+		userStatus: NewService("user_status", cfg.UserStatus, cfg, m, newBreaker(0)),
+		barrage:    NewService("barrage", cfg.Barrage, cfg, m, newBreaker(1)),
+		user:       NewService("user", cfg.User, cfg, m, newBreaker(2)),
+		interact:   NewService("interact", cfg.Interact, cfg, m, newBreaker(3)),
 		metricsH:   promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
 	}
 	g.userProxy = newProxy(g.user)

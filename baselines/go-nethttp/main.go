@@ -43,13 +43,18 @@ func goHeaderLimit(contractBytes int) int {
 
 // serve runs one gateway process until SIGTERM/SIGINT, then drains it.
 func serve(cfg *Config) int {
+	worker := os.Getenv(workerEnv) != ""
+	breakerMem, err := breakerMemory(worker)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "go-nethttp:", err)
+		return 1
+	}
 	metrics := NewMetrics()
-	gw, err := NewGateway(cfg, metrics)
+	gw, err := NewGateway(cfg, metrics, breakerMem)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-nethttp:", err)
 		return 2
 	}
-	worker := os.Getenv(workerEnv) != ""
 	ln, err := listen(cfg.Host, cfg.Port, worker)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-nethttp: listen:", err)

@@ -8,15 +8,12 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/sony/gobreaker/v2"
 )
 
 // Sentinel errors that decide the status a failed upstream call maps to.
 var (
 	errCircuitOpen     = errors.New("circuit open")
 	errUpstreamTimeout = errors.New("upstream timeout")
-	errUpstreamStatus  = errors.New("upstream 5xx") // breaker failure; the response still passes through
-	errExcluded        = errors.New("caller went away")
 	errUpstreamReset   = errors.New("upstream connection reset after the request was sent")
 )
 
@@ -34,16 +31,15 @@ type Service struct {
 	Name      string
 	Balancer  *Balancer
 	transport *http.Transport
-	breaker   *gobreaker.TwoStepCircuitBreaker[struct{}]
+	breaker   *Breaker
 	timeout   time.Duration
 	requests  prometheus.Counter
 }
 
-// NewService builds the pool and breaker of one upstream service.
-func NewService(name string, instances []Instance, cfg *Config, m *Metrics) *Service {
+// NewService builds the pool of one upstream service around its breaker.
+func NewService(name string, instances []Instance, cfg *Config, m *Metrics, breaker *Breaker) *Service {
 	dialer := &net.Dialer{Timeout: cfg.UpstreamTimeout, KeepAlive: 30 * time.Second}
 	connections := m.UpstreamCx.WithLabelValues(name)
-	failures := uint32(cfg.BreakerFailures)
 	return &Service{
 		Name:     name,
 		Balancer: NewBalancer(instances),
@@ -60,13 +56,7 @@ func NewService(name string, instances []Instance, cfg *Config, m *Metrics) *Ser
 			ForceAttemptHTTP2:     false,
 			ExpectContinueTimeout: 0,
 		},
-		breaker: gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
-			Name:        name,
-			MaxRequests: 1, // one half-open probe
-			Timeout:     cfg.BreakerCooldown,
-			ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= failures },
-			IsExcluded:  func(err error) bool { return errors.Is(err, errExcluded) },
-		}),
+		breaker:  breaker,
 		timeout:  cfg.UpstreamTimeout,
 		requests: m.UpstreamRq.WithLabelValues(name),
 	}
@@ -79,8 +69,8 @@ func (s *Service) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (s *Service) roundTrip(req *http.Request, timeout time.Duration) (*http.Response, error) {
-	done, err := s.breaker.Allow()
-	if err != nil {
+	done, ok := s.breaker.Allow()
+	if !ok {
 		return nil, errCircuitOpen
 	}
 	s.requests.Inc()
@@ -100,16 +90,16 @@ func (s *Service) roundTrip(req *http.Request, timeout time.Duration) (*http.Res
 	if err != nil {
 		cancel(nil)
 		if parent.Err() != nil || errors.Is(err, errBodyTooLarge) || isBodyTooLarge(req) {
-			done(errExcluded) // the client went away or broke a limit: not the upstream's fault
+			done(Excluded) // the client went away or broke a limit: not the upstream's fault
 		} else {
-			done(err)
+			done(Failure)
 		}
 		return nil, err
 	}
 	if resp.StatusCode >= 500 {
-		done(errUpstreamStatus)
+		done(Failure)
 	} else {
-		done(nil)
+		done(Success)
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil

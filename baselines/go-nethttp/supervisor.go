@@ -35,6 +35,13 @@ func supervise(cfg *Config) int {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 
+	shared, err := newSharedMemory() // one breaker per service across all workers
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "go-nethttp:", err)
+		return 1
+	}
+	defer shared.Close()
+
 	self, err := os.Executable()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-nethttp:", err)
@@ -62,7 +69,8 @@ func supervise(cfg *Config) int {
 		cmd := exec.Command(self)
 		cmd.Env = append(os.Environ(), workerEnv+"="+strconv.Itoa(i), "GW_LISTEN_PORT="+strconv.Itoa(port))
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		cmd.ExtraFiles = []*os.File{w} // fd 3: the worker writes "ready" once it accepts
+		// fd 3: the worker writes "ready" once it accepts; fd 4: shared breaker memory.
+		cmd.ExtraFiles = []*os.File{w, shared}
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {
 			fmt.Fprintln(os.Stderr, "go-nethttp: start worker:", err)
