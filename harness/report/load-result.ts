@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { GwBenchError } from '../../core/errors.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../../core/result.js';
+import { decodeHdr } from './hdr.js';
 
 const STATUSES = new Set(['ok', 'invalid', 'not-reached', 'failed', 'interrupted']);
 
@@ -37,7 +38,15 @@ export function resultProblems(doc: Record<string, unknown>): string[] {
       need(`${at}.${key}`, s[key], isObject(s[key]), 'an object');
     }
     need(`${at}.timeline`, s['timeline'], Array.isArray(s['timeline']), 'an array');
-    need(`${at}.hdr`, s['hdr'], typeof s['hdr'] === 'string', 'a string (compressed base64 HdrHistogram, may be empty)');
+    for (const key of ['hdr', 'serviceHdr']) {
+      const v = s[key];
+      if (typeof v !== 'string') { need(`${at}.${key}`, v, false, 'a string (compressed base64 HdrHistogram, may be empty)'); continue; }
+      try {
+        decodeHdr(v);
+      } catch (err) {
+        problems.push(`${at}.${key}: "${v.slice(0, 16)}..." is not a compressed base64 HdrHistogram (${(err as Error).message})`);
+      }
+    }
   });
   return problems;
 }

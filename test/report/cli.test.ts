@@ -56,6 +56,10 @@ describe('gw-bench compare / report commands', () => {
     const md = await readFile(join(run, 'report.md'), 'utf8');
     assert.match(md, /^# gw-bench comparison: ts-ref vs go-recorded vs spring/);
     assert.match(md, /### ts-ref \/ go-recorded/);
+    // Naming the result.json instead of its folder renders the same folder.
+    const again = await gwBench(['report', join(run, 'result.json'), '--out', join(dir, 'again')]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(await readFile(join(dir, 'again', 'report.md'), 'utf8'), /### ts-ref \/ spring/);
   });
 
   it('report: folder without result.json, or a bad compare.json -> exit 2', async () => {

@@ -53,10 +53,13 @@ describe('loadResult', () => {
     const doc = JSON.parse(await (await import('node:fs/promises')).readFile(OURS, 'utf8'));
     delete doc.stages[1].latencyMs;
     doc.stages[3].status = 'great';
+    doc.stages[0].serviceHdr = 'HISTFAAAAnotreally';
     await writeFile(file, JSON.stringify(doc));
     const err = await rejection(file);
-    assert.match(err.message, /2 problem\(s\)/);
-    assert.deepEqual(err.details, ['stages[1].latencyMs: undefined is not an object', 'stages[3].status: "great" is not one of ok, invalid, not-reached, failed, interrupted']);
+    assert.match(err.message, /3 problem\(s\)/);
+    assert.equal(err.details.length, 3);
+    assert.match(err.details[0]!, /^stages\[0\]\.serviceHdr: "HISTFAAAAnotreal\.\.\." is not a compressed base64 HdrHistogram/);
+    assert.deepEqual(err.details.slice(1), ['stages[1].latencyMs: undefined is not an object', 'stages[3].status: "great" is not one of ok, invalid, not-reached, failed, interrupted']);
   });
 });
 
