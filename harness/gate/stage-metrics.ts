@@ -37,7 +37,9 @@ const list: StageMetric[] = [
   { name: 'service_p50', kind: 'duration', describe: 'service time p50 (from actual send)', read: (s) => num(s.serviceTimeMs?.p50) },
   { name: 'service_p99', kind: 'duration', describe: 'service time p99 (from actual send)', read: (s) => num(s.serviceTimeMs?.p99) },
   { name: 'errors', kind: 'fraction', functional: true, describe: 'error rate (all kinds) over requests', read: (s) => num(s.errorRate) },
-  { name: 'error_count', kind: 'count', functional: true, describe: 'errors of every kind (expected_* outcomes such as planned 401s excluded)', read: (s) => Object.entries(s.errors ?? {}).filter(([k]) => !k.startsWith('expected_')).reduce((a, [, v]) => a + v, 0) },
+  // Same rule as harness/stage-result.ts errorTotal: expected_* outcomes (planned 401s) are
+  // not errors, and status_NNN keys are a breakdown of http_4xx/http_5xx, not extra errors.
+  { name: 'error_count', kind: 'count', functional: true, describe: 'errors of every kind (expected_* outcomes such as planned 401s excluded)', read: (s) => Object.entries(s.errors ?? {}).filter(([k]) => !k.startsWith('expected_') && !/^status_\d+$/.test(k)).reduce((a, [, v]) => a + v, 0) },
   { name: 'http_5xx', kind: 'count', functional: true, describe: '5xx responses', read: (s) => count5xx(s.errors ?? {}) },
   { name: 'achieved_rps', kind: 'rate', describe: 'achieved request rate (limit may be "N% offered")', read: (s) => num(s.achievedRps) },
   { name: 'reuse.client', kind: 'fraction', describe: 'client-side connection reuse ratio', read: (s) => num(s.reuse?.client) },

@@ -71,3 +71,9 @@ test('evaluation against a stage: pass, breach, relative to offered, unavailable
   const five = evaluateThreshold(parseThreshold('http_5xx < 1', 't'), stage({ errors: { status_502: 2, status_503: 1, status_401: 9 } }));
   assert.deepEqual([five.outcome, five.actual], ['fail', 3]);
 });
+
+test('error_count follows the result model: expected_* and status_NNN breakdowns are not extra errors', () => {
+  const s = stage({ errors: { timeout: 2, http_5xx: 3, status_502: 3, expected_401: 40 } });
+  const c = evaluateThreshold(parseThreshold('error_count < 5', 't'), s);
+  assert.deepEqual([c.actual, c.outcome], [5, 'fail']);
+});
