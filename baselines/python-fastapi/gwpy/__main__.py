@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 from .config import ConfigError, load_config
+from .orphans import LAUNCHER_PID_ENV
 from .ready import RUN_DIR_ENV, URL_ENV, WORKERS_ENV
 
 # Accept queue per listening socket; the kernel clamps it to net.core.somaxconn. Connection
@@ -87,6 +88,7 @@ def main() -> int:
         # Inherited by the workers (spawned after this point); read before prometheus_client loads.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
         os.environ[RUN_DIR_ENV] = run_dir
+        os.environ[LAUNCHER_PID_ENV] = str(os.getpid())
         os.environ[WORKERS_ENV] = str(config.workers)
         os.environ[URL_ENV] = f"http://{shown_host}:{port}"
         os.environ["GW_LISTEN_PORT"] = str(port)

@@ -17,6 +17,7 @@ from .config import ConfigError, load_config
 from .context import RequestContext
 from .errors import JSON, error_body
 from .fanout import feed as fan_out
+from .orphans import die_with_launcher
 from .proxy import proxy
 from .ready import mark_ready
 from .upstream import Upstreams
@@ -34,6 +35,7 @@ MEDIA_JSON = JSON.decode()
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI):
+    die_with_launcher()
     await UPSTREAMS.start()
     mark_ready()
     yield
