@@ -49,8 +49,11 @@ export class Conn {
     });
   }
 
-  /** Open the socket; the owner hears onOpen or onConnectError. */
-  connect(host: string, port: number, timeoutMs: number): void {
+  /** Attempts to bind a free local port in the current connect (see ConnectionPool.localPort). */
+  bindAttempts = 0;
+
+  /** Open the socket (from localPort when given); the owner hears onOpen or onConnectError. */
+  connect(host: string, port: number, timeoutMs: number, localPort?: number): void {
     this.state = ConnState.Connecting;
     this.errno = '';
     this.closingOnPurpose = false;
@@ -72,7 +75,7 @@ export class Conn {
     s.on('end', () => { this.parser.end(); });
     s.on('error', (e: NodeJS.ErrnoException) => { if (this.errno === '') this.errno = e.code ?? 'EUNKNOWN'; });
     s.on('close', () => this.handleClose(s));
-    s.connect(this.localAddress === undefined ? { host, port } : { host, port, localAddress: this.localAddress });
+    s.connect(this.localAddress === undefined ? { host, port } : localPort === undefined ? { host, port, localAddress: this.localAddress } : { host, port, localAddress: this.localAddress, localPort });
   }
 
   /** Write one request; the caller made sure the connection is open and not busy. */
