@@ -50,7 +50,7 @@ export function renderHtml(model: ReportModel, images: ReadonlyMap<string, Buffe
   out.push(`<p class="meta">Generated ${escapeHtml(model.generatedAt)} from ${model.results.map((r, i) => `${escapeHtml(r.label)}${i === model.primary && model.results.length > 1 ? ' (ours)' : ''}${r.file ? ` = ${escapeHtml(r.file)}` : ''}`).join(', ')}</p>`);
   if (model.envDiffs.length > 0) {
     out.push(`<div class="warn" id="env-differences"><strong>Environment differs: ${escapeHtml(ENV_WARNING)}</strong>`);
-    out.push(tableHtml({ title: 'Differences', columns: ['field', ...model.results.map((r) => r.label)], rows: model.envDiffs.map((d) => [d.field, ...d.values]) }, 'h3'));
+    out.push(tableHtml({ title: 'Differences', columns: ['field', ...model.results.map((r) => r.label)], labelColumns: model.results.length + 1, rows: model.envDiffs.map((d) => [d.field, ...d.values]) }, 'h3'));
     out.push('</div>');
   }
   out.push('<h2 id="summary">Summary</h2>');
@@ -78,7 +78,7 @@ export function renderHtml(model: ReportModel, images: ReadonlyMap<string, Buffe
   out.push('<h2 id="tables">Tables</h2>');
   for (const t of model.tables) out.push(tableHtml(t));
   out.push('<h2 id="environment">Environment</h2>');
-  out.push(tableHtml({ title: 'Environment of each result', note: model.results.length > 1 ? 'Highlighted rows differ between results.' : undefined, columns: ['field', ...model.results.map((r) => r.label)], rows: model.envRows.map((r) => [r.field, ...r.values]), rowClasses: model.envRows.map((r) => (r.differs ? 'differs' : null)) }));
+  out.push(tableHtml({ title: 'Environment of each result', note: model.results.length > 1 ? 'Highlighted rows differ between results.' : undefined, columns: ['field', ...model.results.map((r) => r.label)], labelColumns: model.results.length + 1, rows: model.envRows.map((r) => [r.field, ...r.values]), rowClasses: model.envRows.map((r) => (r.differs ? 'differs' : null)) }));
   out.push('</body>\n</html>\n');
   return out.join('\n');
 }

@@ -41,6 +41,6 @@ export function renderMarkdown(model: ReportModel, chartDir = 'charts'): string 
   out.push('## Tables', '');
   for (const t of model.tables) out.push(tableMd(t), '');
   out.push('## Environment', '');
-  out.push(tableMd({ title: 'Environment of each result', columns: ['field', ...model.results.map((r) => r.label)], rows: model.envRows.map((r) => [r.differs ? `**${r.field}** (differs)` : r.field, ...r.values]) }), '');
+  out.push(tableMd({ title: 'Environment of each result', columns: ['field', ...model.results.map((r) => r.label)], labelColumns: model.results.length + 1, rows: model.envRows.map((r) => [r.differs ? `**${r.field}** (differs)` : r.field, ...r.values]) }), '');
   return out.join('\n');
 }
