@@ -43,6 +43,7 @@ class ProtocolTest(unittest.TestCase):
         if cls.proc.poll() is None:
             cls.proc.kill()
             cls.proc.wait()
+        cls.proc.stdout.close()
 
     def exchange(self, *chunks: bytes, pause: float = 0.0) -> bytes:
         with socket.create_connection(("127.0.0.1", self.port)) as s:

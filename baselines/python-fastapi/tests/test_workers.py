@@ -47,16 +47,18 @@ class WorkersTest(unittest.TestCase):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+            proc.stdout.close()
 
     def test_workers_exit_when_the_launcher_is_killed(self) -> None:
         proc, _ = start(2)
         kids = children(proc.pid)
         self.assertGreaterEqual(len(kids), 2)
-        with open(f"/proc/{proc.pid}/environ", "rb") as f:
+        with open(f"/proc/{min(kids)}/environ", "rb") as f:  # children got it at exec; the launcher set it later
             env = dict(kv.split(b"=", 1) for kv in f.read().split(b"\0") if b"=" in kv)
         self.addCleanup(shutil.rmtree, env[b"GWPY_RUN_DIR"].decode(), True)  # SIGKILL skips the launcher's cleanup
         proc.kill()
         proc.wait()
+        proc.stdout.close()
         deadline = time.monotonic() + 10
         while any(alive(k) for k in kids) and time.monotonic() < deadline:
             time.sleep(0.1)
