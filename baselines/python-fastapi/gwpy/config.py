@@ -189,7 +189,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     cooldown = _int(env, "GW_BREAKER_COOLDOWN_MS", 1, 3_600_000, problems)
     max_body = _int(env, "GW_MAX_BODY_BYTES", 0, 2**40, problems)
     max_header = _int(env, "GW_MAX_HEADER_BYTES", 256, 2**24, problems)
-    idle = _int(env, "GW_IDLE_TIMEOUT_MS", 1000, 86_400_000, problems)
+    idle = _int(env, "GW_IDLE_TIMEOUT_MS", 1, 86_400_000, problems)
     if problems:
         raise ConfigError(problems)
     return Config(
