@@ -31,6 +31,13 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   return port;
 }
 
+/** Wait for `p` or `ms`, whichever comes first, without leaving a timer that keeps the process alive. */
+async function raceTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise((r) => { timer = setTimeout(r, ms); })]);
+  clearTimeout(timer);
+}
+
 function groupAlive(pgid: number): boolean {
   try { process.kill(-pgid, 0); return true; } catch { return false; }
 }
@@ -96,11 +103,11 @@ export async function startImpl(command: string, opts: { env: Record<string, str
       stopped ??= (async () => {
         try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
         const deadline = Date.now() + graceMs;
-        await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))]);
+        await raceTimeout(exited, graceMs);
         while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         const exitedInTime = !groupAlive(pid) && exit !== undefined;
         killNow();
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+        await raceTimeout(exited, 2000);
         unhook();
         return { exitedInTime, code: exit?.code ?? null, signal: exit?.signal ?? null };
       })();
