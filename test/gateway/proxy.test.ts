@@ -142,3 +142,18 @@ test('unknown routes and wrong methods → 404 not_found JSON', async () => {
   assert.deepEqual({ status: h.json().status, impl: h.json().impl }, { status: 'ok', impl: 'reference' });
   await sleep(0);
 });
+
+test('debug delay slows proxied routes only (the regression-gate knob)', async () => {
+  const g = await startTestGateway({ upstreams: upstreamsFor({ user: user.origin }), debug: { delay: '300ms' } });
+  try {
+    user.handler = (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); };
+    let t0 = Date.now();
+    assert.equal((await client.send(`${g.url}/api/user/1`, { headers: auth })).status, 200);
+    const proxied = Date.now() - t0;
+    t0 = Date.now();
+    assert.equal((await client.send(`${g.url}/healthz`)).status, 200);
+    const health = Date.now() - t0;
+    assert.ok(proxied >= 295, `proxied request took ${proxied} ms with a 300 ms delay`);
+    assert.ok(health < 295, `healthz took ${health} ms: not delayed`);
+  } finally { await g.close(); }
+});
