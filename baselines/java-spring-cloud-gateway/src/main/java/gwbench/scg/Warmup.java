@@ -34,9 +34,14 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Component
 public class Warmup {
 
-	static final Duration BUDGET = Duration.ofSeconds(4);
+	/** Warm up for at least MIN_ROUNDS rounds and MIN_TIME, but never longer than MAX_TIME. */
+	static final int MIN_ROUNDS = 50;
 
-	static final int MAX_ROUNDS = 400;
+	static final Duration MIN_TIME = Duration.ofSeconds(2);
+
+	static final Duration MAX_TIME = Duration.ofSeconds(10);
+
+	static final int MAX_ROUNDS = 1000;
 
 	private final GwSettings settings;
 
@@ -77,6 +82,7 @@ public class Warmup {
 				.build();
 			String good = "Bearer " + validToken();
 			String bad = "Bearer e30.e30.invalid";
+			long start = System.nanoTime();
 			Flux.range(0, MAX_ROUNDS)
 				.concatMap(i -> Mono.when(
 						call(client.get().uri("/api/feed?uid=warmup&room_id=warmup").header("Authorization", good)),
@@ -84,8 +90,11 @@ public class Warmup {
 						call(client.post().uri("/api/interact").header("Authorization", good).bodyValue("{}")),
 						call(client.get().uri("/api/user/warmup").header("Authorization", bad)),
 						call(client.get().uri("/not-a-route")), call(client.get().uri("/healthz"))))
-				.take(BUDGET)
-				.blockLast(BUDGET.plusSeconds(5));
+				.index()
+				.takeUntil(round -> round.getT1() + 1 >= MIN_ROUNDS
+						&& System.nanoTime() - start >= MIN_TIME.toNanos())
+				.take(MAX_TIME)
+				.blockLast(MAX_TIME.plusSeconds(5));
 		}
 		catch (RuntimeException e) {
 			// Warm-up is best effort: readiness must not depend on it.
