@@ -26,6 +26,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const LOCAL_PORT_MIN = 10_000;
 const LOCAL_PORT_MAX = 64_999;
 const MAX_BIND_ATTEMPTS = 200;
+/** Most connects started in one turn of the event loop. */
+const RAMP_SLICE = 256;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 2_000;
 
@@ -136,7 +138,10 @@ export class ConnectionPool implements ConnOwner {
       const tick = (): void => {
         this.rampTimer = null;
         const due = gap === 0 ? n : Math.min(n, Math.floor((performance.now() - start) / gap) + 1);
-        while (opened < due) { this.openOne(true); opened++; }
+        // A ramp that fell behind catches up in slices, so the loop still reads sockets and reports progress.
+        const until = Math.min(due, opened + RAMP_SLICE);
+        while (opened < until) { this.openOne(true); opened++; }
+        if (opened < due) { this.rampTimer = setTimeout(tick, 0); return; }
         if (opened < n) this.rampTimer = setTimeout(tick, Math.max(1, start + opened * gap - performance.now()));
       };
       tick();
