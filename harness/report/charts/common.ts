@@ -1,3 +1,4 @@
+import { withAlpha } from '../palette.js';
 import type { GwChartConfig } from './types.js';
 
 /** Chart size in CSS pixels; the renderer draws at 2x for sharp text. */
@@ -29,8 +30,9 @@ export function notesLabel(config: GwChartConfig): string {
   return String(config.options?.plugins?.title?.text ?? '');
 }
 
-/** A grey, dashed, hollow-point series for values of invalid stages (never styled like a result). */
-export function invalidSeries(label: string, data: Array<number | null>): Record<string, unknown> | null {
+/** A faded, dotted, hollow-point series for values of invalid stages (never styled like a result). */
+export function invalidSeries(label: string, data: Array<number | null>, colour: string): Record<string, unknown> | null {
   if (!data.some((v) => v !== null)) return null;
-  return { label: `${label} (INVALID stage, not a result)`, data, borderColor: '#9e9e9e', backgroundColor: 'rgba(0,0,0,0)', borderDash: [2, 4], borderWidth: 1, pointRadius: 6, pointBorderWidth: 2, pointStyle: 'circle', showLine: true, spanGaps: false };
+  // Faded implementation colour, hollow and dotted: whose it is stays readable, but it never looks like a result.
+  return { label: `${label} (INVALID stage, not a result)`, data, borderColor: withAlpha(colour, 0.45), backgroundColor: 'rgba(0,0,0,0)', borderDash: [2, 4], borderWidth: 1, pointRadius: 6, pointBorderWidth: 2, pointStyle: 'circle', showLine: true, spanGaps: false };
 }

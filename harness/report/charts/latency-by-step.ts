@@ -23,15 +23,15 @@ export function latencyByStepChart(results: readonly LabeledResult[]): ChartSpec
     pointRadius: 3,
     spanGaps: false,
   }) as Record<string, unknown>));
-  for (const { label, result } of results) {
-    const shadow = invalidSeries(`${label} p99`, perStepInvalid(result, steps, (s) => s.latencyMs.p99));
+  results.forEach(({ label, result }, i) => {
+    const shadow = invalidSeries(`${label} p99`, perStepInvalid(result, steps, (s) => s.latencyMs.p99), implColour(i));
     if (shadow) datasets.push(shadow);
-  }
+  });
   const title = 'Latency percentiles by step (intended-send-time latency)';
   return {
     id: 'latency-by-step',
     title,
-    caption: 'Each point is a percentile read from the stage\'s merged histogram. Gaps are stages that are not results (see notes); grey hollow points are p99 of invalid stages, shown only so they can be seen, not as results.',
+    caption: 'Each point is a percentile read from the stage\'s merged histogram. Gaps are stages that are not results (see notes); faded hollow points are p99 of invalid stages, shown only so they can be seen, not as results.',
     notes,
     width: WIDTH,
     height: HEIGHT,

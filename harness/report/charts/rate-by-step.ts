@@ -16,7 +16,7 @@ export function rateByStepChart(results: readonly LabeledResult[]): ChartSpec {
     const colour = implColour(i);
     datasets.push({ label: `${label} achieved`, data: perStep(result, steps, (s) => s.achievedRps), borderColor: colour, backgroundColor: colour, borderWidth: 2.5, pointRadius: 3 });
     datasets.push({ label: `${label} offered`, data: perStep(result, steps, (s) => s.offeredRps), borderColor: colour, backgroundColor: colour, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 2 });
-    const shadow = invalidSeries(`${label} achieved`, perStepInvalid(result, steps, (s) => s.achievedRps));
+    const shadow = invalidSeries(`${label} achieved`, perStepInvalid(result, steps, (s) => s.achievedRps), colour);
     if (shadow) datasets.push(shadow);
     const capacity = steps.map((step) => {
       const s = stageAt(result, step);
@@ -38,7 +38,7 @@ export function rateByStepChart(results: readonly LabeledResult[]): ChartSpec {
   return {
     id: 'rate-by-step',
     title,
-    caption: 'Achieved below offered means the target (or the generator) could not keep up. Triangles: highest probed rate that met the SLO. Grey hollow points: achieved rate of invalid stages (not results).',
+    caption: 'Achieved below offered means the target (or the generator) could not keep up. Triangles: highest probed rate that met the SLO. Faded hollow points: achieved rate of invalid stages (not results).',
     notes,
     width: WIDTH,
     height: HEIGHT,
