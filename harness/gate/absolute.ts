@@ -1,7 +1,8 @@
 import type { RunResult, StageResult } from '../../core/result.js';
 import type { ThresholdSummary } from './report-model.js';
 import { STAGE_METRICS } from './stage-metrics.js';
-import { appliesTo, evaluateThreshold, parseThreshold, type Threshold, type ThresholdCheck } from './thresholds.js';
+import { appliesTo, evaluateThreshold, parseThreshold, show, type Threshold, type ThresholdCheck } from './thresholds.js';
+import { median } from './stats.js';
 
 /**
  * Absolute thresholds over one or more result files. Functional limits (errors, 5xx) are
@@ -55,9 +56,15 @@ export function summarizeThresholds(ths: readonly Threshold[], results: readonly
       if (evaluated.length === 0) outcome = unmeasured > 0 ? 'inconclusive' : checks.length > 0 ? 'unavailable' : 'inconclusive';
       else if (functional ? breached > 0 : breached * 2 > evaluated.length) outcome = 'fail';
       else outcome = 'pass';
-      const worst = checks.find((c) => c.outcome === 'fail') ?? checks[0];
-      const of = results.length > 1 ? ` (breached in ${breached} of ${evaluated.length} runs${functional ? '; any breach fails' : '; fails when most do'})` : '';
-      const message = worst ? `${worst.message}${of}` : `${th.expr}: stage ${name} was not measured validly`;
+      let message: string;
+      if (results.length > 1 && evaluated.length > 0) {
+        const kind = STAGE_METRICS.get(th.metric)!.kind;
+        const med = median(evaluated.map((c) => c.actual!));
+        message = `${th.expr}: stage ${name}: median ${th.metric} = ${show(kind, med)} over ${evaluated.length} runs, breached in ${breached}${functional ? ' (any breach fails)' : ' (fails when most do)'}`;
+      } else {
+        const worst = checks.find((c) => c.outcome === 'fail') ?? checks[0];
+        message = worst ? worst.message : `${th.expr}: stage ${name} was not measured validly`;
+      }
       out.push({ expr: th.expr, stage: index, stageName: name, functional, outcome, evaluated: evaluated.length, breached, message, checks });
     }
   }

@@ -126,7 +126,8 @@ function compare(actual: number, op: ThresholdOp, limit: number): boolean {
   }
 }
 
-function show(kind: MetricKind, v: number): string {
+/** A value in the unit its metric's limits are written in. */
+export function show(kind: MetricKind, v: number): string {
   switch (kind) {
     case 'duration': return `${+v.toFixed(3)}ms`;
     case 'fraction': return `${+(v * 100).toFixed(4)}%`;
