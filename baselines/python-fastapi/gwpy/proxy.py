@@ -24,6 +24,7 @@ class _BodyStream:
         self.limit = limit
         self.total = len(first)
         self.too_large = False
+        self.client_gone = False
 
     async def __aiter__(self):
         if self.first:
@@ -31,6 +32,7 @@ class _BodyStream:
         while True:
             message = await self.receive()
             if message["type"] != "http.request":
+                self.client_gone = True
                 raise ConnectionResetError("client disconnected while sending the body")
             chunk = message.get("body", b"")
             self.total += len(chunk)
@@ -121,6 +123,9 @@ async def proxy(scope, receive, upstreams: Upstreams, service: Service) -> Respo
         if stream is not None and stream.too_large:
             breaker.release()
             return _ErrorResponse(413, "payload_too_large")
+        if stream is not None and stream.client_gone:
+            breaker.release()  # says nothing about the upstream; nobody reads this answer
+            return _ErrorResponse(400, "bad_request")
         breaker.failure()
         return _ErrorResponse(502, "bad_gateway")
     except BaseException:
