@@ -45,8 +45,11 @@ func NewService(name string, instances []Instance, cfg *Config, m *Metrics, brea
 		Balancer: NewBalancer(instances),
 		transport: &http.Transport{
 			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-				connections.Inc() // counted at dial: the gateway-side upstream reuse cross-check
-				return dialer.DialContext(ctx, network, addr)
+				c, err := dialer.DialContext(ctx, network, addr)
+				if err == nil {
+					connections.Inc() // opened connections: the gateway-side upstream reuse cross-check
+				}
+				return c, err
 			},
 			MaxIdleConns:          0, // no global cap; the per-host caps below bound the pool
 			MaxIdleConnsPerHost:   maxConnsPerHost,
