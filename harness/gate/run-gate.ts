@@ -217,7 +217,8 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
         report.trials = [rec];
         report.env = cand.env ?? null;
         report.thresholds = summarizeThresholds(allThresholds, [cand]);
-        if (cand.stages.some((s) => s.status === 'failed')) stop = { kind: 'target-failure', reason: a.notes.join('; '), exitCode: ExitCode.TARGET_FAILURE };
+        if (a.status === 'functional-failure') stop = { kind: 'target-failure', reason: a.notes.join('; '), exitCode: ExitCode.TARGET_FAILURE };
+        else if (a.status === 'error') stop = { kind: 'error', reason: a.notes.join('; '), exitCode: a.exitCode ?? ExitCode.INTERNAL };
         else if (cand.stages.every((s) => s.status !== 'ok')) stop = { kind: 'inconclusive', reason: `no stage was measured validly: ${a.notes.join('; ')}`, exitCode: ExitCode.INCONCLUSIVE };
         else if (a.status === 'invalid') notes.push(...a.notes.map((n) => `${n} (its thresholds are not evaluated)`));
         if (baseIn) {

@@ -95,3 +95,11 @@ test('--base-result: single-sample ratios are informational; the gate still pass
   assert.equal(g.mode, 'base-result');
   assert.deepEqual(g.comparisons.find((c: { metric: string }) => c.metric === 'p50').verdict, 'info');
 });
+
+test('a run that failed before measuring (contract check) is a target failure, not inconclusive', async () => {
+  const file = join(dir, 'failed-run.json');
+  await writeFile(file, JSON.stringify(result([], { status: 'failed', verdict: { status: 'target-failure', exitCode: 4, reasons: ['GW_ERR_CONFORMANCE: target failed 2 contract check(s)'] } })));
+  const r = await execa(process.execPath, [BIN, 'gate', '--result', file, '--out', join(dir, 'out-failed-run')], { reject: false });
+  assert.equal(r.exitCode, 4);
+  assert.match(r.stderr, /target failure: candidate: target failure: GW_ERR_CONFORMANCE/);
+});
