@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI for the Go baseline: unit tests, build (build.sh), then the full gw-bench conformance
 # suite against run.sh with one process and with two SO_REUSEPORT worker processes.
-# Exits non-zero on any failure. Warm cache: ~1 min; a cold Go module/build cache adds ~2 min.
+# Exits non-zero on any failure. Warm cache: 25-60 s; a cold Go module/build cache adds ~2 min.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI for the nginx reference row: install check (build.sh), then the conformance checks nginx
 # can pass without JWT, fan-out, breakers or Connection-named header stripping (see
-# impl.json "cannotDo"). Exits non-zero on failure. Takes ~15 s.
+# impl.json "cannotDo"). Exits non-zero on failure. Takes 10-26 s.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
