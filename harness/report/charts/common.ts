@@ -1,5 +1,4 @@
 import { withAlpha } from '../palette.js';
-import type { GwChartConfig } from './types.js';
 
 /** Chart size in CSS pixels; the renderer draws at 2x for sharp text. */
 export const WIDTH = 900;
@@ -25,10 +24,6 @@ export function logMsAxis(title: string): Record<string, unknown> {
   return { type: 'logarithmic', title: { display: true, text: title } };
 }
 
-/** Short label for notes. */
-export function notesLabel(config: GwChartConfig): string {
-  return String(config.options?.plugins?.title?.text ?? '');
-}
 
 /** A faded, dotted, hollow-point series for values of invalid stages (never styled like a result). */
 export function invalidSeries(label: string, data: Array<number | null>, colour: string): Record<string, unknown> | null {
