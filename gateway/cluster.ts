@@ -45,6 +45,7 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
     if (!msg || typeof msg !== 'object') return;
     if (msg.type === 'gwb:listening') {
       listening.add(worker.id);
+      everListened = true;
       log(`gateway: worker ${worker.id} pid ${worker.process.pid} listening`);
       for (const u of breakers.snapshot()) worker.send(u);
       if (!announced && listening.size >= config.workers) { announced = true; onListening(msg.url); }
@@ -62,9 +63,18 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
     const w = cluster.fork();
     w.on('message', (m: Msg) => onMessage(w, m));
   };
+  let everListened = false;
   cluster.on('exit', (worker, code, signal) => {
     listening.delete(worker.id);
     if (shuttingDown) return;
+    if (!everListened) {
+      // A worker that cannot even start (port taken, bad key file) will not do better on
+      // a restart: stop everything and pass its exit code on.
+      shuttingDown = true;
+      log(`gateway: worker ${worker.id} exited (${signal ?? code}) before listening; stopping`);
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
+      process.exit(typeof code === 'number' && code !== 0 ? code : 5);
+    }
     log(`gateway: worker ${worker.id} pid ${worker.process.pid} exited (${signal ?? code}); starting a replacement`);
     setTimeout(fork, 1000).unref();
   });

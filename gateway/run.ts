@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { loadConfig } from './config/load.js';
+import { exitCodeOf } from '../core/errors.js';
 import { startGateway, type StartOptions } from './server.js';
 import { runPrimary, runWorker } from './cluster.js';
 
@@ -12,7 +13,16 @@ import { runPrimary, runWorker } from './cluster.js';
 export async function runGateway(opts: StartOptions): Promise<void> {
   const config = loadConfig(opts);
   const announce = (url: string): void => { process.stdout.write(`listening on ${url}\n`); };
-  if (cluster.isWorker) { await runWorker(config, opts); return; }
+  if (cluster.isWorker) {
+    try {
+      await runWorker(config, opts);
+    } catch (err) {
+      // The IPC channel keeps a worker alive; exit once the CLI has printed the error.
+      setImmediate(() => process.exit(exitCodeOf(err)));
+      throw err;
+    }
+    return;
+  }
   if (config.workers > 1) { await runPrimary(config, opts, announce); return; }
 
   const gw = await startGateway(config, opts);

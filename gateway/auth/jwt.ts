@@ -58,11 +58,13 @@ export class JwtVerifier {
 
     const outcome = this.verify(token);
     if (outcome.ok) this.positive.set(token, { sub: outcome.sub, expMs: outcome.expMs });
+    // A token refused only for its `nbf` becomes valid later: forget the refusal by then.
+    else if (outcome.retryAtMs !== undefined) this.negative.set(token, outcome.reason, { ttl: Math.max(1, Math.min(this.cfg.negativeTtlMs, outcome.retryAtMs - this.now())) });
     else this.negative.set(token, outcome.reason);
-    return outcome.ok ? { ok: true, sub: outcome.sub } : outcome;
+    return outcome.ok ? { ok: true, sub: outcome.sub } : { ok: false, reason: outcome.reason };
   }
 
-  private verify(token: string): { ok: true; sub: string; expMs: number } | { ok: false; reason: JwtRejection } {
+  private verify(token: string): { ok: true; sub: string; expMs: number } | { ok: false; reason: JwtRejection; retryAtMs?: number } {
     const d1 = token.indexOf('.');
     const d2 = d1 < 0 ? -1 : token.indexOf('.', d1 + 1);
     if (d1 <= 0 || d2 < 0 || token.indexOf('.', d2 + 1) >= 0) return { ok: false, reason: 'malformed' };
@@ -81,7 +83,8 @@ export class JwtVerifier {
     if (!claims) return { ok: false, reason: 'malformed' };
     const nowS = this.now() / 1000;
     if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp) || claims.exp + LEEWAY_S <= nowS) return { ok: false, reason: 'expired' };
-    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > nowS + LEEWAY_S)) return { ok: false, reason: 'not_yet_valid' };
+    if (claims.nbf !== undefined && typeof claims.nbf !== 'number') return { ok: false, reason: 'malformed' };
+    if (typeof claims.nbf === 'number' && claims.nbf > nowS + LEEWAY_S) return { ok: false, reason: 'not_yet_valid', retryAtMs: (claims.nbf - LEEWAY_S) * 1000 };
     if (claims.iss !== this.cfg.issuer) return { ok: false, reason: 'issuer' };
     if (typeof claims.sub !== 'string' || claims.sub === '') return { ok: false, reason: 'subject' };
     return { ok: true, sub: claims.sub, expMs: claims.exp * 1000 };
