@@ -102,9 +102,19 @@ async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
   }
 }
 
-/** Undo every injected fault, then send one good request per service so no breaker carries failures into the next check. */
+/**
+ * Undo every injected fault and neutralise configured behaviour (a scenario's upstreams may
+ * have latency or an error rate that would make exact checks flaky); the run's end restores it.
+ */
+async function neutral(upstream: UpstreamControl): Promise<void> {
+  await upstream.control({ action: 'reset' });
+  await upstream.control({ action: 'errors', rate: 0 });
+  await upstream.control({ action: 'latency', latency: { model: 'constant', ms: 0 } });
+}
+
+/** neutral(), then one good request per service so no breaker carries failures into the next check. */
 async function settle(ctx: CheckContext): Promise<void> {
-  await ctx.upstream.control({ action: 'reset' });
+  await neutral(ctx.upstream);
   await Promise.allSettled([
     gw(ctx, '/api/feed?uid=settle&room_id=settle'),
     gw(ctx, '/api/user/settle'),
@@ -123,6 +133,7 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Con
   let services: Record<string, string[]>;
   let impl: ImplProcess | undefined;
   let baseUrl: URL;
+  let restoreUpstreams = false;
   try {
     if (opts.implCommand) {
       mode = 'impl-command';
@@ -193,7 +204,8 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Con
 
     const results: CheckResult[] = [];
     const record = (r: CheckResult) => { results.push(r); opts.onCheck?.(r); };
-    await ctx.upstream.control({ action: 'reset' });
+    await neutral(ctx.upstream);
+    restoreUpstreams = true;
     for (const check of checks) {
       record(await runOne(check, ctx));
       await settle(ctx).catch(() => { /* the next check reports what is broken */ });
@@ -233,6 +245,8 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Con
     }
     throw err;
   } finally {
+    // Upstreams we do not own go back to their configured behaviour.
+    if (restoreUpstreams && upstream!) await upstream.control({ action: 'reset' }).catch(() => {});
     for (const c of cleanups.reverse()) await c().catch(() => {});
   }
 }
