@@ -29,8 +29,9 @@ export async function writeHlog(file: string, intervals: readonly IntervalMeasur
   writer.outputLegend();
   for (const iv of intervals) {
     const h = decodeHistogram(iv.hdr);
-    if (tag !== undefined) h.tag = tag;
+    if (tag !== undefined) h.tag = tag.replace(/[\s,]/g, '_'); // the log format splits fields on commas and spaces
     writer.outputIntervalHistogram(h, (iv.startMs - firstMs) / 1000, (iv.endMs - firstMs) / 1000, 1000);
   }
-  await writeFile(file, out);
+  // the writer's StartTime comment ends in its own newline; a blank line trips some readers
+  await writeFile(file, out.replace(/\n{2,}/g, '\n'));
 }

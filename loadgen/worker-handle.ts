@@ -22,7 +22,9 @@ export function hasTaskset(): boolean {
 /** The worker entry next to this file: compiled JS, or the TS source when running under tsx. */
 function workerEntry(): { file: string; execArgv: string[] } {
   const ts = import.meta.url.endsWith('.ts');
-  return { file: fileURLToPath(new URL(ts ? './worker.ts' : './worker.js', import.meta.url)), execArgv: ts ? ['--import', 'tsx'] : [] };
+  // GWB_WORKER_NODE_ARGS: extra node flags for workers (e.g. "--cpu-prof"), for profiling only
+  const extra = (process.env.GWB_WORKER_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
+  return { file: fileURLToPath(new URL(ts ? './worker.ts' : './worker.js', import.meta.url)), execArgv: [...extra, ...(ts ? ['--import', 'tsx'] : [])] };
 }
 
 type Waiter = { type: FromWorker['type']; resolve: (m: FromWorker) => void; reject: (e: Error) => void };

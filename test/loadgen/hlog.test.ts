@@ -27,6 +27,7 @@ test('writeHlog writes a standard interval log that HistogramLogReader reads bac
   assert.match(text, /^#\[StartTime: 1699999999\.000 \(seconds since epoch\)/m, 'log starts at the warm-up interval');
   assert.match(text, /^#\[BaseTime: 1699999999\.000 \(seconds since epoch\)\]$/m);
   assert.match(text, /^"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"$/m);
+  assert.doesNotMatch(text, /\n\n/, 'no blank lines');
   const reader = new HistogramLogReader(text);
   const counts: number[] = [];
   const maxes: number[] = [];
@@ -41,4 +42,15 @@ test('writeHlog writes a standard interval log that HistogramLogReader reads bac
   assert.deepEqual(maxes, wantMax);
   assert.deepEqual(wantMax.map((v) => Math.round(v / 1000)), [1, 2, 3, 4]);
   assert.deepEqual(starts, [start - 1000, start, start + 1000, start + 2000]);
+});
+
+test('writeHlog: a tag with spaces or commas is made safe for the comma/space separated format', async () => {
+  dir = dir || (await mkdtemp(join(tmpdir(), 'gwb-hlog-')));
+  const file = join(dir, 'tag.hlog');
+  const h = newHistogram();
+  recordUs(h, 5);
+  await writeHlog(file, [{ startMs: 0, endMs: 1000, phase: 'measure', hdr: encodeHistogram(h), count: 1, errors: 0 }], 1_700_000_000_000, 'step 1k, feed');
+  const back = new HistogramLogReader(await readFile(file, 'utf8')).nextIntervalHistogram();
+  assert.equal(back?.tag, 'step_1k__feed');
+  assert.equal(back?.totalCount, 1);
 });
