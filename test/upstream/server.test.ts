@@ -170,3 +170,18 @@ describe('mock upstream instances over loopback', () => {
     await assert.rejects(client.control({ action: 'stall', ms: -1 }), /answered 400/);
   });
 });
+
+describe('mock upstream start-up', () => {
+  it('a fixed port already in use: UsageError naming the port and instance, nothing left listening', async () => {
+    const first = await startUpstreams(validateConfig({ admin: { port: 0 }, services: { a: { ports: [0] } } }));
+    const taken = first.services.a!.instances[0]!.port;
+    try {
+      await assert.rejects(
+        startUpstreams(validateConfig({ admin: { port: 0 }, services: { z: { ports: [0] }, b: { ports: [taken] } } })),
+        (e: Error & { code?: string }) => e.code === 'GW_ERR_USAGE' && e.message === `port ${taken} for b-0 is already in use on 127.0.0.1 (another gw-bench upstream still running?)`,
+      );
+    } finally {
+      await first.close();
+    }
+  });
+});
