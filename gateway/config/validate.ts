@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseCount, parseDuration, parsePercent, parseSize } from '../../core/units.js';
@@ -215,7 +216,11 @@ export function validateConfig(raw: Obj, source = 'configuration'): GatewayConfi
     if (!publicKeyFile) p.add('jwt.publicKeyFile', jwtRaw.publicKeyFile, 'is required when jwt.alg is RS256 (env GW_JWT_PUBLIC_KEY_FILE)');
     else {
       try { publicKeyPem = readFileSync(publicKeyFile, 'utf8'); } catch (err) { p.add('jwt.publicKeyFile', publicKeyFile, `cannot be read (${(err as Error).message})`); }
-      if (publicKeyPem !== null && !publicKeyPem.includes('PUBLIC KEY')) p.add('jwt.publicKeyFile', publicKeyFile, 'does not hold a PEM public key');
+      if (publicKeyPem !== null) {
+        let type: string | undefined;
+        try { type = createPublicKey(publicKeyPem).asymmetricKeyType; } catch { /* reported below */ }
+        if (type !== 'rsa') p.add('jwt.publicKeyFile', publicKeyFile, `does not hold an RSA public key in PEM (SPKI) form${type ? ` (found ${type})` : ''}`);
+      }
     }
   }
   const jwt = Object.freeze({

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,4 +102,11 @@ test('every problem is reported with its path, value and expectation', () => {
 test('RS256 needs a readable PEM public key', () => {
   assert.throws(() => loadConfig({ env: { GW_JWT_ALG: 'RS256' } }), (e: ConfigError) => e.details.some((d) => d.startsWith('jwt.publicKeyFile: null is required')));
   assert.throws(() => loadConfig({ env: { GW_JWT_ALG: 'RS256', GW_JWT_PUBLIC_KEY_FILE: '/nonexistent/key.pem' } }), (e: ConfigError) => e.details.some((d) => d.includes('cannot be read')));
+  const dir = mkdtempSync(join(tmpdir(), 'gwb-key-'));
+  const ec = join(dir, 'ec.pem');
+  writeFileSync(ec, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
+  assert.throws(() => loadConfig({ env: { GW_JWT_ALG: 'RS256', GW_JWT_PUBLIC_KEY_FILE: ec } }), (e: ConfigError) => e.details.some((d) => d.includes('does not hold an RSA public key in PEM (SPKI) form (found ec)')));
+  const rsa = join(dir, 'rsa.pem');
+  writeFileSync(rsa, generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }));
+  assert.equal(loadConfig({ env: { GW_JWT_ALG: 'RS256', GW_JWT_PUBLIC_KEY_FILE: rsa } }).jwt.alg, 'RS256');
 });
