@@ -40,7 +40,8 @@ export function calibrate(comparisons: readonly Comparison[], opts: { gatePairs:
     const suggestedWarn = Math.max(0.01, roundUpPct(Math.exp(gate) - 1));
     const suggestedFail = Math.max(0.02, roundUpPct(Math.exp(2 * gate) - 1), suggestedWarn);
     metrics.push({ ...base, p95AbsLogPair: pair, p95AbsLogGate: gate, suggestedWarn, suggestedFail });
-    const verdict = suggestedFail > c.fail ? `raise fail to at least ${(suggestedFail * 100).toFixed(0)}% (now ${(c.fail * 100).toFixed(0)}%)` : `current fail ${(c.fail * 100).toFixed(0)}% is above the noise (needs >= ${(suggestedFail * 100).toFixed(0)}%)`;
+    const verdict = suggestedFail > 1 ? `noise alone exceeds the largest allowed limit (100%): this metric cannot be gated on this machine as it is now`
+      : suggestedFail > c.fail ? `raise fail to at least ${(suggestedFail * 100).toFixed(0)}% (now ${(c.fail * 100).toFixed(0)}%)` : `current fail ${(c.fail * 100).toFixed(0)}% is above the noise (needs >= ${(suggestedFail * 100).toFixed(0)}%)`;
     suggestions.push(`stage ${c.stageName} ${c.metric}: A/A noise p95 |ln R| = ${gate.toFixed(4)} (single pair ${pair.toFixed(4)}); suggest warn ${(suggestedWarn * 100).toFixed(0)}%, fail ${(suggestedFail * 100).toFixed(0)}%: ${verdict}${c.verdict === 'regression' || c.verdict === 'inconclusive' ? `; the A/A run itself came out ${c.verdict}` : ''}`);
   }
   return { pairs: Math.max(0, ...metrics.map((m) => m.pairs)), metrics, suggestions };

@@ -1,5 +1,5 @@
 import type { RunResult } from '../../core/result.js';
-import { decide, MIN_PAIRS } from './decide.js';
+import { decide, MIN_PAIRS, type MetricVerdict } from './decide.js';
 import type { Variant } from './order.js';
 import { deriveSeed } from './rng.js';
 import type { Comparison } from './report-model.js';
@@ -56,9 +56,15 @@ export function comparePairs(pairs: readonly TrialPair[], settings: RelativeSett
         continue;
       }
       const iv = bootstrapMedianRatio(usable, { resamples: settings.resamples, confidence: settings.confidence, seed: deriveSeed(settings.seed, `bootstrap/${stageIndex}/${name}/${opts.gateStage}`) });
-      const d = usable.length < MIN_PAIRS
-        ? { verdict: 'inconclusive' as const, reason: `only ${usable.length} usable pair(s)` }
-        : decide(iv, lim, { final: opts.final, wasSuspect: opts.suspectBefore?.has(`${stageIndex}/${name}`) });
+      const key = `${stageIndex}/${name}`;
+      let d = usable.length < MIN_PAIRS
+        ? { verdict: 'inconclusive' as MetricVerdict, reason: `only ${usable.length} usable pair(s)` }
+        : decide(iv, lim, { final: opts.final, wasSuspect: opts.suspectBefore?.has(key) });
+      // Confirmation confirms stage-1 suspects only. A metric that crosses the limit just
+      // with the extra pairs had a second look at the data: a warning, never a failure.
+      if (opts.suspectBefore && !opts.suspectBefore.has(key) && d.verdict === 'regression') {
+        d = { verdict: 'warn', reason: `${d.reason.replace(/: worse than the fail limit.*$/, '')}: beyond the fail limit only after the confirmation pairs (not suspect in stage 1): not a confirmed regression` };
+      }
       out.push({ ...common, ratio: iv.ratio, lower: iv.lower, upper: iv.upper, verdict: d.verdict, reason: d.reason });
     }
   }

@@ -240,9 +240,13 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
   }
 
   report.verdict = composeVerdict({ stop, comparisons: report.comparisons, thresholds: report.thresholds, onInconclusive, notes });
-  if (mode === 'calibrate' && report.verdict.status === 'fail') {
-    // An A/A "regression" is noise crossing the limit: calibration reports it, it does not fail CI.
-    report.verdict = { status: 'warn', exitCode: ExitCode.OK, reasons: ['A/A run crossed the current fail limits: they are too tight for this machine (see suggestions)'], warnings: [...report.verdict.reasons, ...report.verdict.warnings] };
+  if (mode === 'calibrate' && !stop && report.calibration) {
+    // A/A comparisons are the measurement, not a verdict: a "regression" or a too-wide
+    // interval between identical builds says the limits are too tight for this machine.
+    const alarms = report.comparisons.filter((c) => c.verdict === 'regression' || c.verdict === 'inconclusive');
+    report.verdict = alarms.length
+      ? { status: 'warn', exitCode: ExitCode.OK, reasons: [`A/A: ${alarms.map((c) => `${c.stageName} ${c.metric} came out ${c.verdict}`).join('; ')}: the current limits are too tight for this machine (see suggestions)`], warnings: report.calibration.suggestions }
+      : { status: 'pass', exitCode: ExitCode.OK, reasons: ['A/A within the current limits'], warnings: report.calibration.suggestions };
   }
   report.finishedAt = new Date().toISOString();
   const files = await writeGateOutputs(outDir, report);

@@ -76,7 +76,7 @@ export function parseRelativeSettings(raw: unknown, field = 'gate.relative'): Re
           if (l[k] === undefined) return dflt;
           try {
             const v = parsePercent(l[k], `${f}.${k}`);
-            if (v <= 0 || v >= 1) { problems.push(`${f}.${k}: ${JSON.stringify(l[k])} must be between 0% and 100% (exclusive)`); return dflt; }
+            if (v <= 0 || v > 1) { problems.push(`${f}.${k}: ${JSON.stringify(l[k])} must be above 0% and at most 100% (2x)`); return dflt; }
             return v;
           } catch (e) { problems.push((e as Error).message); return dflt; }
         };

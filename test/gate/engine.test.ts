@@ -144,3 +144,18 @@ test('a base that cannot carry the offered rate makes the gate inconclusive', as
   assert.equal(out.stop?.kind, 'inconclusive');
   assert.match(out.stop!.reason, /base: stage s0 achieved 90\.0% of the offered rate/);
 });
+
+test('confirmation only confirms stage-1 suspects: a metric crossing only with the extra pairs warns', async () => {
+  const noise = mulberry32(7);
+  const s = settings({ metrics: { p50: { warn: '5%', fail: '10%' }, p99: { warn: '5%', fail: '15%' } } });
+  const run: RunTrial = async (v, _i, t) => result([stage({
+    p50: 2 * (v === 'candidate' ? 1.5 : 1) * (0.97 + 0.06 * noise()),
+    p99: 10 * (v === 'candidate' && t.gateStage === 2 ? 3 : 1) * (0.97 + 0.06 * noise()),
+  })]);
+  const out = await runRelativeGate({ settings: s, runTrial: run, functional });
+  const by = Object.fromEntries(out.comparisons.map((c) => [c.metric, c]));
+  assert.equal(out.trials.length, 32);
+  assert.equal(by['p50']!.verdict, 'regression');
+  assert.equal(by['p99']!.verdict, 'warn');
+  assert.match(by['p99']!.reason, /only after the confirmation pairs \(not suspect in stage 1\)/);
+});

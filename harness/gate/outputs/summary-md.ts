@@ -18,7 +18,7 @@ export function renderSummary(r: GateReport): string {
   if (r.comparisons.length) {
     const d = r.design;
     L.push('');
-    L.push('### Base vs candidate');
+    L.push(r.mode === 'calibrate' ? '### A/A: base vs base (both variants run the base)' : r.mode === 'base-result' ? '### Candidate vs one recorded base (informational)' : '### Base vs candidate');
     if (d) L.push(`${r.trials.length} trials, ${d.pairs} pairs${r.trials.some((t) => t.gateStage === 2) ? ` + ${d.confirmPairs} confirmation pairs` : ''}, order \`${d.order.join(' | ')}\` (A = base, B = candidate), seed ${d.seed}. Change > 0 means the candidate is worse; interval = ${Math.round((2 * d.confidence - 1) * 100)}% bootstrap (${d.resamples} resamples).`);
     L.push('');
     L.push('| stage | metric | base (median) | candidate (median) | change | interval | worse in | warn / fail | verdict |');
