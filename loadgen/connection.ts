@@ -49,6 +49,7 @@ export class Conn {
 
   constructor(private readonly owner: ConnOwner, readonly localAddress: string | undefined) {
     this.parser = new ResponseParser((status, keepAlive) => {
+      if (!this.busy) return; // unsolicited (e.g. a 408 before an idle close): no request to answer
       this.busy = false;
       this.owner.onResponse(this, status, keepAlive);
     });
@@ -84,12 +85,12 @@ export class Conn {
   }
 
   /** Write one request; the caller made sure the connection is open and not busy. */
-  send(head: string, body: Buffer | null, noBody: boolean): void {
+  send(head: string, body: Buffer | null, noBody: boolean, encoding: 'latin1' | 'utf8'): void {
     this.busy = true;
     this.parser.noBody = noBody;
     const s = this.socket!;
-    if (body === null) s.write(head, 'latin1');
-    else { s.cork(); s.write(head, 'latin1'); s.write(body); s.uncork(); }
+    if (body === null) s.write(head, encoding);
+    else { s.cork(); s.write(head, encoding); s.write(body); s.uncork(); }
   }
 
   /** Close on purpose (step-down, timeout, connection: close). The owner still hears onClosed. */

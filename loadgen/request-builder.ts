@@ -57,6 +57,8 @@ export class RequestBuilder {
   private readonly rng: Rng;
   private readonly rr: number[];
   private seq = 0;
+  /** latin1 is the cheaper write; utf8 only when a template or token is not plain ASCII. */
+  readonly encoding: 'latin1' | 'utf8';
 
   constructor(templates: readonly RequestTemplate[], tokens: TokenPool, private readonly vars: VariableRanges, host: string, seed: number) {
     this.rng = mulberry32(seed ^ 0x5bd1e995);
@@ -80,6 +82,8 @@ export class RequestBuilder {
       };
     });
     this.totalWeight = cum;
+    const ascii = (x: string): boolean => /^[\x00-\x7f]*$/.test(x);
+    this.encoding = this.compiled.every((c) => ascii(c.prefix + c.suffix + c.authLines.join('') + c.parts.map((p) => p.value).join(''))) ? 'latin1' : 'utf8';
     this.rr = this.compiled.map(() => 0);
   }
 

@@ -172,7 +172,7 @@ export class StageRun implements PoolListener {
     c.intended = intended;
     c.sentAt = now;
     c.expect401 = req.expect401;
-    c.send(req.head, req.body, req.noBody);
+    c.send(req.head, req.body, req.noBody, this.builder.encoding);
     this.inflight++;
     this.fifoConn.push(c);
     this.fifoId.push(c.reqId);

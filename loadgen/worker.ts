@@ -22,9 +22,11 @@ async function onMessage(m: ToWorker): Promise<void> {
       pending = m.stage;
       const p = m.stage.plan;
       const addrs = p.target.host.includes(':') ? [] : m.stage.sourceAddresses; // IPv4 sources cannot reach ::1
+      // 'localhost' may resolve to ::1, which the IPv4 source addresses cannot reach
+      const host = p.target.host === 'localhost' ? '127.0.0.1' : p.target.host;
       const ticker = setInterval(() => send({ type: 'progress', progress: { phase: 'connect', connectionsOpen: pool.open, issued: 0, completed: 0, errors: 0, recentHdr: '', generatorOk: true } }), 1000);
       try {
-        const summary = await pool.resize(p.target.host, p.target.port, m.stage.connections, m.stage.connectRate, addrs);
+        const summary = await pool.resize(host, p.target.port, m.stage.connections, m.stage.connectRate, addrs);
         send({ type: 'connected', summary, open: pool.open });
       } finally {
         clearInterval(ticker);

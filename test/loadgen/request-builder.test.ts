@@ -58,3 +58,10 @@ test('weighted mix: seeded, reproducible, and close to the weights', () => {
   assert.ok(Math.abs(share('/b') - 0.15) < 0.01, `b ${share('/b')}`);
   assert.ok(Math.abs(share('/c') - 0.05) < 0.01, `c ${share('/c')}`);
 });
+
+test('encoding: latin1 for ASCII requests, utf8 when a header value is not ASCII', () => {
+  assert.equal(new RequestBuilder([T({})], tokens, vars, 'h', 1).encoding, 'latin1');
+  const b = new RequestBuilder([T({ headers: { 'x-name': 'Zoë' } })], tokens, vars, 'h', 1);
+  assert.equal(b.encoding, 'utf8');
+  assert.match(b.next().head, /x-name: Zoë\r\n/);
+});
