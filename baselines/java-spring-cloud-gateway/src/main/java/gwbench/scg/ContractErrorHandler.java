@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
@@ -25,6 +27,8 @@ import org.springframework.web.server.ServerWebExchange;
 @Order(-2)
 public class ContractErrorHandler implements ErrorWebExceptionHandler {
 
+	private static final Logger LOG = LoggerFactory.getLogger(ContractErrorHandler.class);
+
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
 		ServerHttpResponse response = exchange.getResponse();
@@ -33,6 +37,10 @@ public class ContractErrorHandler implements ErrorWebExceptionHandler {
 			return Mono.error(ex);
 		}
 		HttpStatus status = statusOf(ex);
+		if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
+			// Unexpected by definition: worth a log line (everything else is a contract outcome).
+			LOG.warn("500 for {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex.toString());
+		}
 		response.getHeaders().clear();
 		String id = exchange.getAttribute(EdgeFilter.REQUEST_ID);
 		if (id != null) {
