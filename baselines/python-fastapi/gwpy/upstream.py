@@ -16,8 +16,7 @@ POOL_LIMIT_PER_HOST = 512
 # Idle pooled upstream connections are closed after this. Same as the reference gateway's undici
 # pool (4 s), far below the mock upstreams' 120 s (the gateway always closes first, so it never
 # reuses a connection the upstream is closing). Under load a pooled connection never idles this
-# long, so reuse is unaffected. It also matters to conformance: the mock upstream's "refuse"
-# control returns only once every open connection to the instance has ended.
+# long, so reuse is unaffected; connections left over from a burst are shed after 4 s.
 KEEPALIVE_TIMEOUT_S = 4.0
 
 HOP_BY_HOP = frozenset(
