@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoadGenerator } from '../../loadgen/index.js';
 import { decodeHistogram } from '../../loadgen/hdr.js';
+import { createPacer } from '../../loadgen/pacer.js';
 import { countingServer, testPlan, type CountingServer } from './helpers.js';
 
 let gen: LoadGenerator;
@@ -84,4 +85,29 @@ test('statuses: expected 401s are not errors, unexpected ones are counted per st
     http_4xx: deny, status_401: deny,
   });
   assert.equal(m.intervals.reduce((a, i) => a + i.errors, 0), boom + leak + deny, 'interval errors exclude expected 401s');
+});
+
+test('poisson with a fixed seed: the count the schedule predicts, and the same requests twice; another seed differs', async () => {
+  const plan = (seed: number) => testPlan(server.port, { connections: 1, rate: 300, durationMs: 1000, arrival: 'poisson', seed, requests: [
+    { name: 'u', weight: 1, method: 'GET', path: '/u/${uid}/${rand}', headers: {}, bodyBytes: 0, auth: 'valid' },
+  ] });
+  const predicted = (seed: number): number => {
+    const p = createPacer({ arrival: 'poisson', totalRate: 300, workers: 1, workerIndex: 0, seed });
+    let n = 0;
+    while (p.next() < 1000) n++;
+    return n;
+  };
+  const runUrls = async (seed: number): Promise<string[]> => {
+    server.requests.length = 0;
+    const m = await gen.runStage(plan(seed));
+    assert.equal(m.requests, predicted(seed), `seed ${seed}`);
+    assert.equal(server.requests.length, predicted(seed), `seed ${seed} at the server`);
+    return server.requests.map((r) => r.url);
+  };
+  const a = await runUrls(7);
+  const b = await runUrls(7);
+  const c = await runUrls(8);
+  assert.notEqual(predicted(7), 300, 'a Poisson count is not exactly rate x duration');
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a.slice(0, 20), c.slice(0, 20));
 });
