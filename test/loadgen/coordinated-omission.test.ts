@@ -14,8 +14,8 @@ import { countingServer, testPlan, type CountingServer } from './helpers.js';
  * intended time is (2500 - t): 500, 495, ..., 5 ms. Everything else is ~0. The expected p99
  * is computed from that schedule below (450 ms).
  *
- * Service time (completion - actual send) is different with only 4 connections: the 4
- * requests on the wire when the stall began wait ~500 ms; the other 96 wait in the
+ * Service time (completion - actual send) is different with only 8 connections: the 8
+ * requests on the wire when the stall began wait ~500 ms; the other 92 wait in the
  * generator's queue and are sent after the stall ends, so their service time is tiny. So
  * the service-time p99 (the 10th largest of 1000) stays small while its max shows the
  * stall: exactly what a closed-model tool would report as "p99 fine".
@@ -25,7 +25,7 @@ const RATE = 200;
 const DURATION_MS = 5000;
 const STALL_FROM = 2000;
 const STALL_TO = 2500;
-const CONNECTIONS = 4;
+const CONNECTIONS = 8;
 
 let gen: LoadGenerator;
 let server: CountingServer;
