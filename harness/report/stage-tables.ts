@@ -1,5 +1,6 @@
 import type { StageResult } from '../../core/result.js';
 import { formatBytes, formatCount, formatMs } from '../../core/units.js';
+import { countedTotal } from './error-kinds.js';
 import { formatRps } from './summary.js';
 import { stageAt, stepsOf, type LabeledResult } from './steps.js';
 import type { Table } from './table.js';
@@ -60,9 +61,9 @@ export function stageTables(results: readonly LabeledResult[]): Table[] {
       ['service-time p99', (s) => formatMs(s.serviceTimeMs.p99), 'result'],
       ['capacity at SLO', (s) => (s.capacity ? (s.capacity.rps === null ? `none met p99 <= ${s.capacity.sloP99Ms}ms` : `${formatCount(s.capacity.rps)} req/s (p99 <= ${s.capacity.sloP99Ms}ms)`) : '-'), 'result'],
     ]),
-    stageTable(results, 'Errors by kind (measurement window)', paren, [
+    stageTable(results, 'Errors by kind (measurement window)', `status_NNN columns break the http_* classes down by exact status and expected_* are correct answers to deliberately bad requests: neither is added to the total. ${paren}`, [
       ...kinds.map((k): [string, Pick, 'result'] => [k, (s) => String(s.errors[k] ?? 0), 'result']),
-      ['total', (s) => String(Object.values(s.errors).reduce((a, b) => a + b, 0)), 'result'],
+      ['total errors', (s) => String(countedTotal(s.errors)), 'result'],
     ]),
     stageTable(results, 'Connection reuse (1 - connections opened / requests completed)', paren, [
       ['client', (s) => ratio(s.reuse.client), 'result'],

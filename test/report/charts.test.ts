@@ -99,6 +99,19 @@ describe('charts per step', () => {
     assert.equal(spec.config.options.scales.y.stacked, true);
   });
 
+  it('chart 4: status breakdowns and expected 401s are never stacked on top of their class', async () => {
+    const [ours] = await labelled(OURS);
+    ours!.result.stages[0]!.errors = { http_5xx: 9, status_502: 9, expected_401: 9 };
+    const spec = errorsByStepChart([ours!]);
+    assert.deepEqual(spec.config.data.datasets.map((d: { label: string }) => d.label), ['ts-ref: http_5xx', 'ts-ref: timeout']);
+    assert.deepEqual(dataset(spec.config, 'ts-ref: http_5xx').data, [9, 0, 0, null, null]);
+    assert.ok(spec.notes.includes('not drawn: expected_401 (answers the request mix asked for, not errors)'));
+    const { stageTables } = await import('../../harness/report/stage-tables.js');
+    const errors = stageTables([ours!]).find((t) => t.title.startsWith('Errors by kind'))!;
+    assert.deepEqual(errors.columns.slice(3), ['backlog', 'expected_401', 'http_5xx', 'status_502', 'timeout', 'total errors']);
+    assert.deepEqual(errors.rows[0], ['1k conn', 'ts-ref', 'ok', '0', '9', '9', '9', '0', '9']);
+  });
+
   it('chart 5: reuse client (solid) and upstream (dashed)', async () => {
     const spec = reuseByStepChart(await labelled(OURS, GO));
     assert.deepEqual(dataset(spec.config, 'ts-ref client side').data, [0.9995, 0.998, 0.9996, null, null]);

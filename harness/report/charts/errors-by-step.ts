@@ -1,3 +1,4 @@
+import { isCounted, isExpected } from '../error-kinds.js';
 import { kindColour } from '../palette.js';
 import { stageAt, statusWords, stepsOf, type LabeledResult } from '../steps.js';
 import { HEIGHT, WIDTH, basePlugins } from './common.js';
@@ -11,7 +12,10 @@ import type { ChartSpec } from './types.js';
 export function errorsByStepChart(results: readonly LabeledResult[]): ChartSpec {
   const steps = stepsOf(results);
   const notes: string[] = [];
-  const kinds = [...new Set(results.flatMap(({ result }) => result.stages.flatMap((s) => Object.keys(s.errors))))].sort();
+  const all = [...new Set(results.flatMap(({ result }) => result.stages.flatMap((s) => Object.keys(s.errors))))].sort();
+  const kinds = all.filter(isCounted);
+  const expected = all.filter(isExpected);
+  if (expected.length) notes.push(`not drawn: ${expected.join(', ')} (answers the request mix asked for, not errors)`);
   const drawn = (status: string | undefined) => status === 'ok' || status === 'failed';
   for (const { label, result } of results) {
     for (const step of steps) {
@@ -36,7 +40,7 @@ export function errorsByStepChart(results: readonly LabeledResult[]): ChartSpec 
   return {
     id: 'errors-by-step',
     title,
-    caption: 'Error counts in each stage\'s measurement window, stacked by kind; one bar per implementation.',
+    caption: 'Error counts in each stage\'s measurement window, stacked by kind (HTTP errors by class; exact statuses are in the tables); one bar per implementation.',
     notes,
     width: WIDTH,
     height: HEIGHT,
