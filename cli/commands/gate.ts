@@ -73,6 +73,7 @@ export const gateCommand: CommandModule<object, Args> = {
       for (const w of v.warnings) out.write(`${process.env['GITHUB_ACTIONS'] ? '::warning::' : 'warning: '}${w}\n`);
       out.write(`gate: ${v.status} (exit ${v.exitCode}) -> ${run.outDir}/summary.md\n`);
       if (v.exitCode === ExitCode.OK) return;
+      if (ac.signal.aborted) throw new GwBenchError('GW_ERR_INTERRUPTED', `gate interrupted; partial outputs in ${run.outDir}`);
       if (run.error instanceof GwBenchError && run.error.exitCode === v.exitCode) throw run.error;
       const [first = v.status, ...rest] = v.reasons;
       if (v.exitCode === ExitCode.GATE_FAILED) throw new GateFailedError(`gate failed: ${first}`, rest);
