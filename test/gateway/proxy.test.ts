@@ -144,7 +144,7 @@ test('unknown routes and wrong methods → 404 not_found JSON', async () => {
 });
 
 test('debug delay slows proxied routes only (the regression-gate knob)', async () => {
-  const g = await startTestGateway({ upstreams: upstreamsFor({ user: user.origin }), debug: { delay: '300ms' } });
+  const g = await startTestGateway({ upstreams: upstreamsFor({ user: user.origin }), debug: { delay: '600ms' } });
   try {
     user.handler = (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); };
     let t0 = Date.now();
@@ -153,7 +153,7 @@ test('debug delay slows proxied routes only (the regression-gate knob)', async (
     t0 = Date.now();
     assert.equal((await client.send(`${g.url}/healthz`)).status, 200);
     const health = Date.now() - t0;
-    assert.ok(proxied >= 295, `proxied request took ${proxied} ms with a 300 ms delay`);
-    assert.ok(health < 295, `healthz took ${health} ms: not delayed`);
+    assert.ok(proxied >= 595, `proxied request took ${proxied} ms with a 600 ms delay`);
+    assert.ok(health < 595, `healthz took ${health} ms: not delayed`);
   } finally { await g.close(); }
 });
