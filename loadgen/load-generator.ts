@@ -59,6 +59,11 @@ export class LoadGenerator {
     return gen;
   }
 
+  /** The CPU list the workers run on (taskset), or null when they are not pinned. */
+  get cpuList(): string | null {
+    return this.handles[0]?.pinnedTo ?? null;
+  }
+
   /** Worker process ids (for placement checks and CPU sampling). */
   get pids(): number[] {
     return this.handles.map((h) => h.child.pid ?? -1);

@@ -35,11 +35,14 @@ export class WorkerHandle {
   private exited: { code: number | null; signal: string | null } | null = null;
   private readonly exitPromise: Promise<void>;
   onProgress: ((m: Extract<FromWorker, { type: 'progress' }>) => void) | null = null;
+  /** The CPU list the process was started under, or null when not pinned (none asked, or no taskset). */
+  readonly pinnedTo: string | null;
 
   constructor(readonly index: number, cpuList?: string) {
     const { file, execArgv } = workerEntry();
     const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
-    this.child = cpuList !== undefined && cpuList !== '' && hasTaskset()
+    this.pinnedTo = cpuList !== undefined && cpuList !== '' && hasTaskset() ? cpuList : null;
+    this.child = this.pinnedTo !== null
       ? spawn('taskset', ['-c', cpuList, process.execPath, ...execArgv, file], { stdio })
       : fork(file, [], { execArgv, stdio });
     this.exitPromise = new Promise((resolve) => {

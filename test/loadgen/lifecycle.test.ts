@@ -23,6 +23,7 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
 test('cpuList pins the worker processes (taskset), close() is idempotent and leaves no process', { skip: !hasTaskset() && 'taskset not installed' }, async () => {
   const gen = await LoadGenerator.start({ workers: 2, cpuList: '0' });
   const pids = gen.pids;
+  assert.equal(gen.cpuList, '0');
   for (const pid of pids) {
     const allowed = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     assert.equal(allowed, '0', `worker ${pid}`);
@@ -35,6 +36,7 @@ test('cpuList pins the worker processes (taskset), close() is idempotent and lea
 
 test('abort: the stage stops early with GW_ERR_INTERRUPTED and the generator can run the next stage', async () => {
   const gen = await LoadGenerator.start({ workers: 1 });
+  assert.equal(gen.cpuList, null);
   try {
     const ac = new AbortController();
     const t0 = Date.now();
