@@ -43,7 +43,7 @@ export class WorkerHandle {
     const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
     this.pinnedTo = cpuList !== undefined && cpuList !== '' && hasTaskset() ? cpuList : null;
     this.child = this.pinnedTo !== null
-      ? spawn('taskset', ['-c', cpuList, process.execPath, ...execArgv, file], { stdio })
+      ? spawn('taskset', ['-c', this.pinnedTo, process.execPath, ...execArgv, file], { stdio })
       : fork(file, [], { execArgv, stdio });
     this.exitPromise = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
