@@ -107,7 +107,8 @@ export interface GateReport {
   finishedAt: string;
   scenario: { name: string; file: string | null };
   base: { kind: 'git-ref' | 'result' | 'working-tree' | 'none'; ref?: string; sha?: string | null; resultFile?: string };
-  candidate: { kind: 'working-tree' | 'result'; sha?: string | null; resultFile?: string };
+  /** `dirty`: the working tree had uncommitted changes (the candidate is HEAD plus those). */
+  candidate: { kind: 'working-tree' | 'result'; sha?: string | null; dirty?: boolean | null; resultFile?: string };
   design: (RelativeSettings & { order: string[]; onInconclusive: 'warn' | 'fail' }) | null;
   trials: TrialRecord[];
   comparisons: Comparison[];

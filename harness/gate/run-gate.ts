@@ -96,9 +96,10 @@ function relativeSettings(sc: Scenario | null, o: GateOptions, calibrating: bool
   return parseRelativeSettings(raw, sc ? 'gate.relative' : 'gate options');
 }
 
-async function gitSha(repo: string): Promise<string | null> {
+async function gitState(repo: string): Promise<{ sha: string | null; dirty: boolean | null }> {
   const r = await execa('git', ['-C', repo, 'rev-parse', 'HEAD'], { reject: false });
-  return r.exitCode === 0 ? r.stdout.trim() : null;
+  const st = await execa('git', ['-C', repo, 'status', '--porcelain', '--untracked-files=no'], { reject: false });
+  return { sha: r.exitCode === 0 ? r.stdout.trim() : null, dirty: st.exitCode === 0 ? st.stdout.trim().length > 0 : null };
 }
 
 /** Single-sample comparison against a recorded base: informational, never gating. */
@@ -161,7 +162,7 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
     schemaVersion: GATE_SCHEMA_VERSION, tool: { name: 'gw-bench', version: VERSION }, mode, startedAt, finishedAt: startedAt,
     scenario: { name: scenarioName, file: scenario?.file ?? resultIn?.scenario?.file ?? null },
     base: mode === 'relative' ? (o.baseRef ? { kind: 'git-ref', ref: o.baseRef } : { kind: 'working-tree' }) : mode === 'base-result' ? { kind: 'result', resultFile: resolve(o.baseResult!) } : mode === 'calibrate' ? (o.baseRef ? { kind: 'git-ref', ref: o.baseRef } : { kind: 'working-tree' }) : { kind: 'none' },
-    candidate: resultIn ? { kind: 'result', resultFile: resolve(o.resultFile!) } : { kind: 'working-tree', sha: await gitSha(repo) },
+    candidate: resultIn ? { kind: 'result', resultFile: resolve(o.resultFile!) } : { kind: 'working-tree', ...(await gitState(repo)) },
     design: null, trials: [], comparisons: [], thresholds: [], calibration: null, env: null,
     verdict: { status: 'error', exitCode: ExitCode.INTERNAL, reasons: ['not finished'], warnings: [] },
   };

@@ -11,7 +11,8 @@ export function renderSummary(r: GateReport): string {
   const L: string[] = [];
   L.push(`## ${ICON[r.verdict.status] ?? ''} gw-bench gate: **${r.verdict.status}** (exit ${r.verdict.exitCode})`);
   L.push('');
-  L.push(`Scenario \`${r.scenario.name}\`, mode \`${r.mode}\`` + (r.base.kind === 'git-ref' ? `, base \`${r.base.ref}\`${r.base.sha ? ` (${r.base.sha.slice(0, 10)})` : ''}` : r.base.kind === 'result' ? `, base result \`${r.base.resultFile}\`` : '') + '.');
+  const cand = r.candidate.kind === 'working-tree' && r.candidate.sha ? `, candidate ${r.candidate.sha.slice(0, 10)}${r.candidate.dirty ? ' + uncommitted changes' : ''}` : '';
+  L.push(`Scenario \`${r.scenario.name}\`, mode \`${r.mode}\`${r.mode === 'calibrate' ? '' : cand}` + (r.base.kind === 'git-ref' ? `, base \`${r.base.ref}\`${r.base.sha ? ` (${r.base.sha.slice(0, 10)})` : ''}` : r.base.kind === 'result' ? `, base result \`${r.base.resultFile}\`` : '') + '.');
   L.push('');
   for (const x of r.verdict.reasons) L.push(`- ${x}`);
   for (const x of r.verdict.warnings) L.push(`- ⚠️ ${x}`);
