@@ -15,7 +15,8 @@ export function withAlpha(hex: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-const KIND_COLOURS = ['#D55E00', '#E69F00', '#CC79A7', '#0072B2', '#56B4E9', '#009E73', '#F0E442', '#7f7f7f', '#8c564b', '#17becf'];
+// Deliberately unlike the implementation colours: a bar's colour is its error kind, its position its implementation.
+const KIND_COLOURS = ['#8e24aa', '#c62828', '#6d4c41', '#f9a825', '#00838f', '#ad1457', '#283593', '#9e9d24', '#546e7a', '#4e342e'];
 
 /** Colour of the i-th error kind. */
 export function kindColour(i: number): string {
