@@ -45,9 +45,12 @@ describe('mock upstream instances over loopback', () => {
   const stats = () => set.stats().services;
 
   it('answers 200 JSON padded to the configured body size', async () => {
-    const r = await request(`${alpha()}/api/user/42?x=1`);
+    const agent = new http.Agent({ keepAlive: true });
+    const r = await request(`${alpha()}/api/user/42?x=1`, { agent });
+    agent.destroy();
     assert.equal(r.status, 200);
     assert.equal(r.headers['content-type'], 'application/json');
+    assert.equal(r.headers['keep-alive'], 'timeout=120', 'idle keep-alive outlives any gateway pool timeout');
     assert.equal(Buffer.byteLength(r.body), 300);
     assert.deepEqual({ ...r.json, pad: undefined }, { service: 'alpha', instance: 'alpha-0', method: 'GET', path: '/api/user/42?x=1', bodyBytes: 0, pad: undefined });
     assert.match(r.json.pad, /^x+$/);

@@ -1,4 +1,4 @@
-import { type Check, type CheckContext, describe, expectStatus, fail, gw, sleep, upstreamRequests } from '../check.js';
+import { type Check, type CheckContext, describe, expectJsonContentType, expectStatus, fail, gw, sleep, upstreamRequests } from '../check.js';
 import type { LabelledToken } from '../tokens.js';
 
 /** Give a wrongly forwarded request time to reach the mock upstream before counting. */
@@ -16,9 +16,12 @@ async function expectRejected(ctx: CheckContext, tokens: LabelledToken[]): Promi
   for (const t of tokens) {
     for (const r of PROTECTED) {
       for (let attempt = 1; attempt <= 2; attempt++) {
-        const res = await gw(ctx, r.path, { method: r.method, authorization: t.authorization ?? null, ...(r.method === 'POST' ? { body: '{}' } : {}) });
+        const rid = `conf-401-${attempt}`;
+        const res = await gw(ctx, r.path, { method: r.method, authorization: t.authorization ?? null, headers: { 'x-request-id': rid }, ...(r.method === 'POST' ? { body: '{}' } : {}) });
         const what = `${t.label}: ${r.method} ${r.path}${attempt === 2 ? ' (repeated)' : ''}`;
         if (res.status !== 401) fail(`${what}: expected 401, got ${describe(res)}`);
+        if (res.headers['x-request-id'] !== rid) fail(`${what}: x-request-id not echoed on the 401 (sent ${rid}, got ${JSON.stringify(res.headers['x-request-id'] ?? null)})`);
+        expectJsonContentType(res, what);
         const www = String(res.headers['www-authenticate'] ?? '');
         if (!/^Bearer\b/i.test(www) || !/error="invalid_token"/.test(www)) {
           fail(`${what}: www-authenticate is ${JSON.stringify(res.headers['www-authenticate'] ?? null)}, expected Bearer error="invalid_token"`);

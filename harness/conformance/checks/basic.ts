@@ -21,8 +21,9 @@ export const basicChecks: Check[] = [
     async run(ctx) {
       const before = await upstreamRequests(ctx);
       for (const [method, path] of [['GET', '/nope'], ['GET', '/api/unknown/1'], ['POST', '/api/feed-x'], ['DELETE', '/healthz/x']] as const) {
-        const res = await gw(ctx, path, { method, authorization: null });
+        const res = await gw(ctx, path, { method, authorization: null, headers: { 'x-request-id': 'conf-404-1' } });
         expectStatus(res, 404, `${method} ${path}`);
+        if (res.headers['x-request-id'] !== 'conf-404-1') fail(`${method} ${path}: x-request-id not echoed on the 404 (sent conf-404-1, got ${JSON.stringify(res.headers['x-request-id'] ?? null)})`);
         expectErrorBody(res, 'not_found', `${method} ${path}`);
         expectJsonContentType(res, `${method} ${path}`);
       }
