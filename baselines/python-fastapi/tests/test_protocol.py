@@ -35,7 +35,9 @@ class ProtocolTest(unittest.TestCase):
             [sys.executable, "-m", "gwpy"], cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
         line = cls.proc.stdout.readline().decode()
-        assert line.startswith("listening on http://127.0.0.1:"), line
+        if not line.startswith("listening on http://127.0.0.1:"):
+            cls.tearDownClass()  # not called by unittest when setUpClass fails
+            raise AssertionError(f"no announce line: {line!r}")
         cls.port = int(line.strip().rsplit(":", 1)[1])
 
     @classmethod

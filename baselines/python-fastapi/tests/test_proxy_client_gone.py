@@ -44,8 +44,12 @@ class ClientGoneTest(unittest.TestCase):
 
     @staticmethod
     def stop(proc: subprocess.Popen) -> None:
-        proc.kill()
-        proc.wait()
+        proc.terminate()  # SIGTERM: the gateway removes its temp dirs on the way out
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         proc.stdout.close()
 
     def test_abandoned_uploads_leave_the_breaker_closed(self) -> None:

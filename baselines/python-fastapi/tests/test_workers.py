@@ -24,33 +24,39 @@ def alive(pid: int) -> bool:
         return False
 
 
-def start(workers: int) -> tuple[subprocess.Popen, int]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GW_")}
-    env.update(GW_LISTEN_PORT="0", GW_WORKERS=str(workers))
-    proc = subprocess.Popen([sys.executable, "-m", "gwpy"], cwd=HERE, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    line = proc.stdout.readline().decode()
-    assert line.startswith("listening on http://127.0.0.1:"), line
-    return proc, int(line.strip().rsplit(":", 1)[1])
-
-
 class WorkersTest(unittest.TestCase):
-    def test_two_workers_announce_once_and_stop_on_sigterm(self) -> None:
-        proc, port = start(2)
-        try:
-            body = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read()
-            self.assertEqual(body, b'{"status":"ok"}')
-            proc.send_signal(signal.SIGTERM)
-            self.assertEqual(proc.wait(timeout=15), 0)
-            self.assertEqual(proc.stdout.read(), b"")  # nothing printed after the single announce line
-        finally:
-            if proc.poll() is None:
+    def start(self, workers: int) -> tuple[subprocess.Popen, int]:
+        """Launch with N workers; stopped (SIGTERM, then SIGKILL) at cleanup whatever the test does."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GW_")}
+        env.update(GW_LISTEN_PORT="0", GW_WORKERS=str(workers))
+        proc = subprocess.Popen([sys.executable, "-m", "gwpy"], cwd=HERE, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+        self.addCleanup(self.stop, proc)
+        line = proc.stdout.readline().decode()
+        self.assertTrue(line.startswith("listening on http://127.0.0.1:"), line)
+        return proc, int(line.strip().rsplit(":", 1)[1])
+
+    @staticmethod
+    def stop(proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            proc.terminate()  # lets the supervisor stop its workers
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-            proc.stdout.close()
+        proc.stdout.close()
+
+    def test_two_workers_announce_once_and_stop_on_sigterm(self) -> None:
+        proc, port = self.start(2)
+        body = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read()
+        self.assertEqual(body, b'{"status":"ok"}')
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(timeout=15), 0)
+        self.assertEqual(proc.stdout.read(), b"")  # nothing printed after the single announce line
 
     def test_workers_exit_when_the_launcher_is_killed(self) -> None:
-        proc, _ = start(2)
+        proc, _ = self.start(2)
         kids = children(proc.pid)
         self.assertGreaterEqual(len(kids), 2)
         with open(f"/proc/{min(kids)}/environ", "rb") as f:  # children got it at exec; the launcher set it later
@@ -58,7 +64,6 @@ class WorkersTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, env[b"GWPY_RUN_DIR"].decode(), True)  # SIGKILL skips the launcher's cleanup
         proc.kill()
         proc.wait()
-        proc.stdout.close()
         deadline = time.monotonic() + 10
         while any(alive(k) for k in kids) and time.monotonic() < deadline:
             time.sleep(0.1)
