@@ -48,6 +48,8 @@ export function renderHtml(model: ReportModel, images: ReadonlyMap<string, Buffe
   out.push(`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(model.title)}</title>\n<style>${CSS}</style>\n</head>\n<body>`);
   out.push(`<h1>${escapeHtml(model.title)}</h1>`);
   out.push(`<p class="meta">Generated ${escapeHtml(model.generatedAt)} from ${model.results.map((r, i) => `${escapeHtml(r.label)}${i === model.primary && model.results.length > 1 ? ' (ours)' : ''}${r.file ? ` = ${escapeHtml(r.file)}` : ''}`).join(', ')}</p>`);
+  const sections = [['summary', 'Summary'], ...(model.ratios.length ? [['ratios', 'Ratios']] : []), ['charts', 'Charts'], ['tables', 'Tables'], ['environment', 'Environment']];
+  out.push(`<p class="meta">${sections.map(([id, name]) => `<a href="#${id}">${name}</a>`).join(' &middot; ')}</p>`);
   if (model.envDiffs.length > 0) {
     out.push(`<div class="warn" id="env-differences"><strong>Environment differs: ${escapeHtml(ENV_WARNING)}</strong>`);
     out.push(tableHtml({ title: 'Differences', columns: ['field', ...model.results.map((r) => r.label)], labelColumns: model.results.length + 1, rows: model.envDiffs.map((d) => [d.field, ...d.values]) }, 'h3'));

@@ -112,6 +112,16 @@ describe('charts per step', () => {
     assert.deepEqual(errors.rows[0], ['1k conn', 'ts-ref', 'ok', '0', '9', '9', '9', '0', '9']);
   });
 
+  it('a failed stage: its errors are drawn, its latency is not a result', async () => {
+    const [ours] = await labelled(OURS);
+    ours!.result.stages[1]!.status = 'failed';
+    const errors = errorsByStepChart([ours!]);
+    assert.deepEqual(dataset(errors.config, 'ts-ref: timeout').data, [0, 3, 0, null, null]);
+    const latency = latencyByStepChart([ours!]);
+    assert.deepEqual(dataset(latency.config, 'ts-ref p99').data, [1.52, null, 1.9, null, null]);
+    assert.ok(latency.notes.includes('ts-ref @ 10k conn: failed'));
+  });
+
   it('chart 5: reuse client (solid) and upstream (dashed)', async () => {
     const spec = reuseByStepChart(await labelled(OURS, GO));
     assert.deepEqual(dataset(spec.config, 'ts-ref client side').data, [0.9995, 0.998, 0.9996, null, null]);

@@ -58,6 +58,10 @@ describe('report.html and report.md', () => {
     assert.match(html, /<\/body>\n<\/html>\n$/);
     assert.equal(unbalanced(html), null);
     assert.match(html, /<title>Fixture &lt;comparison&gt; &amp; co<\/title>/);
+    // Links only to anchors inside the page.
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+    assert.deepEqual(hrefs, ['#summary', '#ratios', '#charts', '#tables', '#environment']);
+    for (const h of hrefs) assert.match(html, new RegExp(`id="${h.slice(1)}"`));
   });
 
   it('puts the environment warning first, then the summary, ratios, charts, tables, environment', () => {
