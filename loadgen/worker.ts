@@ -66,4 +66,7 @@ process.on('message', (m: ToWorker) => {
 // The coordinator died or closed the channel: never linger as an orphan holding sockets.
 process.on('disconnect', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
+// Ctrl-C reaches the whole process group: the coordinator decides (abort, partial results,
+// then close); a worker that died here would turn an interruption into a worker failure.
+process.on('SIGINT', () => {});
 send({ type: 'ready', pid: process.pid });
