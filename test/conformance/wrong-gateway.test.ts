@@ -40,6 +40,24 @@ describe('conformance against a deliberately wrong gateway', () => {
     assert.match(byName['feed-part-late']!.reason!, /^feed with barrage stalled 3000 ms: degraded is \[\], expected \["barrage"\]/);
   });
 
+  it('header, timeout and breaker checks name each violation', async () => {
+    const expected: Record<string, RegExp> = {
+      'request-id-generated': /^no x-request-id reached the upstream when the client sent none$/,
+      'x-forwarded-for': /^without a client x-forwarded-for the upstream got "", expected "127\.0\.0\.1"$/,
+      'x-user-id': /^upstream got x-user-id "forged-admin", expected the token sub "user-sub-314"$/,
+      'hop-by-hop-stripped': /^hop-by-hop headers reached the upstream: x-conf-hop, x-conf-hop2, keep-alive, proxy-authorization, te, connection \(keep-alive, x-conf-hop, X-Conf-Hop2\)$/,
+      'upstream-timeout': /^GET \/api\/user\/504 with the user service answering after 2500 ms \(timeout 1000 ms\): expected 504, got 200 /,
+      breaker: /^call 1 after 5 consecutive failures: expected 503, got 500 \{"error":"injected"/,
+    };
+    const report = await runConformance({ implCommand: WRONG, implCwd: ROOT, implEnv: ENV, only: [...Object.keys(expected), 'header-limit'] });
+    for (const c of report.checks) {
+      if (c.name === 'header-limit') { assert.equal(c.ok, true, c.reason); continue; }
+      assert.equal(c.ok, false, c.name);
+      assert.match(c.reason!, expected[c.name]!, c.name);
+    }
+    assert.equal(report.checks.length, 7);
+  });
+
   it('CLI: one PASS/FAIL line per check, a summary, exit 4 with GW_ERR_CONFORMANCE', async () => {
     const r = await cli(['conformance', '--impl-command', WRONG, '--only', 'healthz,no-authorization-upstream,auth-expired'], ENV);
     assert.equal(r.code, 4, r.stderr);
