@@ -87,3 +87,16 @@ test('workers exit when their parent dies (IPC disconnect): no orphans', async (
     if (parent.exitCode === null) parent.kill('SIGKILL');
   }
 });
+
+test('SIGINT (Ctrl-C reaches the process group) does not kill workers: the coordinator decides', async () => {
+  const gen = await LoadGenerator.start({ workers: 1 });
+  try {
+    process.kill(gen.pids[0]!, 'SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(alive(gen.pids[0]!), true);
+    const m = await gen.runStage(testPlan(server.port, { rate: 100, durationMs: 300 }));
+    assert.equal(m.requests, 30);
+  } finally {
+    await gen.close();
+  }
+});
