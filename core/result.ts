@@ -71,6 +71,8 @@ export interface GeneratorHealth {
   /** Highest per-worker CPU use during measurement, as a fraction of one core. */
   cpu: number;
   workers: number;
+  /** The limits this stage was judged against (scenario `generator:`). */
+  limits?: { maxSendLagP99Ms: number; maxEventLoopP99Ms: number; maxCpu: number };
 }
 
 export interface KernelDeltas {
@@ -127,7 +129,13 @@ export interface StageResult {
   startedAt: string;
   /** Requests completed in the measurement window (successes and HTTP errors). */
   requests: number;
-  /** Errors by kind: timeout, backlog, connect, reset, http_4xx, http_5xx, status_401, ... */
+  /**
+   * Outcomes by kind. Errors: timeout, backlog, connect, reset, http_4xx, http_5xx,
+   * unexpected_2xx. `status_NNN` entries break the http_* classes down by exact status
+   * (the same responses counted again: never add them to the classes). `expected_401`
+   * counts deliberately bad tokens correctly rejected: not errors. errorRate uses the
+   * error kinds only.
+   */
   errors: Record<string, number>;
   errorRate: number;
   /** Latency from the intended send time (coordinated-omission safe). */

@@ -168,7 +168,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         const hlog = `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
         await writeHlog(join(out.dir, hlog), m.intervals, m.measureStartEpochMs, spec.name);
         const serverSide = await establishedOnPort(dest.port).catch(() => null);
-        st = buildStageResult({ spec, measurement: m, sampler, before, after, runStartMs, hlog, engine: scenario.load.engine, serverSideConnections: serverSide });
+        st = buildStageResult({ spec, measurement: m, sampler, before, after, runStartMs, hlog, engine: scenario.load.engine, serverSideConnections: serverSide, limits: scenario.generator });
       }
       if (opts.signal?.aborted) { st = { ...st, status: 'interrupted', reasons: [...st.reasons, 'interrupted (Ctrl-C) during this stage: numbers cover part of the window'] }; }
       if (!target.alive()) {
@@ -238,7 +238,7 @@ async function capacityStage(
   const hlog = `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
   await writeHlog(join(out.dir, hlog), best.m.intervals, best.m.measureStartEpochMs, `${spec.name}@${best.probe.rate}`);
   const reasons = capacity.rps === null ? [`no probe met the SLO (p99 <= ${s.slo.p99Ms} ms, errors <= ${(s.slo.errorRate * 100).toFixed(2)}%)`] : [];
-  return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons });
+  return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons, limits: s.generator });
 }
 
 /** The run's verdict and exit code (DESIGN.md contract). SLO breaches are the gate's business. */
@@ -274,7 +274,7 @@ async function renderRunReport(r: RunResult, out: RunOutput, s: Scenario): Promi
   if (!report) return;
   const results = [{ label: r.target.impl, result: r }];
   for (const c of compare) {
-    try { results.push({ label: c.label ?? c.file, result: await report.loadResult(c.file) }); } catch (e) { out.line(`compare: skipped ${c.file}: ${(e as Error).message}`); }
+    try { const cr = await report.loadResult(c.file); results.push({ label: c.label ?? cr.target.impl, result: cr }); } catch (e) { out.line(`compare: skipped ${c.file}: ${(e as Error).message}`); }
   }
   await report.renderReport({ results, outDir: out.dir, title: `${s.name}: ${results.map((x) => x.label).join(' vs ')}` });
 }

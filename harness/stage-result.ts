@@ -39,8 +39,9 @@ export function buildStageResult(opts: {
   capacity?: CapacityResult;
   extraReasons?: string[];
   status?: StageStatus;
-  /** Open client connections counted by the target itself (its /metrics), when it exposes them. */
+  /** Established connections on the target's port, counted by the kernel (/proc/net/tcp). */
   serverSideConnections?: number | null;
+  limits?: { maxSendLagP99Ms: number; maxEventLoopP99Ms: number; maxCpu: number };
 }): StageResult {
   const { spec, measurement: m, before, after } = opts;
   const latency = summarize(decodeHistogram(m.latencyHdr));
@@ -118,7 +119,7 @@ export function buildStageResult(opts: {
       heapSource: after.heap?.source ?? (after.rssBytes === null ? 'not available: no target pid' : 'not available: the target has no metrics endpoint'),
       processes: after.processes,
     },
-    generator: { ...m.generator },
+    generator: { ...m.generator, ...(opts.limits ? { limits: opts.limits } : {}) },
     kernel: {
       listenOverflows: delta(before.kernel.listenOverflows, after.kernel.listenOverflows),
       listenDrops: delta(before.kernel.listenDrops, after.kernel.listenDrops),
