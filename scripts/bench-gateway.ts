@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { PACKAGE_ROOT } from '../core/version.js';
@@ -45,8 +46,38 @@ process.on('SIGTERM', () => process.exit(0));
 
 const children: ChildProcess[] = [];
 
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** pid plus all its descendants (cluster workers), from /proc. */
+function processTree(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* exited meanwhile */ }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parentOf) if (ppid === out[i]) out.push(pid);
+  return out;
+}
+
+/** CPU milliseconds (user + system) used so far by a process tree. */
+function cpuMs(root: number): number {
+  let ticks = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(0).split(') ')[1]!.split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch { /* exited meanwhile */ }
+  }
+  return (ticks * 1000) / USER_HZ;
+}
+
 /** Spawn a process and wait for its `listening on URL` line. */
-function start(name: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+function start(name: string, args: string[], env: Record<string, string> = {}): Promise<{ url: string; pid: number }> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stderr = '';
@@ -57,7 +88,7 @@ function start(name: string, args: string[], env: Record<string, string> = {}): 
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
+      if (m) { clearTimeout(timer); resolve({ url: m[1]!, pid: child.pid! }); }
     });
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited (${code}): ${stderr}`)); });
   });
@@ -78,7 +109,7 @@ function token(): string {
   return `${input}.${createHmac('sha256', 'gw-bench-dev-secret-change-me-0123456789').update(input).digest('base64url')}`;
 }
 
-interface Row { target: string; rps: number; p50: number; p99: number; max: number; errors: number; non2xx: number }
+interface Row { target: string; rps: number; p50: number; p99: number; max: number; errors: number; non2xx: number; cpuUsPerReq: number }
 
 interface CannonResult {
   requests: { average: number };
@@ -86,22 +117,30 @@ interface CannonResult {
   errors: number; timeouts: number; non2xx: number;
 }
 
-async function drive(target: string, url: string, args: Args, headers: Record<string, string>): Promise<Row> {
+/** Warm up, then measure one target; `pid` is the process tree whose CPU is charged to it. */
+async function drive(target: string, url: string, pid: number, args: Args, headers: Record<string, string>): Promise<Row> {
   const run = (duration: number): Promise<CannonResult> =>
     Promise.resolve(autocannon({ url, connections: args.connections, duration, headers }) as PromiseLike<unknown>) as Promise<CannonResult>;
   await run(args.warmup);
+  const cpu0 = cpuMs(pid);
   const r = await run(args.duration);
-  return { target, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  const cpu = cpuMs(pid) - cpu0;
+  const total = r.requests.average * args.duration;
+  return {
+    target, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
+    errors: r.errors + r.timeouts, non2xx: r.non2xx, cpuUsPerReq: total > 0 ? (cpu * 1000) / total : NaN,
+  };
 }
 
 function printTable(rows: Row[], args: Args): void {
-  const head = ['target', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx'];
-  const body = rows.map((r) => [r.target, r.rps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.max.toFixed(0), String(r.errors), String(r.non2xx)]);
+  const head = ['target', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'CPU µs/req'];
+  const body = rows.map((r) => [r.target, r.rps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.max.toFixed(0), String(r.errors), String(r.non2xx), r.cpuUsPerReq.toFixed(0)]);
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join('  ');
   process.stdout.write(`\nautocannon, ${args.connections} connections, ${args.duration} s per target after ${args.warmup} s warm-up, Node ${process.version}, all on one host\n\n`);
   process.stdout.write(`${line(head)}\n${width.map((w) => '-'.repeat(w)).join('  ')}\n`);
   for (const b of body) process.stdout.write(`${line(b)}\n`);
+  process.stdout.write('\nCPU µs/req: user+system CPU of the target process tree (the upstream for the direct row,\nthe gateway and its workers otherwise) per completed request; less sensitive than req/s\nto other load on the machine. 10 ms clock-tick resolution.\n');
 }
 
 async function main(): Promise<void> {
@@ -110,17 +149,17 @@ async function main(): Promise<void> {
   const upstream = await start('upstream', ['--input-type=module', '-e', UPSTREAM_SRC]);
   const env = {
     GW_LISTEN_HOST: '127.0.0.1', GW_LISTEN_PORT: '0',
-    GW_UPSTREAM_USER: upstream, GW_UPSTREAM_USER_STATUS: upstream, GW_UPSTREAM_BARRAGE: upstream, GW_UPSTREAM_INTERACT: upstream,
+    GW_UPSTREAM_USER: upstream.url, GW_UPSTREAM_USER_STATUS: upstream.url, GW_UPSTREAM_BARRAGE: upstream.url, GW_UPSTREAM_INTERACT: upstream.url,
   };
   const gw1 = await start('gateway (1 process)', [cli, 'gateway'], { ...env, GW_WORKERS: '1' });
   const gw2 = await start('gateway (2 workers)', [cli, 'gateway'], { ...env, GW_WORKERS: '2' });
   const auth = { authorization: `Bearer ${token()}` };
 
   const rows: Row[] = [];
-  rows.push(await drive('upstream direct  GET /api/user/1', `${upstream}/api/user/1`, args, {}));
-  rows.push(await drive('gateway 1 proc   GET /api/user/1', `${gw1}/api/user/1`, args, auth));
-  rows.push(await drive('gateway 1 proc   GET /api/feed (fan-out)', `${gw1}/api/feed?uid=1&room_id=2`, args, auth));
-  rows.push(await drive('gateway 2 workers GET /api/user/1', `${gw2}/api/user/1`, args, auth));
+  rows.push(await drive('upstream direct   GET /api/user/1', `${upstream.url}/api/user/1`, upstream.pid, args, {}));
+  rows.push(await drive('gateway 1 proc    GET /api/user/1', `${gw1.url}/api/user/1`, gw1.pid, args, auth));
+  rows.push(await drive('gateway 1 proc    GET /api/feed (fan-out)', `${gw1.url}/api/feed?uid=1&room_id=2`, gw1.pid, args, auth));
+  rows.push(await drive('gateway 2 workers GET /api/user/1', `${gw2.url}/api/user/1`, gw2.pid, args, auth));
   printTable(rows, args);
 }
 

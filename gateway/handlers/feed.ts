@@ -2,6 +2,7 @@ import type { RequestContext } from '../http/context.js';
 import { upstreamRequestHeaders } from '../http/headers.js';
 import { sendError, sendJson } from '../http/respond.js';
 import type { UpstreamService } from '../upstream/service.js';
+import { LiteAbort } from '../upstream/abort.js';
 
 type PartResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly timedOut: boolean };
 
@@ -19,15 +20,15 @@ export function feed(ctx: RequestContext): void {
   const roomId = params.get('room_id');
   if (!uid || !roomId) { sendError(res, 400, 'bad_request', requestId); return; }
 
-  const ac = new AbortController();
+  const ac = new LiteAbort();
   const deadline = { passed: false };
   const timer = setTimeout(() => { deadline.passed = true; ac.abort(); }, Math.min(state.config.fanoutDeadlineMs, state.config.upstreamTimeoutMs));
   const onClose = (): void => { if (!res.writableFinished) ac.abort(); };
   res.once('close', onClose);
 
   const headers = upstreamRequestHeaders(ctx.req, requestId, ctx.sub, false);
-  const userStatus = callPart(ctx, state.services.get('user-status')!, `/status/${encodeURIComponent(uid)}`, headers, ac.signal, deadline);
-  const barrage = callPart(ctx, state.services.get('barrage')!, `/barrage/${encodeURIComponent(roomId)}`, headers, ac.signal, deadline);
+  const userStatus = callPart(ctx, state.services.get('user-status')!, `/status/${encodeURIComponent(uid)}`, headers, ac, deadline);
+  const barrage = callPart(ctx, state.services.get('barrage')!, `/barrage/${encodeURIComponent(roomId)}`, headers, ac, deadline);
   Promise.all([userStatus, barrage]).then(([us, bg]) => {
     clearTimeout(timer);
     res.off('close', onClose);
@@ -55,7 +56,7 @@ export function feed(ctx: RequestContext): void {
 }
 
 /** One fan-out call; never rejects. Non-2xx, transport error, open breaker or deadline → failed part. */
-async function callPart(ctx: RequestContext, service: UpstreamService, path: string, headers: string[], signal: AbortSignal, deadline: { passed: boolean }): Promise<PartResult> {
+async function callPart(ctx: RequestContext, service: UpstreamService, path: string, headers: string[], signal: LiteAbort, deadline: { passed: boolean }): Promise<PartResult> {
   const breaker = service.breaker;
   if (!breaker.tryAcquire()) return { ok: false, timedOut: false };
   ctx.metrics.upstreamRequest(service.name);

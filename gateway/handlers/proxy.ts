@@ -3,6 +3,7 @@ import type { RequestContext } from '../http/context.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from '../http/headers.js';
 import { sendError } from '../http/respond.js';
 import { BodyLimit } from '../http/body-limit.js';
+import { LiteAbort } from '../upstream/abort.js';
 import type { UpstreamService } from '../upstream/service.js';
 
 /**
@@ -28,7 +29,7 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
     }
   }
 
-  const ac = new AbortController();
+  const ac = new LiteAbort();
   let headersReceived = false;
   let timedOut = false;
   let clientGone = false;
@@ -45,7 +46,7 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
       method: req.method as 'GET',
       headers: upstreamRequestHeaders(req, requestId, ctx.sub, hasBody),
       body,
-      signal: ac.signal,
+      signal: ac,
     },
     ({ statusCode, headers }) => {
       clearTimeout(timer);
