@@ -1,19 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GwBenchError, TargetError, UsageError } from '../../core/errors.js';
-import { loopbackUrl } from '../../core/loopback.js';
-import { UpstreamAdminClient, type UpstreamControl } from '../../upstream/admin-client.js';
-import { defaultConfig } from '../../upstream/config.js';
-import { upstreamEnv } from '../../upstream/contract-env.js';
-import { startUpstreams, type UpstreamSet } from '../../upstream/set.js';
 import { CheckFailed, type Check, type CheckContext, gw } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { HttpCallError, HttpClient } from './http-client.js';
-import { freePort, startImpl, type ImplProcess } from './impl-process.js';
-import { CONTRACT_DEFAULTS, settingsEnv, type GatewaySettings } from './settings.js';
-import { newRsaPrivateKeyPem, TokenMinter } from './tokens.js';
+import type { ImplProcess } from './impl-process.js';
+import { CONTRACT_DEFAULTS, type GatewaySettings } from './settings.js';
+import { closeTarget, openTarget, type TargetMode } from './target.js';
+import { TokenMinter } from './tokens.js';
+import type { UpstreamControl } from '../../upstream/admin-client.js';
 
 /** How the suite finds (or starts) the gateway and the mock upstreams. */
 export interface ConformanceOptions {
@@ -47,7 +40,7 @@ export interface CheckResult {
 
 export interface ConformanceReport {
   url: string;
-  mode: 'own-upstreams' | 'external-upstreams' | 'impl-command';
+  mode: TargetMode;
   upstreamAdmin: string;
   implCommand?: string;
   /** The settings the checks assumed (without secrets). */
@@ -127,109 +120,34 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Con
   const t0 = performance.now();
   const checks = selectChecks(opts);
   const settings: GatewaySettings = { ...CONTRACT_DEFAULTS, ...opts.settings };
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let mode: ConformanceReport['mode'];
-  let upstream: UpstreamControl;
-  let services: Record<string, string[]>;
-  let impl: ImplProcess | undefined;
-  let baseUrl: URL;
-  let restoreUpstreams = false;
+  const target = await openTarget({ ...opts, given: opts.settings }, settings);
+  const { baseUrl, upstream, services, impl } = target;
   try {
-    if (opts.implCommand) {
-      mode = 'impl-command';
-      const set = await startUpstreams(defaultConfig({ ephemeral: true }));
-      cleanups.push(() => set.close());
-      upstream = set;
-      services = Object.fromEntries(Object.entries(set.services).map(([k, v]) => [k, v.urls]));
-      // Generated credentials and issuer prove the implementation reads them from the environment.
-      if (opts.settings?.jwtIssuer === undefined) settings.jwtIssuer = `gw-bench-conformance-${randomBytes(3).toString('hex')}`;
-      let publicKeyFile: string | undefined;
-      if (settings.jwtAlg === 'HS256' && opts.settings?.jwtSecret === undefined) settings.jwtSecret = randomBytes(32).toString('hex');
-      if (settings.jwtAlg === 'RS256') {
-        if (!settings.jwtPrivateKeyPem) {
-          settings.jwtPrivateKeyPem = newRsaPrivateKeyPem();
-        }
-        const dir = await mkdtemp(join(tmpdir(), 'gwb-conformance-'));
-        cleanups.push(() => rm(dir, { recursive: true, force: true }));
-        publicKeyFile = join(dir, 'jwt-public.pem');
-        await writeFile(publicKeyFile, new TokenMinter(settings).publicKeyPem!);
-      }
-      const port = await freePort();
-      const env = {
-        GW_LISTEN_HOST: '127.0.0.1',
-        GW_LISTEN_PORT: String(port),
-        GW_WORKERS: '1',
-        ...upstreamEnv(services),
-        ...settingsEnv(settings, publicKeyFile),
-        ...opts.implEnv,
-      };
-      impl = await startImpl(opts.implCommand, { env, host: '127.0.0.1', port, cwd: opts.implCwd, readyTimeoutMs: opts.readyTimeoutMs });
-      const started = impl;
-      cleanups.push(() => started.stop());
-      baseUrl = new URL(impl.url);
-    } else {
-      baseUrl = loopbackUrl(opts.url ?? 'http://127.0.0.1:8080', '--url');
-      if (opts.upstreamAdmin) {
-        mode = 'external-upstreams';
-        const client = new UpstreamAdminClient(loopbackUrl(opts.upstreamAdmin, '--upstream-admin').origin);
-        const stats = await client.stats();
-        upstream = client;
-        services = Object.fromEntries(Object.entries(stats.services).map(([k, v]) => [k, v.instances.map((i) => i.url)]));
-      } else {
-        mode = 'own-upstreams';
-        let set: UpstreamSet;
-        try {
-          set = await startUpstreams(defaultConfig());
-        } catch (err) {
-          if (err instanceof UsageError) throw new UsageError(`${err.message}; to use mock upstreams that are already running pass --upstream-admin http://127.0.0.1:19000`);
-          throw err;
-        }
-        cleanups.push(() => set.close());
-        upstream = set;
-        services = Object.fromEntries(Object.entries(set.services).map(([k, v]) => [k, v.urls]));
-      }
-    }
     const missing = REQUIRED_SERVICES.filter((s) => !services[s]);
     if (missing.length) throw new UsageError(`the mock upstreams lack the contract's service(s) ${missing.join(', ')} (have: ${Object.keys(services).join(', ')})`);
-
     const http = new HttpClient(baseUrl);
-    cleanups.push(async () => http.close());
+    target.cleanups.push(async () => http.close());
     try {
       await http.call('/healthz', { timeoutMs: 5000 });
     } catch (err) {
-      throw new TargetError('GW_ERR_TARGET_UNREACHABLE', `gateway ${baseUrl.origin} does not answer: ${(err as Error).message}`);
+      throw new TargetError('GW_ERR_TARGET_UNREACHABLE', `gateway ${baseUrl.origin} does not answer: ${(err as Error).message}`, impl?.outputTail().split('\n'));
     }
     const tokens = new TokenMinter(settings);
     const ctx: CheckContext = { baseUrl, http, upstream, settings, tokens, services, auth: await tokens.bearer() };
 
     const results: CheckResult[] = [];
     const record = (r: CheckResult) => { results.push(r); opts.onCheck?.(r); };
-    await neutral(ctx.upstream);
-    restoreUpstreams = true;
+    await neutral(upstream);
     for (const check of checks) {
       record(await runOne(check, ctx));
       await settle(ctx).catch(() => { /* the next check reports what is broken */ });
     }
-    if (impl && !opts.quick) {
-      const wanted = (n: string) => !opts.only?.length || opts.only.includes(n);
-      if (wanted('announces-listening')) {
-        record(impl.announced()
-          ? { name: 'announces-listening', ok: true, ms: 0 }
-          : { name: 'announces-listening', ok: false, reason: `stdout never printed "listening on ${impl.url}"`, ms: 0 });
-      }
-      if (wanted('sigterm-exit')) {
-        const t = performance.now();
-        const stop = await impl.stop();
-        record(stop.exitedInTime
-          ? { name: 'sigterm-exit', ok: true, ms: performance.now() - t }
-          : { name: 'sigterm-exit', ok: false, reason: 'the process tree was still running 10 s after SIGTERM (killed)', ms: performance.now() - t });
-      }
-    }
+    if (impl && !opts.quick) for (const r of await processChecks(impl, opts.only)) record(r);
     const failed = results.filter((r) => !r.ok).length;
     const { jwtSecret: _s, jwtPrivateKeyPem: _k, ...shown } = settings;
     return {
       url: baseUrl.origin,
-      mode,
+      mode: target.mode,
       upstreamAdmin: upstream.adminUrl,
       ...(opts.implCommand ? { implCommand: opts.implCommand } : {}),
       settings: shown,
@@ -239,14 +157,26 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Con
       ok: failed === 0,
       durationMs: performance.now() - t0,
     };
-  } catch (err) {
-    if (impl && err instanceof GwBenchError && err.code === 'GW_ERR_TARGET_UNREACHABLE') {
-      throw new TargetError('GW_ERR_TARGET_UNREACHABLE', err.message, impl.outputTail().split('\n'));
-    }
-    throw err;
   } finally {
-    // Upstreams we do not own go back to their configured behaviour.
-    if (restoreUpstreams && upstream!) await upstream.control({ action: 'reset' }).catch(() => {});
-    for (const c of cleanups.reverse()) await c().catch(() => {});
+    await closeTarget(target.cleanups);
   }
+}
+
+/** The two checks only a suite that started the implementation can make; the second stops it. */
+async function processChecks(impl: ImplProcess, only: readonly string[] | undefined): Promise<CheckResult[]> {
+  const wanted = (n: string) => !only?.length || only.includes(n);
+  const out: CheckResult[] = [];
+  if (wanted('announces-listening')) {
+    out.push(impl.announced()
+      ? { name: 'announces-listening', ok: true, ms: 0 }
+      : { name: 'announces-listening', ok: false, reason: `stdout never printed "listening on ${impl.url}"`, ms: 0 });
+  }
+  if (wanted('sigterm-exit')) {
+    const t = performance.now();
+    const stop = await impl.stop();
+    out.push(stop.exitedInTime
+      ? { name: 'sigterm-exit', ok: true, ms: performance.now() - t }
+      : { name: 'sigterm-exit', ok: false, reason: 'the process tree was still running 10 s after SIGTERM (killed)', ms: performance.now() - t });
+  }
+  return out;
 }
