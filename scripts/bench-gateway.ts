@@ -18,7 +18,7 @@ import { PACKAGE_ROOT } from '../core/version.js';
 interface Args { duration: number; warmup: number; connections: number }
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = { duration: 5, warmup: 1, connections: 50 };
+  const out: Args = { duration: 5, warmup: 2, connections: 50 };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i]!.replace(/^--/, '') as keyof Args;
     const value = Number(argv[i + 1]);

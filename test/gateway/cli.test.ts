@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../core/version.js';
+
+const run = (args: string[], env: Record<string, string> = {}): { code: number | null; stderr: string } => {
+  const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin', 'gw-bench.js'), 'gateway', ...args], {
+    env: { PATH: process.env.PATH ?? '', GW_LISTEN_PORT: '0', ...env }, encoding: 'utf8', timeout: 30_000,
+  });
+  return { code: r.status, stderr: r.stderr };
+};
+
+test('gw-bench gateway: bad flags, env and files fail before listening, exit 2, every problem named', () => {
+  const delay = run(['--debug-delay', 'soon']);
+  assert.equal(delay.code, 2);
+  assert.match(delay.stderr, /--debug-delay: "soon" is not a duration like 500ms/);
+
+  const env = run([], { GW_BREAKER_FAILURES: 'many', GW_UPSTREAM_INTERACT: 'http://127.0.0.1:1*x' });
+  assert.equal(env.code, 2);
+  assert.match(env.stderr, /\[GW_ERR_CONFIG_INVALID\]/);
+  assert.match(env.stderr, /breaker\.failures: "many"/);
+  assert.match(env.stderr, /upstreams\.interact\.instances\[0\]\.weight: "x"/);
+
+  const dir = mkdtempSync(join(tmpdir(), 'gwb-cli-'));
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'listen: [1, 2\n');
+  const yaml = run(['--config', bad]);
+  assert.equal(yaml.code, 2);
+  assert.match(yaml.stderr, /invalid YAML/);
+
+  const missing = run(['--config', join(dir, 'nope.yaml')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.yaml: cannot be read/);
+});
