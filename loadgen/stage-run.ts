@@ -75,6 +75,7 @@ export class StageRun implements PoolListener {
   private wallStart = 0;
   private cpu = 0;
   private eldP99 = 0;
+  private openAtEnd = 0;
   private resolveDone!: (r: WorkerResult) => void;
 
   constructor(
@@ -115,7 +116,7 @@ export class StageRun implements PoolListener {
   abort(): void {
     if (this.finished) return;
     this.aborted = true;
-    this.stopSchedule();
+    this.stopSchedule(false); // an aborted stage is reported as such; counting the rest of a long schedule could take seconds
     if (this.cpuStart !== null) this.endWindow();
     this.finish();
   }
@@ -140,11 +141,11 @@ export class StageRun implements PoolListener {
   };
 
   /** No more sends: whatever the schedule still held counts as intended but not sent. */
-  private stopSchedule(): void {
+  private stopSchedule(countRest = true): void {
     if (this.scheduleDone) return;
     this.scheduleDone = true;
     if (this.pacerTimer !== null) { clearTimeout(this.pacerTimer); this.pacerTimer = null; }
-    while (this.nextIntended < this.tEnd) {
+    while (countRest && this.nextIntended < this.tEnd) {
       if (this.nextIntended >= this.tMeasure) this.intendedWindow++;
       this.nextIntended = this.t0 + this.pacer.next();
     }
@@ -303,8 +304,6 @@ export class StageRun implements PoolListener {
     this.openAtEnd = this.pool.open;
     this.maybeFinish();
   }
-
-  private openAtEnd = 0;
 
   private maybeFinish(): void {
     if (this.finished || !this.scheduleDone || this.phase !== 'drain') return;
