@@ -101,6 +101,15 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
     // The kernel caps the backlog at net.core.somaxconn (4096 on the test machines).
     server.listen({ host: initial.listen.host, port: initial.listen.port, backlog: initial.listen.backlog });
   });
+  // After listening, server errors are accept failures (EMFILE at the open-file limit,
+  // ENFILE): log them, at most once a second, and keep serving the open connections.
+  let lastAcceptError = 0;
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    const now = Date.now();
+    if (now - lastAcceptError < 1000) return;
+    lastAcceptError = now;
+    log(`gateway: accepting connections failed: ${err.code ?? err.message} (open-file limit reached? see ulimit -n)`);
+  });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : initial.listen.port;
   const host = initial.listen.host;
