@@ -58,6 +58,12 @@ describe('conformance against a deliberately wrong gateway', () => {
     assert.equal(report.checks.length, 7);
   });
 
+  it('feed-concurrent catches a fan-out that fetches its parts one after the other', async () => {
+    const report = await runConformance({ implCommand: WRONG, implCwd: ROOT, implEnv: { ...ENV, GWB_WRONG_FEED: 'sequential' }, only: ['feed', 'feed-concurrent'] });
+    assert.deepEqual(report.checks.map((c) => [c.name, c.ok]), [['feed', true], ['feed-concurrent', false]]);
+    assert.match(report.checks[1]!.reason!, /^feed with both parts taking 75 ms \(deadline 150 ms\): degraded is \["barrage"\], expected \[\] \(are the parts fetched one after the other\?\)$/);
+  });
+
   it('CLI: one PASS/FAIL line per check, a summary, exit 4 with GW_ERR_CONFORMANCE', async () => {
     const r = await cli(['conformance', '--impl-command', WRONG, '--only', 'healthz,no-authorization-upstream,auth-expired'], ENV);
     assert.equal(r.code, 4, r.stderr);

@@ -49,6 +49,21 @@ export const feedChecks: Check[] = [
     },
   },
   {
+    name: 'feed-concurrent',
+    rule: 'the two parts are fetched concurrently: each taking half the deadline, both arrive in time',
+    async run(ctx) {
+      const half = Math.floor(ctx.settings.fanoutDeadlineMs / 2);
+      for (const service of ['user-status', 'barrage']) {
+        await ctx.upstream.control({ action: 'latency', service, latency: { model: 'constant', ms: half } });
+      }
+      const res = await gw(ctx, '/api/feed?uid=u5&room_id=r5');
+      const what = `feed with both parts taking ${half} ms (deadline ${ctx.settings.fanoutDeadlineMs} ms)`;
+      const j = feedBody(res, what);
+      // Sequential calls would need 2 x half = the whole deadline, so the second part would be late.
+      if (JSON.stringify(j.degraded) !== '[]') fail(`${what}: degraded is ${JSON.stringify(j.degraded)}, expected [] (are the parts fetched one after the other?)`);
+    },
+  },
+  {
     name: 'feed-bad-request',
     rule: 'missing or empty uid / room_id -> 400 {"error":"bad_request"}',
     async run(ctx) {
