@@ -157,3 +157,22 @@ test('debug delay slows proxied routes only (the regression-gate knob)', async (
     assert.ok(health < 595, `healthz took ${health} ms: not delayed`);
   } finally { await g.close(); }
 });
+
+test('a client that hangs up aborts the upstream call and does not count against the breaker', async () => {
+  let upstreamClosed = 0;
+  const stall = await startStandIn('stall', (req) => { req.socket.once('close', () => { upstreamClosed++; }); });
+  const g = await startTestGateway({ upstreams: upstreamsFor({ user: stall.origin }), breaker: { failures: 1 }, deadlines: { upstream: '10s' } });
+  try {
+    const sock = (await import('node:net')).connect(g.port, '127.0.0.1');
+    sock.on('error', () => {});
+    sock.write(`GET /api/user/1 HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth.authorization}\r\n\r\n`);
+    for (let i = 0; i < 100 && stall.seen.length === 0; i++) await sleep(20);
+    assert.equal(stall.seen.length, 1);
+    sock.destroy();
+    for (let i = 0; i < 100 && upstreamClosed === 0; i++) await sleep(20);
+    assert.equal(upstreamClosed, 1, 'the upstream socket was closed when the client left');
+    stall.handler = (_q, res) => { res.writeHead(200); res.end('ok'); };
+    const r = await client.send(`${g.url}/api/user/2`, { headers: auth });
+    assert.equal(r.status, 200, 'breaker (failures: 1) still closed: a client hang-up is not an upstream failure');
+  } finally { await g.close(); await stall.close(); }
+});

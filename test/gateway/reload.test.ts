@@ -91,3 +91,26 @@ test('config file changes apply atomically under steady load; an invalid file is
   assert.match(metrics, /gateway_config_reloads_total\{result="applied"\} 1\b/);
   assert.match(metrics, /gateway_config_reloads_total\{result="rejected"\} 1\b/);
 });
+
+test('a request in flight on a replaced upstream pool still completes (old pool drains, then closes)', async () => {
+  const slow = await startStandIn('slow', (_q, res) => { setTimeout(() => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"from":"old"}'); }, 600); });
+  const fresh = await startStandIn('fresh');
+  const { loadConfig, mergeRaw } = await import('../../gateway/config/load.js');
+  const raw = (origin: string): Record<string, unknown> => mergeRaw({ listen: { host: '127.0.0.1', port: 0 } }, { upstreams: { user: { instances: origin } } });
+  const g = await startTestGateway({ upstreams: { user: { instances: slow.origin } } });
+  try {
+    const inFlight = client.send(`${g.url}/api/user/1`, { headers: auth });
+    await until('the slow upstream has the request', async () => slow.seen.length === 1);
+    g.apply(loadConfig({ env: {}, overrides: raw(fresh.origin) }));
+    const next = await client.send(`${g.url}/api/user/2`, { headers: auth });
+    assert.equal(next.status, 200);
+    assert.equal(fresh.seen.length, 1, 'new requests use the new pool at once');
+    const old = await inFlight;
+    assert.equal(old.status, 200);
+    assert.deepEqual(old.json(), { from: 'old' });
+  } finally {
+    await g.close();
+    await slow.close();
+    await fresh.close();
+  }
+});
