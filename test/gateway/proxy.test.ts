@@ -176,3 +176,15 @@ test('a client that hangs up aborts the upstream call and does not count against
     assert.equal(r.status, 200, 'breaker (failures: 1) still closed: a client hang-up is not an upstream failure');
   } finally { await g.close(); await stall.close(); }
 });
+
+test('upstream connections are reused and counted (gateway_upstream_cx_total / rq_total)', async () => {
+  const g = await startTestGateway({ upstreams: upstreamsFor({ user: user.origin }) });
+  try {
+    user.handler = (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); };
+    for (let i = 0; i < 20; i++) assert.equal((await client.send(`${g.url}/api/user/${i}`, { headers: auth })).status, 200);
+    const text = (await client.send(`${g.url}/metrics`)).text;
+    assert.match(text, /^gateway_upstream_rq_total\{upstream="user"\} 20$/m);
+    assert.match(text, /^gateway_upstream_cx_total\{upstream="user"\} 1$/m, 'sequential requests share one pooled upstream connection');
+    assert.match(text, /^gateway_request_duration_seconds_count\{route="\/api\/user\/:uid",status="200"\} 20$/m);
+  } finally { await g.close(); }
+});
