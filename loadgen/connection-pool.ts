@@ -49,7 +49,7 @@ export class ConnectionPool implements ConnOwner {
   private readonly retryDelay = new Map<Conn, number>();
   private readonly portCursor = new Map<string, number>();
 
-  /** Reconnect dropped connections (true while a stage runs). */
+  /** Reconnect dropped connections (true from a stage's ramp to its end). */
   active = false;
   /** Count connections opened now as opened in the measurement window. */
   inWindow = false;
@@ -92,6 +92,9 @@ export class ConnectionPool implements ConnOwner {
   async resize(host: string, port: number, target: number, ratePerSec: number, addrs: string[]): Promise<ConnectSummary> {
     if (host !== this.host || port !== this.port) { this.closeAll(); this.host = host; this.port = port; }
     this.addrs = addrs;
+    // From the ramp on, a connection the server drops is replaced (and counted as reopened):
+    // the stage's connection count is the unit being measured.
+    this.active = true;
     this.ramp = { requested: target, established: 0, failed: 0, failedByErrno: {} };
     this.reopened = 0;
     this.failedLater = 0;

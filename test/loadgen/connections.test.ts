@@ -53,6 +53,24 @@ test('stepping up opens only the extra connections, stepping down closes some, s
   assert.equal(open, 3, 'the server sees 3 open connections after the step down');
 });
 
+test('a connection the server drops during the connect ramp is replaced and counted, not lost', async () => {
+  await gen.runStage(testPlan(server.port, { connections: 1, rate: 10, durationMs: 100 })); // step down to 1
+  const before0 = server.connections;
+  let drop = true;
+  const onConn = (sock: import('node:net').Socket): void => { if (drop) { drop = false; sock.destroy(); } };
+  server.server.prependListener('connection', onConn);
+  try {
+    // 1 kept + 5 new at 10/s: the ramp lasts ~400 ms, the first new connection dies at once
+    const m = await gen.runStage(testPlan(server.port, { connections: 6, connectRate: 10, rate: 20, durationMs: 500 }));
+    assert.equal(m.connectionCounts.established, 6);
+    assert.equal(m.connectionCounts.reopened, 1);
+    assert.equal(m.connectionCounts.failed, 0);
+    assert.equal(server.connections - before0, 6, '5 new connections plus 1 replacement');
+  } finally {
+    server.server.removeListener('connection', onConn);
+  }
+});
+
 test('server closes (connection: close) are reopened and counted; client reuse follows from them', async () => {
   closeEvery = 10;
   server.requests.length = 0;
