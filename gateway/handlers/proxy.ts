@@ -62,16 +62,18 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
       if (!err) return;
       ctx.closeIfDraining();
       if (headersReceived) { res.destroy(); return; } // mid-body failure: truncate, the status is already out
-      if (limiter !== null && limiter.destroyed && limiter.errored) {
+      if (limiter !== null) { req.unpipe(limiter); limiter.destroy(); }
+      // A request body we did not read to the end cannot be skipped reliably: answer, then close.
+      const closeAfter = req.complete ? undefined : { connection: 'close' };
+      if (limiter !== null && limiter.exceeded) {
         breaker.release();
-        req.unpipe(limiter);
         sendError(res, 413, 'payload_too_large', requestId, { connection: 'close' });
         return;
       }
       if (clientGone) { breaker.release(); return; }
       breaker.onFailure();
-      if (timedOut) sendError(res, 504, 'upstream_timeout', requestId);
-      else sendError(res, 502, 'bad_gateway', requestId);
+      if (timedOut) sendError(res, 504, 'upstream_timeout', requestId, closeAfter);
+      else sendError(res, 502, 'bad_gateway', requestId, closeAfter);
     },
   );
 }

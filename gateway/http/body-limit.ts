@@ -11,11 +11,13 @@ export class BodyTooLargeError extends Error {
  */
 export class BodyLimit extends Transform {
   private seen = 0;
+  /** True once the limit was crossed (the stream may also fail for other reasons). */
+  exceeded = false;
   constructor(private readonly limit: number) { super(); }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.seen += chunk.length;
-    if (this.seen > this.limit) cb(new BodyTooLargeError(this.limit));
+    if (this.seen > this.limit) { this.exceeded = true; cb(new BodyTooLargeError(this.limit)); }
     else cb(null, chunk);
   }
 }

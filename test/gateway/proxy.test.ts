@@ -188,3 +188,16 @@ test('upstream connections are reused and counted (gateway_upstream_cx_total / r
     assert.match(text, /^gateway_request_duration_seconds_count\{route="\/api\/user\/:uid",status="200"\} 20$/m);
   } finally { await g.close(); }
 });
+
+test('POST to a refused upstream: 502 for declared and chunked bodies, and the unread body closes the connection', async () => {
+  const g = await startTestGateway({ upstreams: upstreamsFor({ interact: await refusedOrigin() }) });
+  try {
+    const body = 'x'.repeat(200_000);
+    const head = `POST /api/interact HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth.authorization}\r\n`;
+    const declared = await rawExchange(g.port, `${head}Content-Length: ${body.length}\r\n\r\n${body}`);
+    assert.match(declared, /^HTTP\/1\.1 502 /);
+    assert.match(declared, /\r\nconnection: close\r\n/i);
+    const chunked = await rawExchange(g.port, `${head}Transfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+    assert.match(chunked, /^HTTP\/1\.1 502 /, 'a failed upstream is not mistaken for an oversize body');
+  } finally { await g.close(); }
+});
