@@ -3,18 +3,18 @@
  * and hold 100,000 keep-alive connections on this machine, where one process may hold at
  * most 20,000 open files?
  *
- * - Server: a stand-in, multi-process node:cluster (12 workers, SCHED_NONE so the kernel
+ * - Server: a stand-in, multi-process node:cluster (8 workers, SCHED_NONE so the kernel
  *   spreads accepts, backlog 65535), every worker answering 200 and counting its open
- *   connections; the primary prints the totals once a second. 12, not 8: SCHED_NONE spreads
- *   unevenly (one of 8 workers reached 19979 connections, at its 20000 fd limit, and the
- *   kernel-side accept then dropped connections).
+ *   connections; the primary prints the totals once a second. SCHED_NONE spreads unevenly
+ *   (one of 8 workers reached 19979 connections, at its 20000 fd limit, and connections
+ *   were dropped), so a worker stops accepting at 15000 and leaves the rest to the others.
  * - Generator: planWorkers({ maxConnections }) decides the worker count from the fd limit,
  *   sourceAddresses() spreads the sockets over 127.1.x.y source addresses, the connect ramp
  *   is paced (5k/s by default), then the connections are held with a low request rate.
  * - Check: the server-side count of open connections versus what the generator says it
  *   established; TcpExtListenOverflows before and after.
  *
- *   node dist/scripts/loadgen-100k.js [--connections 100000] [--connect-rate 5000] [--hold 10] [--rate 1000] [--server-workers 12]
+ *   node dist/scripts/loadgen-100k.js [--connections 100000] [--connect-rate 5000] [--hold 10] [--rate 1000] [--server-workers 8]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ import { LoadGenerator, planWorkers, sourceAddresses, DEFAULT_HEALTH_LIMITS } fr
 import { decodeHistogram } from '../loadgen/hdr.js';
 
 interface Args { connections: number; 'connect-rate': number; hold: number; rate: number; 'server-workers': number }
-const args: Args = { connections: 100_000, 'connect-rate': 5000, hold: 10, rate: 1000, 'server-workers': 12 };
+const args: Args = { connections: 100_000, 'connect-rate': 5000, hold: 10, rate: 1000, 'server-workers': 8 };
 for (let i = 2; i < process.argv.length; i += 2) {
   const k = process.argv[i]!.replace(/^--/, '') as keyof Args;
   const v = Number(process.argv[i + 1]);
@@ -53,8 +53,16 @@ if (cluster.isPrimary) {
   process.on('SIGTERM', () => { for (const w of Object.values(cluster.workers)) w.process.kill('SIGKILL'); process.exit(0); });
 } else {
   let open = 0, accepted = 0;
+  const CAP = 15000;
   const s = http.createServer({ keepAliveTimeout: 600000, headersTimeout: 600000, requestTimeout: 0 }, (q, r) => { q.resume(); r.writeHead(200, { 'content-length': '2' }); r.end('ok'); });
-  s.on('connection', (c) => { open++; accepted++; c.on('close', () => open--); });
+  // SCHED_NONE spreads accepts unevenly; a worker near its fd limit stops accepting (closing
+  // only its own copy of the listening socket) so the others take the rest, instead of the
+  // kernel accepting and libuv dropping connections at EMFILE.
+  let listening = true;
+  s.on('connection', (c) => {
+    open++; accepted++; c.on('close', () => open--);
+    if (listening && open >= CAP) { listening = false; s.close(); }
+  });
   s.listen({ port: Number(process.env.PORT), host: '127.0.0.1', backlog: 65535 });
   setInterval(() => process.send({ open, accepted }), 500);
   process.on('disconnect', () => process.exit(0));
