@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { hasTaskset } from '../placement.js';
+
+/** A running arrival server (arrival-server.ts) in a child process. */
+export interface ArrivalRecorder {
+  port: number;
+  pid: number;
+  /** Arrival times (ms, monotonic) since the last take, and connections accepted since start. */
+  take(): Promise<{ times: number[]; connections: number }>;
+  close(): Promise<void>;
+}
+
+/** Start the arrival server, pinned to `cpus` with taskset when given. */
+export async function startArrivalRecorder(cpus: string | null): Promise<ArrivalRecorder> {
+  const entry = fileURLToPath(new URL('./arrival-server.js', import.meta.url));
+  const [cmd, args] = cpus && hasTaskset() ? ['taskset', ['-c', cpus, process.execPath, entry]] : [process.execPath, [entry]];
+  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('arrival server did not start within 10 s')), 10_000);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`arrival server exited (${code}) before it was ready`)); });
+    child.on('message', (m: { type: string; port?: number }) => { if (m.type === 'ready') { clearTimeout(timer); resolve(m.port!); } });
+  }).catch((e: Error) => { child.kill('SIGKILL'); throw e; });
+  return {
+    port,
+    pid: child.pid!,
+    take: () => new Promise((resolve) => {
+      const on = (m: { type: string; times?: number[]; connections?: number }): void => {
+        if (m.type !== 'arrivals') return;
+        child.off('message', on);
+        resolve({ times: m.times!, connections: m.connections! });
+      };
+      child.on('message', on);
+      child.send({ type: 'take' });
+    }),
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import type { LoadGenerator } from '../../loadgen/index.js';
+import { createPacer } from '../../loadgen/pacer.js';
+import type { StagePlan } from '../../loadgen/types.js';
+import type { ArrivalRecorder } from './arrival-recorder.js';
+import { exponentialCdf, gaps, ksCritical, ksStatistic } from './ks.js';
+import { rankPercentile } from './percentile.js';
+import { accuracyPlan } from './rig.js';
+import type { CheckResult, CheckRow } from './types.js';
+
+/**
+ * Check 2: the arrivals the target sees. The generator paces a stage at the arrival
+ * server; the server stamps each arrival, and the stamps are tested against the pacing's
+ * distribution: constant (count exact, mean gap, spread of gaps) and Poisson (count equal
+ * to the seeded schedule's, KS test of the gaps against the exponential at the planned rate).
+ */
+export interface ArrivalOptions { rate: number; durationMs: number; poissonRate: number; alpha: number; seed: number; /** A faster Poisson stage shown for information (timer granularity), or 0 to skip. */ infoPoissonRate: number }
+
+/** Requests a (single-worker) schedule intends in [0, durationMs). */
+export function scheduledCount(plan: Pick<StagePlan, 'arrival' | 'rate' | 'seed' | 'durationMs'>): number {
+  const p = createPacer({ arrival: plan.arrival, totalRate: plan.rate, workers: 1, workerIndex: 0, seed: plan.seed });
+  let n = 0;
+  while (p.next() < plan.durationMs) n++;
+  return n;
+}
+
+/** Intended times (ms from the schedule start) of a single-worker schedule in [0, durationMs). */
+function scheduledTimes(plan: Pick<StagePlan, 'arrival' | 'rate' | 'seed' | 'durationMs'>): number[] {
+  const p = createPacer({ arrival: plan.arrival, totalRate: plan.rate, workers: 1, workerIndex: 0, seed: plan.seed });
+  const t: number[] = [];
+  for (let x = p.next(); x < plan.durationMs; x = p.next()) t.push(x);
+  return t;
+}
+
+/**
+ * Per-request lateness on the wire: arrival - intended, matched by rank, minus the smallest
+ * such difference (the clocks of the server and the schedule differ by an unknown constant;
+ * the earliest request is taken as on time). Sorted ascending.
+ */
+export function wireLateness(arrivals: readonly number[], intended: readonly number[]): number[] {
+  const a = [...arrivals].sort((x, y) => x - y);
+  const n = Math.min(a.length, intended.length);
+  const diff: number[] = [];
+  for (let i = 0; i < n; i++) diff.push(a[i]! - intended[i]!);
+  const min = Math.min(...diff);
+  return diff.map((d) => d - min).sort((x, y) => x - y);
+}
+
+/** Run the constant and the Poisson stage against the recorder and judge them. */
+export async function arrivalsCheck(gen: LoadGenerator, rec: ArrivalRecorder, o: ArrivalOptions): Promise<CheckResult> {
+  const t0 = Date.now();
+  const rows: CheckRow[] = [];
+  const extra: string[] = [];
+  await rec.take(); // discard anything earlier
+
+  // constant
+  const cPlan = accuracyPlan('127.0.0.1', rec.port, { rate: o.rate, durationMs: o.durationMs, connections: 8, arrival: 'constant', seed: o.seed });
+  const cm = await gen.runStage(cPlan);
+  const c = (await rec.take()).times;
+  const expectedN = scheduledCount(cPlan);
+  rows.push({ case: `constant ${o.rate} req/s for ${o.durationMs / 1000} s: requests at the server`, expected: `${expectedN} (rate x duration)`, measured: String(c.length), tolerance: '±1', pass: Math.abs(c.length - expectedN) <= 1 });
+  const g = gaps(c);
+  const gap = 1000 / o.rate;
+  const meanGap = (c[c.length - 1]! - c[0]!) / Math.max(1, c.length - 1);
+  // the two end stamps carry the generator's lateness; spread over n gaps it is tiny
+  const meanTol = (2 * Math.max(cm.generator.sendLagP99Ms, 5)) / Math.max(1, c.length - 1);
+  rows.push({ case: 'constant: mean inter-arrival time', expected: `${gap.toFixed(3)} ms (1/rate)`, measured: `${meanGap.toFixed(4)} ms`, tolerance: `±${meanTol.toFixed(4)} ms (2 x send lag over n-1 gaps)`, pass: Math.abs(meanGap - gap) <= meanTol });
+  const dev = g.map((x) => Math.abs(x - gap)).sort((a, b) => a - b);
+  // a gap is the difference of two sends' lateness, each within the send-lag p99 most of the time
+  const devTol = 2 * cm.generator.sendLagP99Ms + 1;
+  const p99dev = rankPercentile(dev, 99);
+  rows.push({ case: 'constant: p99 of |gap - 1/rate|', expected: '0 ms', measured: `${p99dev.toFixed(3)} ms (p50 ${rankPercentile(dev, 50).toFixed(3)} ms)`, tolerance: `≤ ${devTol.toFixed(2)} ms (2 x send lag p99 ${cm.generator.sendLagP99Ms.toFixed(2)} ms + 1 ms stamping)`, pass: p99dev <= devTol });
+  rows.push(latenessRow('constant', c, scheduledTimes(cPlan), cm.generator.sendLagP99Ms));
+
+  // Poisson
+  const pPlan = accuracyPlan('127.0.0.1', rec.port, { rate: o.poissonRate, durationMs: o.durationMs, connections: 8, arrival: 'poisson', seed: o.seed });
+  const pm = await gen.runStage(pPlan);
+  const p = (await rec.take()).times;
+  const pN = scheduledCount(pPlan);
+  rows.push({ case: `Poisson ${o.poissonRate} req/s for ${o.durationMs / 1000} s (seed ${o.seed}): requests at the server`, expected: `${pN} (the seeded schedule's count)`, measured: String(p.length), tolerance: '±1', pass: Math.abs(p.length - pN) <= 1 });
+  const cdf = exponentialCdf(o.poissonRate / 1000);
+  const pTimes = scheduledTimes(pPlan);
+  const sched = gaps(pTimes);
+  const dSched = ksStatistic(sched, cdf);
+  const critSched = ksCritical(sched.length, o.alpha);
+  rows.push({ case: `Poisson: KS D of the schedule's gaps vs Exp(${o.poissonRate}/s), n=${sched.length}`, expected: `< ${critSched.toFixed(4)} (critical, alpha=${o.alpha})`, measured: dSched.toFixed(4), tolerance: '-', pass: dSched < critSched });
+  const pg = gaps(p);
+  const d = ksStatistic(pg, cdf);
+  const crit = ksCritical(pg.length, o.alpha);
+  rows.push({ case: `Poisson: KS D of the gaps at the server vs Exp(${o.poissonRate}/s), n=${pg.length}`, expected: `< ${crit.toFixed(4)} (critical, alpha=${o.alpha})`, measured: d.toFixed(4), tolerance: '-', pass: d < crit });
+  rows.push(latenessRow('Poisson', p, pTimes, pm.generator.sendLagP99Ms));
+  if (o.infoPoissonRate > 0) {
+    const iPlan = accuracyPlan('127.0.0.1', rec.port, { rate: o.infoPoissonRate, durationMs: o.durationMs, connections: 8, arrival: 'poisson', seed: o.seed + 1 });
+    const im = await gen.runStage(iPlan);
+    const ig = gaps((await rec.take()).times);
+    const icdf = exponentialCdf(o.infoPoissonRate / 1000);
+    const iTimes = scheduledTimes(iPlan);
+    extra.push(`For information (not part of the pass): Poisson at ${o.infoPoissonRate} req/s (mean gap ${(1000 / o.infoPoissonRate).toFixed(1)} ms), n=${ig.length}: KS D of the schedule ${ksStatistic(gaps(iTimes), icdf).toFixed(4)}, at the server ${ksStatistic(ig, icdf).toFixed(4)}, critical ${ksCritical(ig.length, o.alpha).toFixed(4)}; generator send lag p99 ${im.generator.sendLagP99Ms.toFixed(2)} ms. When the mean gap approaches the generator's timer granularity (Node timers tick in whole milliseconds, and sends that fall due in one turn go out back to back) the gaps on the wire are no longer exponential at sub-millisecond scale, although each request still leaves within the send lag of its intended time and its latency is measured from that intended time.`, '');
+  }
+  extra.push(`Generator during these stages: constant ${cm.generator.valid ? 'valid' : `INVALID (${cm.generator.reasons.join('; ')})`}, send lag p99 ${cm.generator.sendLagP99Ms.toFixed(2)} ms; Poisson ${pm.generator.valid ? 'valid' : `INVALID (${pm.generator.reasons.join('; ')})`}, send lag p99 ${pm.generator.sendLagP99Ms.toFixed(2)} ms. Mean Poisson gap at the server ${((p[p.length - 1]! - p[0]!) / Math.max(1, p.length - 1)).toFixed(3)} ms (1/rate = ${(1000 / o.poissonRate).toFixed(3)} ms).`);
+  return {
+    id: 'arrivals', title: '2. Arrivals on the wire (pacing)',
+    method: [
+      'A separate process on the target CPU (harness/accuracy/arrival-server.ts) answers 200 at once and stamps each request with process.hrtime when its head is parsed. No warm-up, so every request the schedule intends reaches it.',
+      `Constant: the count must equal rate x duration (±1), the mean gap 1/rate, and the p99 deviation of single gaps from 1/rate stay within what the generator reports as its own lateness (send-lag p99, at least the 5 ms health limit) plus 1 ms for stamping. Poisson: the count must equal the seeded schedule's (the same pacer code computes it here), and the one-sample Kolmogorov-Smirnov statistic of the gaps against the exponential with the planned rate (not estimated, so the classical critical value c(alpha)/(sqrt(n)+0.12+0.11/sqrt(n)) applies) must stay below the critical value at alpha = ${o.alpha}; the schedule itself is tested the same way, to separate the pacer's maths from the wire.`,
+      'Lateness on the wire: each arrival minus its intended time (matched by rank; the unknown clock offset is removed by taking the earliest request as on time). Its p99 must not exceed the send lag the generator reports about itself (plus 2 ms for stamping): this is what proves the generator\'s own health signal is honest.',
+    ],
+    rows, extra, pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
+  };
+}
+
+/** Row: the p99 lateness on the wire must not exceed what the generator reports as its own send lag (+ stamping). */
+function latenessRow(kind: string, arrivals: number[], intended: number[], sendLagP99Ms: number): CheckRow {
+  const late = wireLateness(arrivals, intended);
+  const p99 = rankPercentile(late, 99);
+  const tol = sendLagP99Ms + 2;
+  return { case: `${kind}: p99 lateness on the wire (arrival - intended)`, expected: `≤ generator's send lag p99 ${sendLagP99Ms.toFixed(2)} ms`, measured: `${p99.toFixed(3)} ms (max ${late[late.length - 1]!.toFixed(2)} ms)`, tolerance: '+2 ms (stamping, server scheduling)', pass: p99 <= tol };
+}

@@ -1,0 +1,74 @@
+import type { LoadGenerator } from '../../loadgen/index.js';
+import type { StageMeasurement } from '../../loadgen/types.js';
+import type { UpstreamAdminClient } from '../../upstream/admin-client.js';
+import { sumCounter } from '../../upstream/stats.js';
+import { establishedOnPort } from '../procfs.js';
+import { accuracyPlan, atWindowOffset } from './rig.js';
+import type { CheckResult, CheckRow } from './types.js';
+
+export interface ConnectionTarget { host: string; port: number; admin: UpstreamAdminClient }
+
+/** The three views of the open connections after a stage: generator, server, kernel. */
+export async function connectionViews(m: StageMeasurement, t: ConnectionTarget): Promise<{ generator: number; server: number; kernel: number | null }> {
+  const stats = await t.admin.stats();
+  const server = stats.services.user!.instances.reduce((a, i) => a + i.openConnections, 0);
+  return { generator: m.openAtEnd, server, kernel: await establishedOnPort(t.port) };
+}
+
+const reuse = (opened: number, requests: number): number => (requests === 0 ? 0 : 1 - opened / requests);
+
+/**
+ * Check 4: connection counts and reuse, from three edges. The generator's connections stay
+ * open between stages, so after each stage all three counts must be K; reuse is counted by
+ * the generator (connections opened in the window / requests) and by the mock upstream
+ * (connections accepted / requests received) over the same window.
+ */
+export async function connectionsCheck(gen: LoadGenerator, t: ConnectionTarget, o: { connections: number; rate: number; durationMs: number }): Promise<CheckResult> {
+  const t0 = Date.now();
+  const rows: CheckRow[] = [];
+  const plan = accuracyPlan(t.host, t.port, { connections: o.connections, rate: o.rate, durationMs: o.durationMs, warmupMs: 0, connectRate: 2000 });
+  const user = 'user';
+
+  // A: ramp K connections
+  await t.admin.control({ action: 'reset-counters', service: user });
+  const a = await gen.runStage(plan);
+  const va = await connectionViews(a, t);
+  const accA = sumCounter(await t.admin.stats(), 'connectionsAccepted', user);
+  rows.push({ case: `ramp to ${o.connections}: generator established`, expected: String(o.connections), measured: String(a.connectionCounts.established), tolerance: 'exact', pass: a.connectionCounts.established === o.connections });
+  rows.push({ case: `ramp to ${o.connections}: open at end - generator / server (openConnections) / kernel (/proc/net/tcp ESTABLISHED)`, expected: `${o.connections} / ${o.connections} / ${o.connections}`, measured: `${va.generator} / ${va.server} / ${va.kernel}`, tolerance: 'exact', pass: va.generator === o.connections && va.server === o.connections && va.kernel === o.connections });
+  rows.push({ case: 'ramp: connections accepted by the server vs opened by the generator', expected: String(a.connectionCounts.established + a.connectionCounts.reopened), measured: String(accA), tolerance: 'exact', pass: accA === a.connectionCounts.established + a.connectionCounts.reopened });
+
+  // B: steady stage on the same connections: full reuse on both sides
+  await t.admin.control({ action: 'reset-counters', service: user });
+  const b = await gen.runStage({ ...plan, index: 1 });
+  const sb = await t.admin.stats();
+  const reqB = sumCounter(sb, 'requests', user);
+  const accB = sumCounter(sb, 'connectionsAccepted', user);
+  rows.push({ case: 'steady: requests issued (generator) vs received (server)', expected: String(b.requests), measured: String(reqB), tolerance: 'exact', pass: reqB === b.requests });
+  rows.push({ case: 'steady: reuse client vs server', expected: reuse(b.connectionsOpenedInWindow, b.requests).toFixed(4), measured: reuse(accB, reqB).toFixed(4), tolerance: 'exact (both 1 - opened/requests)', pass: accB === b.connectionsOpenedInWindow && reqB === b.requests });
+
+  // C: the server drops every connection mid-window; the generator reconnects
+  await t.admin.control({ action: 'reset-counters', service: user });
+  let closed = 0;
+  const at = atWindowOffset(plan, o.durationMs / 2, () => { void t.admin.control({ action: 'close-connections', service: user }).then((r) => { closed = r.closed ?? 0; }); });
+  const c = await gen.runStage({ ...plan, index: 2 }, { onProgress: at.onProgress });
+  at.cancel();
+  const sc = await t.admin.stats();
+  const reqC = sumCounter(sc, 'requests', user);
+  const accC = sumCounter(sc, 'connectionsAccepted', user);
+  const vc = await connectionViews(c, t);
+  rows.push({ case: `server closes all ${closed} connections mid-window: reconnects (generator opened in window) vs server accepted`, expected: String(c.connectionsOpenedInWindow), measured: String(accC), tolerance: 'exact', pass: accC === c.connectionsOpenedInWindow && closed === o.connections });
+  // a request written as the server destroyed its socket may never be read: it is a `reset` on the client
+  const resets = c.errors['reset'] ?? 0;
+  rows.push({ case: 'after close: requests issued vs received', expected: String(c.requests), measured: String(reqC), tolerance: `-${resets} (requests lost in a reset)`, pass: reqC <= c.requests && reqC >= c.requests - resets });
+  rows.push({ case: 'after close: reuse client vs server', expected: reuse(c.connectionsOpenedInWindow, c.requests).toFixed(4), measured: reuse(accC, reqC).toFixed(4), tolerance: '±0.001', pass: Math.abs(reuse(c.connectionsOpenedInWindow, c.requests) - reuse(accC, reqC)) <= 0.001 });
+  rows.push({ case: 'after close: open at end - generator / server / kernel', expected: `${o.connections} / ${o.connections} / ${o.connections}`, measured: `${vc.generator} / ${vc.server} / ${vc.kernel}`, tolerance: 'exact', pass: vc.generator === o.connections && vc.server === o.connections && vc.kernel === o.connections });
+  return {
+    id: 'connections', title: '4. Connection counts and reuse',
+    method: [
+      `One generator (${a.generator.workers} workers) holds ${o.connections} connections to a mock upstream instance at ${o.rate} req/s. After each stage the open connections are counted three ways: the generator's own count, the server's \`openConnections\` gauge, and the kernel's ESTABLISHED sockets on the server port (\`establishedOnPort\`, /proc/net/tcp).`,
+      'Reuse = 1 - connections opened / requests, counted on the client (connections opened in the window / requests issued) and on the server (connections accepted / requests received, counters reset before the stage). A steady stage must reuse every connection; then the server drops every connection mid-window (admin `close-connections`) and both sides must count the same reconnects.',
+    ],
+    rows, extra: [`Errors in the close stage: ${JSON.stringify(c.errors)} (resets are the requests in flight when the server closed).`], pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
+  };
+}

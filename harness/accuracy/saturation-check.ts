@@ -1,0 +1,50 @@
+import type { LoadGenerator } from '../../loadgen/index.js';
+import { readCalibration } from '../calibrate.js';
+import { accuracyPlan, type Rig } from './rig.js';
+import type { CheckResult, CheckRow } from './types.js';
+
+/**
+ * Check 6: a generator pushed past what it can do must say so. The ceiling of one worker
+ * comes from calibration.json when `gw-bench calibrate` has run here, otherwise from a
+ * quick search (double from 2000 req/s until a stage is invalid or falls short, keep the
+ * highest valid rate). Twice that is offered to ONE worker `repeats` times; every stage
+ * must come back `generator.valid = false`, with a reason.
+ */
+export async function saturationCheck(rig: Rig, o: { repeats: number; durationMs: number; maxProbes: number }): Promise<CheckResult> {
+  const t0 = Date.now();
+  const rows: CheckRow[] = [];
+  const gen: LoadGenerator = rig.gen;
+  // a trivial target: no added latency, so the target is not what limits
+  await rig.target.admin.control({ action: 'latency', service: 'user', latency: { model: 'constant', ms: 0 } });
+  const plan = (rate: number, seed: number) => accuracyPlan(rig.host, rig.port, { rate, connections: 64, warmupMs: 500, durationMs: o.durationMs, seed, requestTimeoutMs: 5000 });
+  const cal = readCalibration();
+  let ceiling = cal?.generator.maxRpsPerWorker ?? 0;
+  let source = `calibration.json (maxRpsPerWorker, ${cal?.env.date ?? ''})`;
+  const probes: string[] = [];
+  if (!(ceiling > 0)) {
+    source = 'quick search in this run';
+    let rate = 2000;
+    for (let i = 0; i < o.maxProbes; i++) {
+      const m = await gen.runStage(plan(rate, 100 + i));
+      const ok = m.generator.valid && m.achievedRps >= rate * 0.97;
+      probes.push(`${rate}/s ${ok ? 'valid' : 'invalid'} (achieved ${Math.round(m.achievedRps)}/s, cpu ${(m.generator.cpu * 100).toFixed(0)}%)`);
+      if (!ok) break;
+      ceiling = rate;
+      rate *= 2;
+    }
+    if (ceiling === 0) ceiling = 1000; // not even 2000/s was valid: offer 2000/s, which already failed once
+  }
+  const offered = 2 * ceiling;
+  for (let i = 0; i < o.repeats; i++) {
+    const m = await gen.runStage(plan(offered, 200 + i));
+    rows.push({ case: `repeat ${i + 1}: ${offered} req/s offered to 1 worker`, expected: 'invalid, with a reason', measured: m.generator.valid ? `valid (achieved ${Math.round(m.achievedRps)}/s)` : `invalid: ${m.generator.reasons.join('; ')}`, tolerance: '-', pass: !m.generator.valid && m.generator.reasons.length > 0 });
+  }
+  await rig.target.admin.control({ action: 'reset', service: 'user' });
+  return {
+    id: 'saturation', title: '6. Saturation detection',
+    method: [
+      `Ceiling of one worker: ${ceiling} req/s from ${source}${probes.length ? ` (probes: ${probes.join(', ')})` : ''}. The target is the mock upstream with its latency set to 0 on the target CPU, 64 connections; the worker is pinned to the generator CPU. ${offered} req/s (twice the ceiling) is offered ${o.repeats} times for ${o.durationMs / 1000} s each, with the default health limits (send lag p99 5 ms, event-loop p99 20 ms, CPU 0.95, at least 97% of intended requests sent).`,
+    ],
+    rows, pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,151 @@
+import autocannon from 'autocannon';
+import { decodeHistogram } from '../../loadgen/hdr.js';
+import type { StageMeasurement } from '../../loadgen/types.js';
+import { REPORTED_PERCENTILES } from './percentile.js';
+import { accuracyPlan, atWindowOffset, epochNow, type Rig } from './rig.js';
+import { expectedLatencies, type StallScenario } from './stall-model.js';
+import { rankPercentile } from './percentile.js';
+import type { CheckResult, CheckRow } from './types.js';
+
+/**
+ * Check 1: wrk2's stall experiment, automated. A mock upstream (constant 1 ms) is the
+ * HTTP target; once, mid-measurement, it is stalled (admin `stall`, or SIGSTOP/SIGCONT of
+ * its process). The reported percentiles are compared with the distribution the schedule
+ * predicts (stall-model.ts), using the stall's measured start and end.
+ */
+
+export interface StallCase { rate: number; stallMs: number; mechanism: 'admin' | 'sigstop' }
+
+export interface StallOptions {
+  cases: StallCase[];
+  durationMs: number;
+  warmupMs: number;
+  /** Relative tolerance of the tail percentiles (p99, p99.9, max). */
+  relTol: number;
+  /** Absolute floor of every tolerance, ms: scheduler noise on a shared machine. */
+  absTolMs: number;
+  /** Cases (by index) also run with autocannon -R at the same rate, for the closed-model comparison. */
+  autocannonCases: number[];
+}
+
+/** Connections for a case: fewer than 0.5% of the window's requests, so at most that many can show the stall in service time. */
+export function connectionsFor(rate: number, durationMs: number): number {
+  return Math.max(2, Math.floor((rate * durationMs) / 1000 / 200));
+}
+
+interface Fired { start: number; end: number; uncertaintyMs: number }
+
+/** Stall the target once and return the stall's epoch start and end (measured here). */
+async function fireStall(rig: Rig, c: StallCase): Promise<Fired> {
+  if (c.mechanism === 'sigstop') {
+    const pid = rig.target.process.pid;
+    const start = epochNow();
+    process.kill(pid, 'SIGSTOP');
+    const t1 = epochNow();
+    await new Promise((r) => setTimeout(r, c.stallMs));
+    const e0 = epochNow();
+    process.kill(pid, 'SIGCONT');
+    const end = epochNow();
+    return { start: (start + t1) / 2, end: (e0 + end) / 2, uncertaintyMs: Math.max(t1 - start, end - e0) / 2 };
+  }
+  const t0 = epochNow();
+  await rig.target.admin.control({ action: 'stall', service: 'user', ms: c.stallMs });
+  const t1 = epochNow();
+  // the admin handler sets the stall somewhere between sending and receiving; the mock's
+  // own timer ends it `stallMs` later (a late timer on a busy CPU shows up as measured error)
+  return { start: (t0 + t1) / 2, end: (t0 + t1) / 2 + c.stallMs, uncertaintyMs: (t1 - t0) / 2 };
+}
+
+interface CaseOutcome {
+  c: StallCase;
+  connections: number;
+  m: StageMeasurement;
+  fired: Fired;
+  scenario: StallScenario;
+  expected: number[];
+  latency: number[];
+  service: number[];
+  baseMs: number;
+}
+
+async function runCase(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOutcome> {
+  const connections = connectionsFor(c.rate, o.durationMs);
+  const plan = accuracyPlan(rig.host, rig.port, { rate: c.rate, connections, warmupMs: o.warmupMs, durationMs: o.durationMs, requestTimeoutMs: 10_000 });
+  let fired: Promise<Fired> | undefined;
+  await rig.target.admin.stats(); // warm the admin connection so the stall command itself is quick
+  // stall in the middle, leaving room for its drain before the window ends
+  const at = atWindowOffset(plan, Math.max(500, (o.durationMs - c.stallMs) / 2), () => { fired = fireStall(rig, c); });
+  const m = await rig.gen.runStage(plan, { onProgress: at.onProgress });
+  at.cancel();
+  if (!fired) throw new Error(`stall for rate ${c.rate}, ${c.stallMs} ms was never fired (no progress report during the stage)`);
+  const f = await fired;
+  const lat = decodeHistogram(m.latencyHdr);
+  const svc = decodeHistogram(m.serviceHdr);
+  // base = what one request costs outside the stall, read from the same run (service-time
+  // median: the mock's 1 ms timer plus loopback); the stall dominates everything else
+  const baseMs = svc.getValueAtPercentile(50) / 1000;
+  const scenario: StallScenario = {
+    rate: c.rate, durationMs: o.durationMs, stallStartMs: f.start - m.measureStartEpochMs, stallMs: f.end - f.start,
+    baseMs, connections, mode: c.mechanism === 'sigstop' ? 'freeze' : 'hold',
+  };
+  const pick = (h: ReturnType<typeof decodeHistogram>): number[] => REPORTED_PERCENTILES.map(({ p }) => (p === 100 ? h.maxValue : h.getValueAtPercentile(p)) / 1000);
+  const expected = expectedLatencies(scenario);
+  return { c, connections, m, fired: f, scenario, expected: REPORTED_PERCENTILES.map(({ p }) => rankPercentile(expected, p)), latency: pick(lat), service: pick(svc), baseMs };
+}
+
+/** autocannon with -R (overallRate) on the same target and stall: closed model, its own latency numbers. */
+async function runAutocannon(rig: Rig, c: StallCase, o: StallOptions): Promise<{ pcts: number[]; requests: number; intended: number }> {
+  const connections = connectionsFor(c.rate, o.durationMs);
+  const inst = autocannon({ url: `http://${rig.host}:${rig.port}/accuracy`, connections, overallRate: c.rate, duration: o.durationMs / 1000, timeout: 10 });
+  const timer = setTimeout(() => { void fireStall(rig, c); }, Math.max(500, (o.durationMs - c.stallMs) / 2));
+  const r = (await inst) as unknown as { latency: Record<string, number>; requests: { total: number } };
+  clearTimeout(timer);
+  const l = r.latency;
+  return { pcts: [l.p50!, l.p90!, l.p99!, l.p99_9!, l.max!], requests: r.requests.total, intended: Math.round((c.rate * o.durationMs) / 1000) };
+}
+
+const ms = (x: number): string => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
+
+/** Run every case and build the check's table. */
+export async function stallCheck(rig: Rig, o: StallOptions): Promise<CheckResult> {
+  const t0 = Date.now();
+  const rows: CheckRow[] = [];
+  const extra: string[] = ['', '| case | analytic p50 / p90 / p99 / p99.9 / max | gw-bench latency (from intended time) | gw-bench service time (from actual send) | generator |', '|---|---|---|---|---|'];
+  const acRows: string[] = [];
+  for (let i = 0; i < o.cases.length; i++) {
+    const c = o.cases[i]!;
+    const r = await runCase(rig, c, o);
+    const name = `${c.rate} req/s, ${c.stallMs} ms ${c.mechanism === 'sigstop' ? 'SIGSTOP' : 'stall'} (${r.connections} conns)`;
+    REPORTED_PERCENTILES.forEach(({ label, p }, j) => {
+      const exp = r.expected[j]!;
+      const got = r.latency[j]!;
+      const tail = p >= 99;
+      // the model has no generator lateness; the generator measures its own (send lag p99)
+      const tol = tail ? Math.max(o.relTol * exp, o.absTolMs) : o.absTolMs + r.m.generator.sendLagP99Ms;
+      rows.push({ case: `${name}: ${label}`, expected: ms(exp), measured: ms(got), tolerance: `±${ms(tol)}${tail ? (o.relTol * exp >= o.absTolMs ? ` (${Math.round(o.relTol * 100)}%)` : '') : ` (${o.absTolMs} ms + send lag p99)`}`, pass: Math.abs(got - exp) <= tol });
+    });
+    // service time must miss the stall: its p99 stays far below the stall-driven p99
+    const p99 = r.expected[2]!;
+    const s99 = r.service[2]!;
+    rows.push({ case: `${name}: service-time p99 misses the stall`, expected: `< ${ms(p99 / 2)} (half the analytic p99)`, measured: ms(s99), tolerance: '-', pass: s99 < p99 / 2 });
+    const errs = Object.entries(r.m.errors).filter(([k]) => !k.startsWith('status_'));
+    extra.push(`| ${name} | ${r.expected.map(ms).join(' / ')} | ${r.latency.map(ms).join(' / ')} | ${r.service.map(ms).join(' / ')} | ${r.m.generator.valid ? 'valid' : `INVALID: ${r.m.generator.reasons.join('; ')}`}; stall at ${(r.scenario.stallStartMs / 1000).toFixed(2)} s for ${r.scenario.stallMs.toFixed(1)} ms (±${r.fired.uncertaintyMs.toFixed(1)}); base ${r.baseMs.toFixed(2)} ms; ${r.m.requests} requests${errs.length ? `, errors ${JSON.stringify(Object.fromEntries(errs))}` : ''} |`);
+    if (o.autocannonCases.includes(i)) {
+      const a = await runAutocannon(rig, c, o);
+      acRows.push(`| ${name} | ${r.expected.map(ms).join(' / ')} | ${a.pcts.map(ms).join(' / ')} | ${a.requests} of ${a.intended} |`);
+    }
+  }
+  if (acRows.length) {
+    extra.push('', 'autocannon on the same target and the same stall (`overallRate` = the case rate, same connections, closed model; in this process, on the generator CPU):', '',
+      '| case | analytic p50 / p90 / p99 / p99.9 / max | autocannon p50 / p90 / p99 / p99.9 / max | requests sent of rate x duration |', '|---|---|---|---|', ...acRows);
+  }
+  return {
+    id: 'stall', title: '1. Stall experiment (coordinated omission)',
+    method: [
+      `Target: a mock upstream instance with constant 1 ms latency, in its own process. Constant arrivals for ${o.durationMs / 1000} s after ${o.warmupMs / 1000} s of warm-up; mid-window the target is stalled once, either with the admin \`stall\` control (holds every answer not yet sent) or by SIGSTOP/SIGCONT of its process. The stall's start and end are timestamped here (midpoint of the admin call, or around the kill() calls) on the same epoch clock the workers use.`,
+      'Expected values come from the schedule (harness/accuracy/stall-model.ts): a request intended at t whose answer was not out when the stall began completes when it ends, so with unlimited connections the latency is a mixture (1 - S/D at the base latency, S/D uniform on (base, S + base]); with K connections the requests beyond K wait in the generator\'s FIFO and drain K at a time, which the model simulates exactly. Base = the run\'s own service-time median (the 1 ms timer plus loopback).',
+      `K is chosen below 0.5% of the window's requests, so at most K requests can carry the stall in their service time: service time (what a closed-model tool measures) must miss the stall at p99. Tolerance: tail percentiles (p99, p99.9, max) within ${Math.round(o.relTol * 100)}% of the analytic value (never tighter than ${o.absTolMs} ms); p50/p90, which sit at the base latency, within ${o.absTolMs} ms plus the generator's own measured send-lag p99 (the model assumes a generator that is never late; the generator measures how late it was).`,
+    ],
+    rows, extra, pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * `npm run verify:accuracy`: prove on this machine that gw-bench's numbers are true, and
+ * write docs/accuracy.md. Six checks (harness/accuracy/): the stall experiment against its
+ * analytic distribution (with service time and autocannon beside it), arrivals on the wire
+ * (count, spread, KS), histogram merge, connection counts and reuse from three edges, RSS
+ * against independent readings, and saturation detection. Exits 1 if any check fails.
+ *
+ *   npm run verify:accuracy [-- --only stall,arrivals] [--out FILE]
+ *
+ * Everything targets 127.0.0.1; every child process is stopped at the end (or on Ctrl-C).
+ */
+import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../core/version.js';
+import { LoadGenerator } from '../loadgen/index.js';
+import { envFingerprint } from '../harness/env.js';
+import { startArrivalRecorder } from '../harness/accuracy/arrival-recorder.js';
+import { arrivalsCheck } from '../harness/accuracy/arrivals-check.js';
+import { connectionsCheck } from '../harness/accuracy/connections-check.js';
+import { mergeCheck } from '../harness/accuracy/merge-check.js';
+import { renderReport } from '../harness/accuracy/report.js';
+import { accuracyPlacement, startRig, type Rig } from '../harness/accuracy/rig.js';
+import { rssCheck } from '../harness/accuracy/rss-check.js';
+import { saturationCheck } from '../harness/accuracy/saturation-check.js';
+import { stallCheck, type StallCase } from '../harness/accuracy/stall-check.js';
+import type { CheckResult } from '../harness/accuracy/types.js';
+
+const ALL = ['stall', 'arrivals', 'merge', 'connections', 'rss', 'saturation'] as const;
+type CheckId = (typeof ALL)[number];
+
+function parseArgs(argv: string[]): { only: CheckId[]; out: string } {
+  let only: CheckId[] = [...ALL];
+  let out = join(PACKAGE_ROOT, 'docs', 'accuracy.md');
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--only' && argv[i + 1]) {
+      const ids = argv[++i]!.split(',');
+      const bad = ids.filter((x) => !(ALL as readonly string[]).includes(x));
+      if (bad.length) usage(`--only: unknown check(s) ${bad.join(', ')} (known: ${ALL.join(', ')})`);
+      only = ids as CheckId[];
+    } else if (a === '--out' && argv[i + 1]) out = argv[++i]!;
+    else usage(`unknown argument ${a}`);
+  }
+  return { only, out };
+}
+
+function usage(msg: string): never {
+  process.stderr.write(`verify-accuracy: ${msg}\nusage: verify-accuracy [--only ${ALL.join(',')}] [--out FILE]\n`);
+  process.exit(2);
+}
+
+const STALL_CASES: StallCase[] = [
+  ...[100, 200, 400].flatMap((rate) => [250, 500, 1000].map((stallMs): StallCase => ({ rate, stallMs, mechanism: 'admin' }))),
+  { rate: 200, stallMs: 500, mechanism: 'sigstop' },
+];
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const t0 = Date.now();
+  const loadBefore = loadavg();
+  const placement = accuracyPlacement();
+  const checks: CheckResult[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async (): Promise<void> => { while (cleanups.length) await cleanups.pop()!().catch(() => undefined); };
+  process.once('SIGINT', () => { void cleanup().then(() => process.exit(130)); });
+  const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+
+  /** Run one check; a crash becomes a failed check with its message, never a lost report. */
+  const run = async (id: CheckId, title: string, fn: () => Promise<CheckResult>): Promise<void> => {
+    if (!args.only.includes(id)) return;
+    log(`[accuracy] ${title} ...`);
+    const s = Date.now();
+    try {
+      const r = await fn();
+      checks.push(r);
+      log(`[accuracy] ${title}: ${r.pass ? 'pass' : 'FAIL'} (${r.seconds.toFixed(0)} s)`);
+      for (const row of r.rows.filter((x) => !x.pass)) log(`    failed: ${row.case}: expected ${row.expected}, measured ${row.measured}, tolerance ${row.tolerance}`);
+    } catch (e) {
+      log(`[accuracy] ${title}: could not run: ${(e as Error).stack ?? String(e)}`);
+      checks.push({ id, title, method: [], rows: [], pass: false, error: (e as Error).message, seconds: (Date.now() - s) / 1000 });
+    }
+  };
+
+  let rig: Rig | null = null;
+  const getRig = async (): Promise<Rig> => {
+    if (!rig) { rig = await startRig(placement); const r = rig; cleanups.push(() => r.close()); }
+    return rig;
+  };
+  try {
+    await run('stall', '1. Stall experiment (coordinated omission)', async () => stallCheck(await getRig(), {
+      cases: STALL_CASES, durationMs: 8000, warmupMs: 1000, relTol: 0.1, absTolMs: 10,
+      autocannonCases: STALL_CASES.map((c, i) => (c.rate === 200 && c.mechanism === 'admin' ? i : -1)).filter((i) => i >= 0),
+    }));
+    await run('arrivals', '2. Arrivals on the wire (pacing)', async () => {
+      const rec = await startArrivalRecorder(placement.gateway);
+      cleanups.push(() => rec.close());
+      return arrivalsCheck((await getRig()).gen, rec, { rate: 200, durationMs: 5000, poissonRate: 100, infoPoissonRate: 500, alpha: 0.01, seed: 7 });
+    });
+    let rig2: Rig | null = null;
+    const getRig2 = async (): Promise<Rig> => {
+      if (!rig2) { rig2 = await startRig(placement, { workers: 2 }); const r = rig2; cleanups.push(() => r.close()); }
+      return rig2;
+    };
+    await run('merge', '3. Histogram merge across workers', async () => {
+      const r2 = await getRig2();
+      return mergeCheck(r2.gen, { host: r2.host, port: r2.port, admin: r2.target.admin }, { samples: 200_000, parts: 7, rate: 400, durationMs: 3000 });
+    });
+    await run('connections', '4. Connection counts and reuse', async () => {
+      const r2 = await getRig2();
+      return connectionsCheck(r2.gen, { host: r2.host, port: r2.port, admin: r2.target.admin }, { connections: 200, rate: 200, durationMs: 3000 });
+    });
+    await run('rss', '5. RSS sampling', () => rssCheck(placement, { tolerance: 0.05 }));
+    await run('saturation', '6. Saturation detection', async () => saturationCheck(await getRig(), { repeats: 3, durationMs: 2000, maxProbes: 5 }));
+  } finally {
+    await cleanup();
+  }
+  const env = await envFingerprint(placement);
+  const md = renderReport({ env, loadBefore, loadAfter: loadavg(), checks, seconds: (Date.now() - t0) / 1000 });
+  await writeFile(args.out, md);
+  const pass = checks.every((c) => c.pass);
+  log(`[accuracy] ${pass ? 'PASS' : 'FAIL'}: ${checks.filter((c) => c.pass).length}/${checks.length} checks; wrote ${args.out} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  return pass ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (e) => { process.stderr.write(`verify-accuracy: internal error: ${(e as Error).stack ?? String(e)}\n`); process.exit(5); });
