@@ -30,7 +30,9 @@ export function syntheticLatenciesUs(n: number, seed: number): number[] {
   return out;
 }
 
-const at = (h: Histogram, p: number): number => (p === 100 ? h.maxValue : h.getValueAtPercentile(p));
+// p100 through getValueAtPercentile (the max bucket's highest equivalent value) on every
+// side: `maxValue` of a decoded histogram is rebuilt from its buckets, not the raw maximum
+const at = (h: Histogram, p: number): number => h.getValueAtPercentile(p);
 
 /** Split `samples` over `parts` histograms at random (seeded, uneven), merge, and compare. */
 export function compareMerge(samples: readonly number[], parts: number, seed: number): MergeComparison {
