@@ -9,11 +9,11 @@ import { ResponseParser } from './response-parser.js';
  * Why not undici: with undici's Pool the socket count, when a socket is opened or closed,
  * and the bind address are undici's decisions; here every socket is ours to count and
  * bind. It is also about twice as cheap per request. `npm run bench:loadgen`, one core,
- * 100 connections, nginx `return 200` on the other core (machine shared, load ~15):
- *   this client, saturated:       26.7k req/s, 55k requests per CPU-second
- *   undici Pool, closed loop:     13.4k req/s, 27k requests per CPU-second
- *   autocannon -c 100:            12.8k req/s, 26k requests per CPU-second
- *   wrk -t1 -c100 (C):            16.2k req/s, 105k requests per CPU-second
+ * 100 connections, nginx `return 200` on the other core (shared machine, load avg 4.8):
+ *   this client, saturated:       54.9k req/s, 75k requests per CPU-second
+ *   undici Pool, closed loop:     18.3k req/s, 33k requests per CPU-second
+ *   autocannon -c 100:            49.3k req/s, 59k requests per CPU-second
+ *   wrk -t1 -c100 (C):            60.9k req/s, 123k requests per CPU-second
  */
 
 export interface ConnOwner {
