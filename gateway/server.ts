@@ -85,12 +85,12 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
     else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') raw = rawErrorResponse(408, 'Request Timeout', 'request_timeout');
     else raw = rawErrorResponse(400, 'Bad Request', 'bad_request');
     socket.end(raw);
-    socket.destroySoon?.();
   });
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
+      for (const svc of state.services.values()) void svc.destroy();
       reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
         ? new UsageError(`cannot listen on ${initial.listen.host}:${initial.listen.port}: ${err.code}`)
         : err);
