@@ -37,3 +37,17 @@ test('autocannon stage: same connections, counts map into StageMeasurement, 401s
   assert.equal(m.generator.workers, 1);
   assert.equal(m.intervals.length, 1);
 });
+
+test('LoadGenerator.runStage dispatches engine: autocannon to the autocannon engine', async () => {
+  const { LoadGenerator } = await import('../../loadgen/index.js');
+  const gen = await LoadGenerator.start({ workers: 1 });
+  try {
+    const before0 = server.connections;
+    const m = await gen.runStage(testPlan(server.port, { engine: 'autocannon', connections: 2, durationMs: 500 }));
+    assert.equal(m.serviceHdr, m.latencyHdr);
+    assert.equal(m.connectionCounts.established, 2);
+    assert.equal(server.connections - before0, 2, 'autocannon opened its own 2 connections; the workers opened none');
+  } finally {
+    await gen.close();
+  }
+});
