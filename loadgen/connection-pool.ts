@@ -58,6 +58,8 @@ export class ConnectionPool implements ConnOwner {
   reopened = 0;
   failedLater = 0;
   failedLaterByErrno: Record<string, number> = {};
+  /** Reconnect failures during the measurement window, by errno (they become `connect_<ERRNO>` errors). */
+  failedInWindowByErrno: Record<string, number> = {};
   openedInWindow = 0;
 
   /** Connections currently established. */
@@ -99,6 +101,7 @@ export class ConnectionPool implements ConnOwner {
     this.reopened = 0;
     this.failedLater = 0;
     this.failedLaterByErrno = {};
+    this.failedInWindowByErrno = {};
     this.openedInWindow = 0;
     for (const c of this.conns) if (c.state !== ConnState.Open) { c.wanted = false; this.conns.delete(c); c.destroy(); }
     let extra = this.conns.size - target;
@@ -204,6 +207,7 @@ export class ConnectionPool implements ConnOwner {
     }
     this.failedLater++;
     bump(this.failedLaterByErrno, errno);
+    if (this.inWindow) bump(this.failedInWindowByErrno, errno);
     if (c.wanted && this.active) {
       const delay = Math.min(RETRY_MAX_MS, (this.retryDelay.get(c) ?? RETRY_MIN_MS / 2) * 2);
       this.retryDelay.set(c, delay);

@@ -345,7 +345,7 @@ export class StageRun implements PoolListener {
       intended: this.intendedWindow,
       issued: this.issuedWindow,
       completed: this.completedWindow,
-      errors: this.errors,
+      errors: { ...this.errors, ...Object.fromEntries(Object.entries(this.pool.failedInWindowByErrno).map(([errno, n]) => [`connect_${errno}`, n])) },
       latencyHdr: encodeHistogram(this.latency),
       serviceHdr: encodeHistogram(this.service),
       sendLagHdr: encodeHistogram(this.sendLag),

@@ -125,6 +125,23 @@ test('a refused port: every connect fails with ECONNREFUSED, requests fail as ba
   assert.ok((m.errors.backlog ?? 0) > 0 && (m.errors.timeout ?? 0) > 0);
 });
 
+test('the target dies mid-stage: reconnects fail and show as connect_<ERRNO> errors; every request is accounted for', async () => {
+  const dying = await countingServer();
+  const m = await gen.runStage(testPlan(dying.port, { connections: 4, rate: 50, durationMs: 1500, requestTimeoutMs: 300, maxQueue: 5 }), {
+    onProgress: () => { if (dying.requests.length > 0 && dying.server.listening) void dying.close(); },
+  });
+  const refused = m.errors.connect_ECONNREFUSED ?? 0;
+  assert.ok(refused >= 4, JSON.stringify(m.errors));
+  // the stage's count also holds the retries made while draining, after the window
+  assert.ok((m.connectionCounts.failedByErrno.ECONNREFUSED ?? 0) >= refused, JSON.stringify(m.connectionCounts));
+  assert.equal(m.connectionCounts.established, 4, 'the ramp itself succeeded');
+  const answered = dying.requests.length;
+  const lost = (m.errors.backlog ?? 0) + (m.errors.timeout ?? 0) + (m.errors.reset ?? 0);
+  assert.equal(m.requests, 75);
+  assert.ok(answered > 0 && lost > 0);
+  assert.ok(answered + lost >= 75 && answered + lost <= 76, `answered ${answered} + lost ${lost} should be 75 (one request may be cut after the server read it)`);
+});
+
 test('a plan aimed off loopback is refused before any worker sees it', async () => {
   await assert.rejects(gen.runStage({ ...testPlan(80), target: { host: '10.0.0.1', port: 80 } }), { code: 'GW_ERR_ADDRESS_NOT_LOOPBACK' });
   await assert.rejects(gen.runStage({ ...testPlan(80), rate: -1, durationMs: 0, requests: [] }), (e: { code: string; details: string[] }) => {
