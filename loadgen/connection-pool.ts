@@ -185,16 +185,17 @@ export class ConnectionPool implements ConnOwner {
 
   onOpen(c: Conn): void {
     this.retryDelay.delete(c);
+    if (!c.wanted) { this.settleRamp(c); c.destroy(); return; } // given up while connecting: not this stage's
     if (this.inWindow) this.openedInWindow++;
     if (!c.inRamp) this.reopened++;
     this.settleRamp(c);
-    if (!c.wanted) { c.destroy(); return; }
     if (this.listener !== null) this.listener.onFree(c);
     else this.release(c);
   }
 
   onConnectError(c: Conn, errno: string): void {
-    if (errno === 'EADDRINUSE' && c.localAddress !== undefined && c.bindAttempts < MAX_BIND_ATTEMPTS && c.wanted) {
+    if (!c.wanted) { this.conns.delete(c); this.settleRamp(c); return; } // closed on purpose while connecting
+    if (errno === 'EADDRINUSE' && c.localAddress !== undefined && c.bindAttempts < MAX_BIND_ATTEMPTS) {
       this.connect(c, true);
       return;
     }
@@ -226,6 +227,6 @@ export class ConnectionPool implements ConnOwner {
   onClosed(c: Conn, cut: boolean, errno: string): void {
     if (cut) this.listener?.onCut(c, errno);
     if (c.wanted && this.active) this.openOne(false, c);
-    else if (!c.wanted || !this.active) this.conns.delete(c);
+    else this.conns.delete(c);
   }
 }
