@@ -50,6 +50,29 @@ export const faultChecks: Check[] = [
     },
   },
   {
+    name: 'feed-breaker',
+    rule: 'an open barrage breaker degrades the feed part at once without calling barrage; closes again after the cool-down',
+    async run(ctx) {
+      const n = ctx.settings.breakerFailures;
+      await ctx.upstream.control({ action: 'errors', service: 'barrage', rate: 1, status: 500 });
+      const start = await upstreamRequests(ctx, 'barrage');
+      for (let i = 1; i <= n + 2; i++) {
+        const res = await gw(ctx, '/api/feed?uid=b1&room_id=b1');
+        const j = res.json as Record<string, unknown> | undefined;
+        if (res.status !== 200 || JSON.stringify(j?.degraded) !== '["barrage"]') {
+          fail(`feed ${i} with barrage answering 500: expected 200 with degraded ["barrage"], got ${describe(res)}`);
+        }
+      }
+      const open = await upstreamRequests(ctx, 'barrage');
+      if (open - start !== n) fail(`barrage received ${open - start} requests for ${n + 2} feeds, expected ${n}: after ${n} failures its breaker must stop calling it`);
+      await ctx.upstream.control({ action: 'errors', service: 'barrage', rate: 0 });
+      await sleep(ctx.settings.breakerCooldownMs + 300);
+      const res = await gw(ctx, '/api/feed?uid=b2&room_id=b2');
+      const j = res.json as Record<string, unknown> | undefined;
+      if (res.status !== 200 || JSON.stringify(j?.degraded) !== '[]') fail(`first feed after the cool-down with barrage healthy: expected degraded [], got ${describe(res)}`);
+    },
+  },
+  {
     name: 'breaker',
     rule: 'GW_BREAKER_FAILURES consecutive 5xx open the user breaker: 503 {"error":"circuit_open"} at once, no upstream call; after the cool-down a probe closes it',
     async run(ctx) {
