@@ -90,6 +90,7 @@ async function main(): Promise<number> {
   try {
     await run('stall', '1. Stall experiment (coordinated omission)', async () => stallCheck(await getRig(), {
       cases: STALL_CASES, durationMs: 8000, warmupMs: 1000, relTol: 0.1, absTolMs: 10,
+      retriesWhenInvalid: 1,
       autocannonCases: STALL_CASES.map((c, i) => (c.rate === 200 && c.mechanism === 'admin' ? i : -1)).filter((i) => i >= 0),
     }));
     await run('arrivals', '2. Arrivals on the wire (pacing)', async () => {
@@ -107,8 +108,13 @@ async function main(): Promise<number> {
       return mergeCheck(r2.gen, { host: r2.host, port: r2.port, admin: r2.target.admin }, { samples: 200_000, parts: 7, rate: 400, durationMs: 3000 });
     });
     await run('connections', '4. Connection counts and reuse', async () => {
-      const r2 = await getRig2();
-      return connectionsCheck(r2.gen, { host: r2.host, port: r2.port, admin: r2.target.admin }, { connections: 200, rate: 200, durationMs: 3000 });
+      // its own target and generator: no connection left open by another check may count
+      const r3 = await startRig(placement, { workers: 2 });
+      try {
+        return await connectionsCheck(r3.gen, { host: r3.host, port: r3.port, admin: r3.target.admin }, { connections: 200, rate: 200, durationMs: 3000 });
+      } finally {
+        await r3.close();
+      }
     });
     await run('rss', '5. RSS sampling', () => rssCheck(placement, { tolerance: 0.05 }));
     await run('saturation', '6. Saturation detection', async () => saturationCheck(await getRig(), { repeats: 3, durationMs: 2000, maxProbes: 5 }));

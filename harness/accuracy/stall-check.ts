@@ -26,6 +26,8 @@ export interface StallOptions {
   absTolMs: number;
   /** Cases (by index) also run with autocannon -R at the same rate, for the closed-model comparison. */
   autocannonCases: number[];
+  /** Extra attempts of a case whose generator reported itself invalid (its own verdict: not a number to compare). */
+  retriesWhenInvalid: number;
 }
 
 /** Connections for a case: fewer than 0.5% of the window's requests, so at most that many can show the stall in service time. */
@@ -33,27 +35,40 @@ export function connectionsFor(rate: number, durationMs: number): number {
   return Math.max(2, Math.floor((rate * durationMs) / 1000 / 200));
 }
 
-interface Fired { start: number; end: number; uncertaintyMs: number }
+interface Fired { start: number; nominalEnd: number; end: number; uncertaintyMs: number }
 
-/** Stall the target once and return the stall's epoch start and end (measured here). */
+/**
+ * An independent witness of when the target answers again: one GET on its own connection
+ * (fetch, not the generator), sent once the stall is on. It is held like every other
+ * request and completes when the target is actually serving again, which on a busy machine
+ * can be later than the stall's nominal end (the target's timer, or its process after
+ * SIGCONT, waits for a CPU). That is the target's behaviour, not a measurement error.
+ */
+async function probe(rig: Rig): Promise<number> {
+  const res = await fetch(`http://${rig.host}:${rig.port}/accuracy-probe`, { signal: AbortSignal.timeout(30_000) });
+  await res.arrayBuffer();
+  return epochNow();
+}
+
+/** Stall the target once; start measured here, end witnessed by a probe request. */
 async function fireStall(rig: Rig, c: StallCase): Promise<Fired> {
   if (c.mechanism === 'sigstop') {
     const pid = rig.target.process.pid;
-    const start = epochNow();
+    const t0 = epochNow();
     process.kill(pid, 'SIGSTOP');
     const t1 = epochNow();
-    await new Promise((r) => setTimeout(r, c.stallMs));
-    const e0 = epochNow();
+    const witness = probe(rig);
+    await new Promise((r) => setTimeout(r, c.stallMs - (epochNow() - t1)));
+    const nominalEnd = epochNow();
     process.kill(pid, 'SIGCONT');
-    const end = epochNow();
-    return { start: (start + t1) / 2, end: (e0 + end) / 2, uncertaintyMs: Math.max(t1 - start, end - e0) / 2 };
+    return { start: (t0 + t1) / 2, nominalEnd, end: await witness, uncertaintyMs: (t1 - t0) / 2 };
   }
   const t0 = epochNow();
   await rig.target.admin.control({ action: 'stall', service: 'user', ms: c.stallMs });
   const t1 = epochNow();
-  // the admin handler sets the stall somewhere between sending and receiving; the mock's
-  // own timer ends it `stallMs` later (a late timer on a busy CPU shows up as measured error)
-  return { start: (t0 + t1) / 2, end: (t0 + t1) / 2 + c.stallMs, uncertaintyMs: (t1 - t0) / 2 };
+  // the admin handler set the stall somewhere between sending and receiving
+  const start = (t0 + t1) / 2;
+  return { start, nominalEnd: start + c.stallMs, end: await probe(rig), uncertaintyMs: (t1 - t0) / 2 };
 }
 
 interface CaseOutcome {
@@ -68,11 +83,21 @@ interface CaseOutcome {
   baseMs: number;
 }
 
-async function runCase(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOutcome> {
+async function runCase(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOutcome & { attempts: number }> {
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const r = await runOnce(rig, c, o);
+    if (r.m.generator.valid || attempts > o.retriesWhenInvalid) return { ...r, attempts };
+  }
+}
+
+async function runOnce(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOutcome> {
   const connections = connectionsFor(c.rate, o.durationMs);
   const plan = accuracyPlan(rig.host, rig.port, { rate: c.rate, connections, warmupMs: o.warmupMs, durationMs: o.durationMs, requestTimeoutMs: 10_000 });
   let fired: Promise<Fired> | undefined;
   await rig.target.admin.stats(); // warm the admin connection so the stall command itself is quick
+  await probe(rig); // and the witness's connection
   // stall in the middle, leaving room for its drain before the window ends
   const at = atWindowOffset(plan, Math.max(500, (o.durationMs - c.stallMs) / 2), () => { fired = fireStall(rig, c); });
   const m = await rig.gen.runStage(plan, { onProgress: at.onProgress });
@@ -120,16 +145,21 @@ export async function stallCheck(rig: Rig, o: StallOptions): Promise<CheckResult
       const exp = r.expected[j]!;
       const got = r.latency[j]!;
       const tail = p >= 99;
-      // the model has no generator lateness; the generator measures its own (send lag p99)
-      const tol = tail ? Math.max(o.relTol * exp, o.absTolMs) : o.absTolMs + r.m.generator.sendLagP99Ms;
-      rows.push({ case: `${name}: ${label}`, expected: ms(exp), measured: ms(got), tolerance: `±${ms(tol)}${tail ? (o.relTol * exp >= o.absTolMs ? ` (${Math.round(o.relTol * 100)}%)` : '') : ` (${o.absTolMs} ms + send lag p99)`}`, pass: Math.abs(got - exp) <= tol });
+      // tail: the brief's 10% (never tighter than absTol). Body (p50/p90): 10% too when the
+      // stall sets it, but at least absTol + the generator's own measured send-lag p99, since
+      // the model has a generator that is never late and the generator measures how late it was
+      const rel = o.relTol * exp;
+      const floor = tail ? o.absTolMs : o.absTolMs + r.m.generator.sendLagP99Ms;
+      const tol = Math.max(rel, floor);
+      const why = rel >= floor ? ` (${Math.round(o.relTol * 100)}%)` : tail ? '' : ` (${o.absTolMs} ms + send lag p99)`;
+      rows.push({ case: `${name}: ${label}`, expected: ms(exp), measured: ms(got), tolerance: `±${ms(tol)}${why}`, pass: Math.abs(got - exp) <= tol });
     });
     // service time must miss the stall: its p99 stays far below the stall-driven p99
     const p99 = r.expected[2]!;
     const s99 = r.service[2]!;
     rows.push({ case: `${name}: service-time p99 misses the stall`, expected: `< ${ms(p99 / 2)} (half the analytic p99)`, measured: ms(s99), tolerance: '-', pass: s99 < p99 / 2 });
     const errs = Object.entries(r.m.errors).filter(([k]) => !k.startsWith('status_'));
-    extra.push(`| ${name} | ${r.expected.map(ms).join(' / ')} | ${r.latency.map(ms).join(' / ')} | ${r.service.map(ms).join(' / ')} | ${r.m.generator.valid ? 'valid' : `INVALID: ${r.m.generator.reasons.join('; ')}`}; stall at ${(r.scenario.stallStartMs / 1000).toFixed(2)} s for ${r.scenario.stallMs.toFixed(1)} ms (±${r.fired.uncertaintyMs.toFixed(1)}); base ${r.baseMs.toFixed(2)} ms; ${r.m.requests} requests${errs.length ? `, errors ${JSON.stringify(Object.fromEntries(errs))}` : ''} |`);
+    extra.push(`| ${name} | ${r.expected.map(ms).join(' / ')} | ${r.latency.map(ms).join(' / ')} | ${r.service.map(ms).join(' / ')} | ${r.m.generator.valid ? 'valid' : `INVALID: ${r.m.generator.reasons.join('; ')}`}; stall at ${(r.scenario.stallStartMs / 1000).toFixed(2)} s (±${r.fired.uncertaintyMs.toFixed(1)} ms), target answering again after ${r.scenario.stallMs.toFixed(1)} ms (nominal ${(r.fired.nominalEnd - r.fired.start).toFixed(1)})${r.attempts > 1 ? `; attempt ${r.attempts} (earlier attempts: generator invalid)` : ''}; base ${r.baseMs.toFixed(2)} ms; ${r.m.requests} requests${errs.length ? `, errors ${JSON.stringify(Object.fromEntries(errs))}` : ''} |`);
     if (o.autocannonCases.includes(i)) {
       const a = await runAutocannon(rig, c, o);
       acRows.push(`| ${name} | ${r.expected.map(ms).join(' / ')} | ${a.pcts.map(ms).join(' / ')} | ${a.requests} of ${a.intended} |`);
@@ -142,9 +172,10 @@ export async function stallCheck(rig: Rig, o: StallOptions): Promise<CheckResult
   return {
     id: 'stall', title: '1. Stall experiment (coordinated omission)',
     method: [
-      `Target: a mock upstream instance with constant 1 ms latency, in its own process. Constant arrivals for ${o.durationMs / 1000} s after ${o.warmupMs / 1000} s of warm-up; mid-window the target is stalled once, either with the admin \`stall\` control (holds every answer not yet sent) or by SIGSTOP/SIGCONT of its process. The stall's start and end are timestamped here (midpoint of the admin call, or around the kill() calls) on the same epoch clock the workers use.`,
+      `Target: a mock upstream instance with constant 1 ms latency, in its own process. Constant arrivals for ${o.durationMs / 1000} s after ${o.warmupMs / 1000} s of warm-up; mid-window the target is stalled once, either with the admin \`stall\` control (holds every answer not yet sent) or by SIGSTOP/SIGCONT of its process. The stall's start is timestamped here (midpoint of the admin call, or around the kill() call) on the same epoch clock the workers use; its end is witnessed by an independent probe request (fetch on its own connection, sent once the stall is on), which completes when the target really answers again: on a busy machine the target's timer, or its process after SIGCONT, may wait for a CPU, and that is the target's behaviour, not the generator's error.`,
+      `A case whose generator reports itself invalid (send lag, CPU, event loop: its own verdict that the stage is not a number) is run again, at most ${o.retriesWhenInvalid} more time(s); the table shows the attempt used and the generator's verdict on it.`,
       'Expected values come from the schedule (harness/accuracy/stall-model.ts): a request intended at t whose answer was not out when the stall began completes when it ends, so with unlimited connections the latency is a mixture (1 - S/D at the base latency, S/D uniform on (base, S + base]); with K connections the requests beyond K wait in the generator\'s FIFO and drain K at a time, which the model simulates exactly. Base = the run\'s own service-time median (the 1 ms timer plus loopback).',
-      `K is chosen below 0.5% of the window's requests, so at most K requests can carry the stall in their service time: service time (what a closed-model tool measures) must miss the stall at p99. Tolerance: tail percentiles (p99, p99.9, max) within ${Math.round(o.relTol * 100)}% of the analytic value (never tighter than ${o.absTolMs} ms); p50/p90, which sit at the base latency, within ${o.absTolMs} ms plus the generator's own measured send-lag p99 (the model assumes a generator that is never late; the generator measures how late it was).`,
+      `K is chosen below 0.5% of the window's requests, so at most K requests can carry the stall in their service time: service time (what a closed-model tool measures) must miss the stall at p99. Tolerance: tail percentiles (p99, p99.9, max) within ${Math.round(o.relTol * 100)}% of the analytic value (never tighter than ${o.absTolMs} ms); p50/p90 within ${Math.round(o.relTol * 100)}% as well, but never tighter than ${o.absTolMs} ms plus the generator's own measured send-lag p99 (the model assumes a generator that is never late; the generator measures how late it was).`,
     ],
     rows, extra, pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
   };
