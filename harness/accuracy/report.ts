@@ -5,6 +5,8 @@ export interface ReportInput {
   env: EnvFingerprint;
   loadBefore: number[];
   loadAfter: number[];
+  /** Sockets in TIME_WAIT when the checks started (other processes' connection storms). */
+  timeWaitAtStart: number;
   checks: CheckResult[];
   seconds: number;
 }
@@ -32,7 +34,7 @@ export function renderReport(r: ReportInput): string {
     `- date: ${e.date}`,
     `- CPU: ${e.cpuModel}, ${e.cores} usable cores, ${(e.memTotalBytes / 2 ** 30).toFixed(1)} GiB; kernel ${e.kernel}; Node ${e.node}; open files limit ${e.fdLimit}`,
     `- host: ${e.hostname}; git ${e.gitSha ?? 'unknown'}${e.gitDirty ? ' (working tree modified)' : ''}`,
-    `- load average (1 / 5 / 15 min): ${load(r.loadBefore)} at the start, ${load(r.loadAfter)} at the end. The machine is shared; latency checks on a busy machine carry that noise, and the generator reports it (send lag, validity).`,
+    `- load average (1 / 5 / 15 min): ${load(r.loadBefore)} at the start, ${load(r.loadAfter)} at the end. The machine is shared; latency checks on a busy machine carry that noise, and the generator reports it (send lag, validity). TCP sockets in TIME_WAIT at the start: ${r.timeWaitAtStart}.`,
     `- placement (${e.placement.method}): targets (mock upstream, arrival server, reference gateway) on CPU ${e.placement.gateway ?? 'unpinned'}; load-generator workers, this script and autocannon on CPU ${e.placement.generator ?? 'unpinned'}.`,
     '',
   ];
