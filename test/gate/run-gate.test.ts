@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runGate } from '../../harness/gate/run-gate.js';
 import type { RunScenario, RunScenarioOptions } from '../../harness/gate/trial-runner.js';
-import { mulberry32 } from '../../harness/gate/rng.js';
+import { deriveSeed, mulberry32 } from '../../harness/gate/rng.js';
+import { bootstrapMedianRatio } from '../../harness/gate/stats.js';
 import { result, stage } from './fixtures.js';
 
 /**
@@ -75,6 +76,17 @@ test('relative mode: a 40% slower candidate is confirmed and fails with exit 1',
   assert.match(md, /\| c20 \| p50 \| .* \| regression \|/);
   const junit = await readFile(join(out, 'junit.xml'), 'utf8');
   assert.match(junit, /<testsuite name="relative" tests="8" failures="4"/);
+
+  // gate.json is enough to re-derive every interval: same pairs, same derived seed.
+  const g = JSON.parse(await readFile(join(out, 'gate.json'), 'utf8'));
+  const derived = g.comparisons.filter((c: { ratio: number | null }) => c.ratio !== null);
+  assert.equal(derived.length, 6, "p50, p99, achieved_rps on two stages (cpu_per_request unavailable)");
+  for (const c of derived) {
+    const iv = bootstrapMedianRatio(c.logRatios.filter((x: number | null) => x !== null), {
+      resamples: g.design.resamples, confidence: g.design.confidence, seed: deriveSeed(g.design.seed, `bootstrap/${c.stage}/${c.metric}/${c.gateStage}`),
+    });
+    assert.deepEqual([iv.ratio, iv.lower, iv.upper], [c.ratio, c.lower, c.upper], `${c.stageName}/${c.metric}`);
+  }
 });
 
 test('calibrate: A/A over 16 pairs by default, both variants on the base target, suggestions written', async () => {
