@@ -108,3 +108,22 @@ test('an open breaker degrades its part at once', async () => {
     assert.equal(status.seen.length, before, 'breaker open: user-status not called');
   } finally { await g.close(); }
 });
+
+test('a late part is left out of the response but not cancelled: its connection is reused and its success keeps the breaker closed', async () => {
+  status.handler = ok({ online: true });
+  barrage.handler = late(400);
+  const g = await startTestGateway({ upstreams: upstreamsFor({ userStatus: status.origin, barrage: barrage.origin }), breaker: { failures: 2, cooldown: '60s' } });
+  const cx = async (): Promise<number> => Number(/^gateway_upstream_cx_total\{upstream="barrage"\} (\d+)$/m.exec((await client.send(`${g.url}/metrics`)).text)?.[1] ?? 0);
+  try {
+    for (let i = 0; i < 3; i++) assert.deepEqual((await feed(g.url)).json().degraded, ['barrage']);
+    await new Promise((r) => setTimeout(r, 700)); // the late answers arrive, 400 ms after each call
+    const afterLate = await cx();
+    barrage.handler = ok({ comments: ['back'] });
+    for (let i = 0; i < 3; i++) {
+      const r = await feed(g.url);
+      assert.deepEqual(r.json().degraded, [], 'breaker still closed: late-but-successful calls are not failures');
+      assert.deepEqual(r.json().barrage, { comments: ['back'] });
+    }
+    assert.equal(await cx(), afterLate, 'no new upstream connection: the late calls left theirs in the pool');
+  } finally { await g.close(); }
+});
