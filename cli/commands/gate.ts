@@ -21,6 +21,7 @@ interface Args {
   seed?: number;
   'max-error-rate': string;
   'base-install': 'auto' | 'ci' | 'link';
+  stage: string[];
 }
 
 /** `gw-bench gate`: CI performance-regression gate (thresholds, relative A/B, calibration). */
@@ -33,6 +34,7 @@ export const gateCommand: CommandModule<object, Args> = {
     .option('base-ref', { type: 'string', describe: 'Relative gate: compare the working tree with this git ref (built in a temporary worktree)' })
     .option('base-result', { type: 'string', describe: 'Compare with one recorded result (informational ratios; thresholds decide)' })
     .option('calibrate', { type: 'boolean', default: false, describe: 'A/A runs of the base against itself: measure noise, suggest thresholds' })
+    .option('stage', { type: 'string', array: true, default: [], describe: 'Run only this stage (name or index; repeatable), e.g. the stage CI can afford' })
     .option('quick', { type: 'boolean', default: false, describe: 'Run the scenario in quick mode' })
     .option('threshold', { type: 'string', array: true, default: [], describe: 'Extra threshold, e.g. "p99 < 50ms" or "stage=1k: errors < 0.1%" (repeatable)' })
     .option('out', { type: 'string', describe: 'Output folder (default reports/gate-<timestamp>/)' })
@@ -59,7 +61,7 @@ export const gateCommand: CommandModule<object, Args> = {
       const run = await runGate({
         scenarioFile: a.scenario, resultFile: a.result, baseRef: a['base-ref'], baseResult: a['base-result'], calibrate: a.calibrate,
         quick: a.quick, thresholds: a.threshold, out: a.out, onInconclusive: a['on-inconclusive'], pairs: a.pairs, confirmPairs: a['confirm-pairs'],
-        seed: a.seed, maxErrorRate: parsePercent(a['max-error-rate'], '--max-error-rate'), baseInstall: a['base-install'],
+        seed: a.seed, maxErrorRate: parsePercent(a['max-error-rate'], '--max-error-rate'), baseInstall: a['base-install'], stages: a.stage.map(String),
         log: (l) => process.stderr.write(`${l}\n`), signal: ac.signal,
       });
       const v = run.report.verdict;

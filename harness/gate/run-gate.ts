@@ -45,6 +45,8 @@ export interface GateOptions {
   seed?: number;
   maxErrorRate?: number;
   baseInstall?: 'auto' | 'ci' | 'link';
+  /** Run only these stages (names or indexes of the scenario's stages). */
+  stages?: string[];
   repo?: string;
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -101,6 +103,20 @@ async function gitState(repo: string): Promise<{ sha: string | null; dirty: bool
   return { sha: r.exitCode === 0 ? r.stdout.trim() : null, dirty: st.exitCode === 0 ? st.stdout.trim().length > 0 : null };
 }
 
+/** --stage names/indexes -> a stage filter for runScenario; unknown ones are a usage error listing the stages. */
+export function selectStages(sc: Scenario | null, wanted: readonly string[] | undefined): ((index: number) => boolean) | undefined {
+  if (!wanted || wanted.length === 0) return undefined;
+  if (!sc) throw new UsageError('--stage selects stages of a scenario to run; name a scenario file');
+  const picked = new Set<number>();
+  const unknown: string[] = [];
+  for (const w of wanted) {
+    const st = sc.load.stages.find((s) => s.name === w || String(s.index) === w);
+    if (st) picked.add(st.index); else unknown.push(w);
+  }
+  if (unknown.length) throw new UsageError(`--stage: no stage ${unknown.map((u) => JSON.stringify(u)).join(', ')} in ${sc.name}; stages are ${sc.load.stages.map((s) => `${s.index}=${JSON.stringify(s.name)}`).join(', ')}`);
+  return (index) => picked.has(index);
+}
+
 /** Run the gate and write its outputs; never throws for a gate verdict, only for usage/internal errors. */
 export async function runGate(o: GateOptions): Promise<GateRun> {
   const log = o.log ?? (() => {});
@@ -118,6 +134,7 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
   const allThresholds = withFunctionalDefaults(thresholds, o.maxErrorRate ?? 0.001);
   const settings = relativeSettings(scenario, o, mode === 'calibrate');
   const scenarioName = scenario?.name ?? resultIn?.scenario?.name ?? 'unknown';
+  const stageFilter = selectStages(scenario, o.stages);
 
   const report: GateReport = {
     schemaVersion: GATE_SCHEMA_VERSION, tool: { name: 'gw-bench', version: VERSION }, mode, startedAt, finishedAt: startedAt,
@@ -142,7 +159,7 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
         baseTarget = { impl: 'reference', command: worktree.command };
       }
       const candTarget: TrialTarget = mode === 'calibrate' ? baseTarget : (o.targets?.candidate ?? { impl: 'reference' });
-      const runTrial = scenarioTrialRunner({ runScenario, scenarioFile: o.scenarioFile!, quick: o.quick, outDir, targets: { base: baseTarget, candidate: candTarget }, signal: o.signal });
+      const runTrial = scenarioTrialRunner({ runScenario, scenarioFile: o.scenarioFile!, quick: o.quick, outDir, targets: { base: baseTarget, candidate: candTarget }, stageFilter, signal: o.signal });
       const out = await runRelativeGate({ settings, runTrial, functional: functionalTh, calibrate: mode === 'calibrate', log, signal: o.signal });
       stop = out.stop;
       report.trials = out.trials;
@@ -165,7 +182,7 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
         const runScenario = o.runScenario ?? (await loadRunScenario());
         log(`gate: running ${o.scenarioFile}${o.quick ? ' (quick)' : ''}`);
         try {
-          const r = await runScenario({ scenarioFile: o.scenarioFile!, quick: o.quick, out: join(outDir, 'run'), quiet: true, target: o.targets?.candidate, signal: o.signal });
+          const r = await runScenario({ scenarioFile: o.scenarioFile!, quick: o.quick, out: join(outDir, 'run'), quiet: true, target: o.targets?.candidate, stageFilter, signal: o.signal });
           cand = r.result; dir = r.dir;
         } catch (err) {
           if (err instanceof GwBenchError && err.exitCode === ExitCode.TARGET_FAILURE) stop = { kind: 'target-failure', reason: err.message, exitCode: err.exitCode, error: err };

@@ -107,3 +107,11 @@ test('calibrate: A/A over 16 pairs by default, both variants on the base target,
   assert.equal(g.calibration.metrics.length, cal.metrics.length);
   assert.match(await readFile(join(out, 'summary.md'), 'utf8'), /### Calibration \(A\/A\)/);
 });
+
+test('--stage selects stages by name or index and passes the filter to every run', async () => {
+  const f = fakeRunner(1);
+  await runGate({ scenarioFile: SCENARIO, targets, runScenario: f.run, out: join(dir, 'stage'), pairs: 2, confirmPairs: 0, stages: ['100'] });
+  assert.equal(f.calls.length, 4);
+  for (const c of f.calls) assert.deepEqual([c.stageFilter!(0), c.stageFilter!(1)], [false, true]);
+  await assert.rejects(runGate({ scenarioFile: SCENARIO, targets, runScenario: f.run, out: join(dir, 'stage-bad'), stages: ['1k'] }), /--stage: no stage "1k" in smoke; stages are 0="20", 1="100"/);
+});
