@@ -101,7 +101,7 @@ test('higher-is-better: lower candidate throughput is the regression', async () 
 });
 
 test('a saturated generator stops the gate as inconclusive: exit 0 by default, 3 on request', async () => {
-  const invalid = (v: Variant, t: PlannedTrial) => (t.index === 3 ? { status: 'invalid' as const, reasons: ['send lag p99 40ms > 10ms'] } : {});
+  const invalid = (_v: Variant, t: PlannedTrial) => (t.index === 3 ? { status: 'invalid' as const, reasons: ['send lag p99 40ms > 10ms'] } : {});
   const f = fake(() => 1, invalid);
   const { out, verdict } = await gate(f);
   assert.equal(f.calls.length, 4, 'no trial runs after an invalid one');
