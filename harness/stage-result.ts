@@ -1,6 +1,6 @@
 import type { CapacityResult, LatencySummary, StageResult, StageStatus, TimelinePoint } from '../core/result.js';
 import type { StageSpec } from '../core/scenario/types.js';
-import { decodeHistogram, type Histogram } from '../loadgen/hdr.js';
+import { decodeHistogram, type Histogram } from '../core/hdr.js';
 import type { StageMeasurement } from '../loadgen/types.js';
 import type { Sample, Sampler } from './sampler.js';
 

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { encodeHistogram, newHistogram, recordUs, type Histogram } from './hdr.js';
+import { encodeHistogram, newHistogram, recordUs, type Histogram } from '../core/hdr.js';
 import { healthReasons } from './health.js';
 import { mulberry32, randomInt } from './prng.js';
 import { compilePath } from './request-builder.js';

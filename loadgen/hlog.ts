@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { HistogramLogWriter } from 'hdr-histogram-js';
-import { decodeHistogram } from './hdr.js';
+import { decodeHistogram } from '../core/hdr.js';
 import type { IntervalMeasurement } from './types.js';
 
 /**

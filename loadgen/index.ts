@@ -9,5 +9,5 @@ export { writeHlog } from './hlog.js';
 export { runAutocannonStage, AUTOCANNON_MAX_CONNECTIONS } from './autocannon-engine.js';
 export { DEFAULT_HEALTH_LIMITS, MIN_SENT_FRACTION } from './health.js';
 export { validateStagePlan, isLoopback } from './validate-plan.js';
-export { decodeHistogram, encodeHistogram, mergeEncoded, percentileMs } from './hdr.js';
+export { decodeHistogram, encodeHistogram, mergeEncoded, percentileMs } from '../core/hdr.js';
 export type * from './types.js';

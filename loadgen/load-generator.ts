@@ -1,6 +1,6 @@
 import { GwBenchError } from '../core/errors.js';
 import { runAutocannonStage } from './autocannon-engine.js';
-import { mergeEncoded, percentileMs } from './hdr.js';
+import { mergeEncoded, percentileMs } from '../core/hdr.js';
 import { mergeStage } from './merge.js';
 import type { WorkerProgress, WorkerResult, WorkerStage } from './messages.js';
 import { perWorkerCapacity, sourceAddresses } from './plan-workers.js';

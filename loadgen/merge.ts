@@ -1,4 +1,4 @@
-import { encodeHistogram, mergeEncoded, percentileMs } from './hdr.js';
+import { encodeHistogram, mergeEncoded, percentileMs } from '../core/hdr.js';
 import { healthReasons } from './health.js';
 import type { WorkerResult } from './messages.js';
 import type { IntervalMeasurement, StageMeasurement, StagePlan } from './types.js';

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Conn } from './connection.js';
 import type { ConnectionPool, PoolListener } from './connection-pool.js';
-import { encodeHistogram, newHistogram, percentileMs, recordUs, type Histogram } from './hdr.js';
+import { encodeHistogram, newHistogram, percentileMs, recordUs, type Histogram } from '../core/hdr.js';
 import type { WorkerInterval, WorkerProgress, WorkerResult, WorkerStage } from './messages.js';
 import { createPacer, type Pacer } from './pacer.js';
 import { RequestBuilder } from './request-builder.js';

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LoadGenerator } from '../loadgen/index.js';
 import { DEFAULT_HEALTH_LIMITS } from '../loadgen/health.js';
-import { decodeHistogram } from '../loadgen/hdr.js';
+import { decodeHistogram } from '../core/hdr.js';
 import type { StageMeasurement, StagePlan } from '../loadgen/types.js';
 
 const run = promisify(execFile);

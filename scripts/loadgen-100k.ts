@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { LoadGenerator, planWorkers, sourceAddresses, DEFAULT_HEALTH_LIMITS } from '../loadgen/index.js';
-import { decodeHistogram } from '../loadgen/hdr.js';
+import { decodeHistogram } from '../core/hdr.js';
 
 interface Args { connections: number; 'connect-rate': number; hold: number; rate: number; 'server-workers': number }
 const args: Args = { connections: 100_000, 'connect-rate': 5000, hold: 10, rate: 1000, 'server-workers': 8 };

@@ -1,5 +1,4 @@
-import * as hdr from 'hdr-histogram-js';
-import type { Histogram } from 'hdr-histogram-js';
+import { decodeHistogram, mergeEncoded, type Histogram } from '../../core/hdr.js';
 
 /**
  * HdrHistogram helpers for the report. Result histograms are compressed base64 in
@@ -9,17 +8,13 @@ import type { Histogram } from 'hdr-histogram-js';
 
 /** Decode one compressed base64 histogram; null for an empty string. */
 export function decodeHdr(b64: string | null | undefined): Histogram | null {
-  if (!b64) return null;
-  return hdr.decodeFromCompressedBase64(b64, 64, false);
+  return b64 ? decodeHistogram(b64) : null;
 }
 
 /** Merge compressed histograms into one (counts added, so percentiles stay exact to HDR precision). */
 export function mergeHdrs(list: Array<string | null | undefined>): Histogram | null {
-  const decoded = list.map(decodeHdr).filter((h): h is Histogram => h !== null);
-  if (decoded.length === 0) return null;
-  const merged = hdr.build({ bitBucketSize: 64, numberOfSignificantValueDigits: 3, autoResize: true });
-  for (const h of decoded) merged.add(h);
-  return merged;
+  const present = list.filter((b): b is string => Boolean(b));
+  return present.length ? mergeEncoded(present) : null;
 }
 
 /** Position of percentile p (0..1) on the "nines" axis: 0 -> 0, 0.9 -> 1, 0.99 -> 2, 0.999 -> 3. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { LoadGenerator } from '../../loadgen/index.js';
-import { decodeHistogram } from '../../loadgen/hdr.js';
+import { decodeHistogram } from '../../core/hdr.js';
 import { countingServer, testPlan, type CountingServer } from './helpers.js';
 
 /** Connections are the stage's unit: persisted across stages, counted, reopened, failures by errno. */

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoadGenerator } from '../../loadgen/index.js';
-import { decodeHistogram } from '../../loadgen/hdr.js';
+import { decodeHistogram } from '../../core/hdr.js';
 import { createPacer } from '../../loadgen/pacer.js';
 import { countingServer, testPlan, type CountingServer } from './helpers.js';
 

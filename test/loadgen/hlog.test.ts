@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistogramLogReader } from 'hdr-histogram-js';
-import { encodeHistogram, newHistogram, recordUs } from '../../loadgen/hdr.js';
+import { encodeHistogram, newHistogram, recordUs } from '../../core/hdr.js';
 import { writeHlog } from '../../loadgen/hlog.js';
 import type { IntervalMeasurement } from '../../loadgen/types.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeHistogram, encodeHistogram, mergeEncoded, newHistogram, recordUs } from '../../loadgen/hdr.js';
+import { decodeHistogram, encodeHistogram, mergeEncoded, newHistogram, recordUs } from '../../core/hdr.js';
 import { healthReasons, DEFAULT_HEALTH_LIMITS } from '../../loadgen/health.js';
 import { mergeIntervals, mergeStage } from '../../loadgen/merge.js';
 import type { WorkerResult } from '../../loadgen/messages.js';
