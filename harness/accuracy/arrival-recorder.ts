@@ -6,8 +6,8 @@ import { hasTaskset } from '../placement.js';
 export interface ArrivalRecorder {
   port: number;
   pid: number;
-  /** Arrival times (ms, monotonic) since the last take, and connections accepted since start. */
-  take(): Promise<{ times: number[]; connections: number }>;
+  /** Arrival times (ms, monotonic) since the last take, connections accepted since start, and the server's event-loop delay p99 over that time. */
+  take(): Promise<{ times: number[]; connections: number; eventLoopP99Ms: number }>;
   close(): Promise<void>;
 }
 
@@ -25,10 +25,10 @@ export async function startArrivalRecorder(cpus: string | null): Promise<Arrival
     port,
     pid: child.pid!,
     take: () => new Promise((resolve) => {
-      const on = (m: { type: string; times?: number[]; connections?: number }): void => {
+      const on = (m: { type: string; times?: number[]; connections?: number; eventLoopP99Ms?: number }): void => {
         if (m.type !== 'arrivals') return;
         child.off('message', on);
-        resolve({ times: m.times!, connections: m.connections! });
+        resolve({ times: m.times!, connections: m.connections!, eventLoopP99Ms: m.eventLoopP99Ms! });
       };
       child.on('message', on);
       child.send({ type: 'take' });
