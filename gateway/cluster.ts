@@ -5,7 +5,7 @@ import { loadConfig } from './config/load.js';
 import { startGateway, type StartOptions } from './server.js';
 import { watchConfigFile } from './reload.js';
 import { GwBenchError } from '../core/errors.js';
-import { BreakerAuthority, BreakerMirrors, type BreakerEventMsg, type BreakerUpdateMsg } from './upstream/shared-breaker.js';
+import { BreakerAuthority, BreakerMirrors, type BreakerAckMsg, type BreakerEventMsg, type BreakerUpdateAckMsg, type BreakerUpdateMsg } from './upstream/shared-breaker.js';
 
 /** Messages between the primary and its workers (prefixed so prom-client's own pass by). */
 type Msg =
@@ -15,7 +15,12 @@ type Msg =
   | { type: 'gwb:reload' }
   | { type: 'gwb:shutdown' }
   | BreakerEventMsg
-  | BreakerUpdateMsg;
+  | BreakerUpdateMsg
+  | BreakerUpdateAckMsg
+  | BreakerAckMsg;
+
+/** How long the primary waits for workers to confirm a breaker state change. */
+const UPDATE_ACK_TIMEOUT_MS = 200;
 
 const METRICS_TIMEOUT_MS = 5000;
 
@@ -38,7 +43,24 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
   const broadcast = (m: Msg): void => {
     for (const w of Object.values(cluster.workers ?? {})) if (w?.isConnected()) w.send(m);
   };
-  const breakers = new BreakerAuthority(broadcast);
+  // Breaker state changes go to every worker, which confirm them; `lastUpdate` settles
+  // when all confirmed (or after a timeout), and reporters' acks wait for it.
+  let updateId = 0;
+  let lastUpdate: Promise<void> = Promise.resolve();
+  const pendingUpdates = new Map<number, { waiting: Set<number>; done: () => void }>();
+  const broadcastUpdate = (u: BreakerUpdateMsg): void => {
+    const id = ++updateId;
+    const targets = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && w.isConnected());
+    lastUpdate = new Promise<void>((resolve) => {
+      const done = (): void => { clearTimeout(timer); pendingUpdates.delete(id); resolve(); };
+      const timer = setTimeout(done, UPDATE_ACK_TIMEOUT_MS);
+      pendingUpdates.set(id, { waiting: new Set(targets.map((w) => w.id)), done });
+      if (targets.length === 0) done();
+    });
+    for (const w of targets) w.send({ ...u, ackId: id } satisfies Msg);
+  };
+  const ackChains = new Map<number, Promise<void>>();
+  const breakers = new BreakerAuthority(broadcastUpdate);
   breakers.configure(config);
 
   const onMessage = (worker: Worker, msg: Msg): void => {
@@ -50,7 +72,17 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
       for (const u of breakers.snapshot()) worker.send(u);
       if (!announced && listening.size >= config.workers) { announced = true; onListening(msg.url); }
     } else if (msg.type === 'gwb:breaker-event') {
+      const before = updateId;
       breakers.onEvent(msg);
+      const applied = updateId !== before ? lastUpdate : null;
+      // Per-worker chain keeps this worker's acks in report order.
+      const chain = (ackChains.get(worker.id) ?? Promise.resolve()).then(() => applied).then(() => {
+        if (worker.isConnected()) worker.send({ type: 'gwb:breaker-ack', seq: msg.seq } satisfies Msg);
+      });
+      ackChains.set(worker.id, chain);
+    } else if (msg.type === 'gwb:breaker-update-ack') {
+      const p = pendingUpdates.get(msg.ackId);
+      if (p) { p.waiting.delete(worker.id); if (p.waiting.size === 0) p.done(); }
     } else if (msg.type === 'gwb:metrics-req') {
       aggregator.clusterMetrics().then(
         (text) => worker.send({ type: 'gwb:metrics-res', id: msg.id, contentType: aggregator.contentType, text } satisfies Msg),
@@ -149,7 +181,11 @@ export async function runWorker(config: GatewayConfig, opts: StartOptions): Prom
   process.on('message', (m: Msg) => {
     if (!m || typeof m !== 'object') return;
     if (m.type === 'gwb:metrics-res') pending.get(m.id)?.(m);
-    else if (m.type === 'gwb:breaker-update') mirrors.onUpdate(m);
+    else if (m.type === 'gwb:breaker-update') {
+      mirrors.onUpdate(m);
+      if (m.ackId !== undefined) process.send!({ type: 'gwb:breaker-update-ack', ackId: m.ackId } satisfies Msg);
+    }
+    else if (m.type === 'gwb:breaker-ack') mirrors.onAck(m.seq);
     else if (m.type === 'gwb:reload') void gw.reload();
     else if (m.type === 'gwb:shutdown') stop();
   });

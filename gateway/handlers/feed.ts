@@ -87,14 +87,16 @@ async function callPart(ctx: RequestContext, service: UpstreamService, path: str
     if (statusCode < 200 || statusCode >= 300) {
       if (statusCode >= 500) breaker.onFailure(); else breaker.onSuccess();
       await body.dump();
+      await breaker.synced?.();
       return { ok: false, timedOut: false };
     }
     const value: unknown = await body.json();
     breaker.onSuccess();
+    await breaker.synced?.();
     return { ok: true, value };
   } catch {
     if (cancel.reason === CLIENT_GONE) breaker.release(); // says nothing about the upstream
-    else breaker.onFailure();
+    else { breaker.onFailure(); await breaker.synced?.(); }
     return { ok: false, timedOut: cancel.reason === UPSTREAM_TIMEOUT };
   }
 }

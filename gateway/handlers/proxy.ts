@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { Writable, type Readable } from 'node:stream';
 import type { RequestContext } from '../http/context.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from '../http/headers.js';
 import { sendError } from '../http/respond.js';
@@ -51,9 +52,13 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
     ({ statusCode, headers }) => {
       clearTimeout(timer);
       headersReceived = true;
-      if (statusCode >= 500) breaker.onFailure(); else breaker.onSuccess();
       ctx.closeIfDraining();
-      res.writeHead(statusCode, downstreamResponseHeaders(headers, requestId));
+      const out = downstreamResponseHeaders(headers, requestId);
+      if (statusCode >= 500) breaker.onFailure(); else breaker.onSuccess();
+      // Only while a breaker is tripping or recovering (cluster mode) is there anything to wait for.
+      const synced = breaker.synced?.();
+      if (synced) return deferredResponse(res, statusCode, out, synced);
+      res.writeHead(statusCode, out);
       return res;
     },
     (err) => {
@@ -72,8 +77,31 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
       }
       if (clientGone) { breaker.release(); return; }
       breaker.onFailure();
-      if (timedOut) sendError(res, 504, 'upstream_timeout', requestId, closeAfter);
-      else sendError(res, 502, 'bad_gateway', requestId, closeAfter);
+      const respond = (): void => {
+        if (timedOut) sendError(res, 504, 'upstream_timeout', requestId, closeAfter);
+        else sendError(res, 502, 'bad_gateway', requestId, closeAfter);
+      };
+      const synced = breaker.synced?.();
+      if (synced) void synced.then(respond); else respond();
     },
   );
+}
+
+/**
+ * An answer whose breaker report must be acknowledged before the client may see it
+ * (cluster mode, only while the breaker trips or recovers): buffer the upstream body,
+ * then send it all.
+ */
+function deferredResponse(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, synced: Promise<void>): Writable {
+  const chunks: Buffer[] = [];
+  return new Writable({
+    write(chunk: Buffer, _enc, cb) { chunks.push(chunk); cb(); },
+    final(cb) {
+      void synced.then(() => {
+        if (res.destroyed) { cb(); return; }
+        res.writeHead(status, headers);
+        res.end(Buffer.concat(chunks), () => cb());
+      });
+    },
+  });
 }

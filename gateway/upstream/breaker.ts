@@ -15,6 +15,12 @@ export interface Breaker {
   onFailure(): void;
   /** The call ended for a reason that says nothing about the upstream (client went away). */
   release(): void;
+  /**
+   * Resolves once the outcomes recorded so far are in force everywhere (cluster mirrors:
+   * the primary acknowledged them); null when nothing is pending, which is always so
+   * for a local breaker. Error answers wait for it so the next call sees an opened breaker.
+   */
+  synced?(): Promise<void> | null;
 }
 
 /** Builds the breaker of one service; `onChange` feeds the state gauge. */

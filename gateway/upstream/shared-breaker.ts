@@ -8,15 +8,23 @@ import { CircuitBreaker, type Breaker, type BreakerFactory, type BreakerState } 
  * path) and report outcomes. Successes are only reported while a failure streak is
  * running, so a healthy service costs no messages at all.
  *
- * Known limit: a worker learns that the breaker opened one IPC hop (well under a
- * millisecond) after the failure that opened it, so a request racing that message
- * can still reach the upstream.
+ * A failure's answer to the client waits for the primary's acknowledgement (one IPC round
+ * trip, failures only). When the failure changed the state, the primary acknowledges only
+ * after every worker confirmed the new state, so by the time a client sees the failure
+ * that opened the breaker, no worker will still let a call through.
  */
 
-/** Worker → primary: the outcome of one upstream call. */
-export interface BreakerEventMsg { type: 'gwb:breaker-event'; service: string; failed: boolean }
-/** Primary → workers: the service's breaker state. */
-export interface BreakerUpdateMsg { type: 'gwb:breaker-update'; service: string; state: 'open' | 'closed'; openForMs: number; streak: boolean }
+/** Worker → primary: the outcome of one upstream call (`seq` counts this worker's reports). */
+export interface BreakerEventMsg { type: 'gwb:breaker-event'; service: string; failed: boolean; seq: number }
+/** Primary → the reporting worker: every report up to `seq` has been applied (and broadcast). */
+export interface BreakerAckMsg { type: 'gwb:breaker-ack'; seq: number }
+
+/** How long a worker waits for an acknowledgement before answering anyway. */
+const ACK_TIMEOUT_MS = 200;
+/** Primary → workers: the service's breaker state; with `ackId`, the worker confirms it applied it. */
+export interface BreakerUpdateMsg { type: 'gwb:breaker-update'; service: string; state: 'open' | 'closed'; openForMs: number; streak: boolean; ackId?: number }
+/** Worker → primary: update `ackId` is in force here. */
+export interface BreakerUpdateAckMsg { type: 'gwb:breaker-update-ack'; ackId: number }
 
 /** Primary side: the deciding breakers, fed by worker events. */
 export class BreakerAuthority {
@@ -74,18 +82,43 @@ export class BreakerAuthority {
 /** Worker side: mirrors of the primary's breakers, one per service. */
 export class BreakerMirrors {
   private readonly mirrors = new Map<string, MirrorBreaker>();
+  private sent = 0;
+  private acked = 0;
+  private readonly waiters: { seq: number; resolve: () => void }[] = [];
 
-  constructor(private readonly send: (e: BreakerEventMsg) => void) {}
+  constructor(private readonly sendRaw: (e: BreakerEventMsg) => void) {}
 
   /** Factory for startGateway's `breakers` option. */
   readonly factory: BreakerFactory = (service, cfg, onChange) => {
-    const m = new MirrorBreaker(service, cfg, this.send, onChange);
+    const m = new MirrorBreaker(service, cfg, this, onChange);
     this.mirrors.set(service, m);
     return m;
   };
 
   /** Apply a state broadcast from the primary. */
   onUpdate(u: BreakerUpdateMsg): void { this.mirrors.get(u.service)?.apply(u); }
+
+  /** The primary applied every report up to `seq` (acks arrive in order). */
+  onAck(seq: number): void {
+    this.acked = Math.max(this.acked, seq);
+    while (this.waiters.length > 0 && this.waiters[0]!.seq <= this.acked) this.waiters.shift()!.resolve();
+  }
+
+  /** Report one outcome; returns its sequence number. */
+  report(service: string, failed: boolean): number {
+    const seq = ++this.sent;
+    this.sendRaw({ type: 'gwb:breaker-event', service, failed, seq });
+    return seq;
+  }
+
+  /** Resolves once report `seq` is acknowledged (or after a short timeout); null if it already is. */
+  waitFor(seq: number): Promise<void> | null {
+    if (seq <= this.acked) return null;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ACK_TIMEOUT_MS);
+      this.waiters.push({ seq, resolve: () => { clearTimeout(timer); resolve(); } });
+    });
+  }
 }
 
 class MirrorBreaker implements Breaker {
@@ -93,11 +126,12 @@ class MirrorBreaker implements Breaker {
   private openUntil = 0;
   private streak = false;
   private probeAt = 0;
+  private lastSeq = 0;
 
   constructor(
     private readonly service: string,
     private readonly cfg: BreakerConfig,
-    private readonly send: (e: BreakerEventMsg) => void,
+    private readonly hub: BreakerMirrors,
     private readonly onChange: (s: BreakerState) => void,
   ) {}
 
@@ -116,15 +150,17 @@ class MirrorBreaker implements Breaker {
 
   onSuccess(): void {
     if (this.stateValue === 'closed' && !this.streak) return; // healthy fast path: nothing to report
-    this.send({ type: 'gwb:breaker-event', service: this.service, failed: false });
+    this.lastSeq = this.hub.report(this.service, false);
   }
 
   onFailure(): void {
     this.streak = true;
-    this.send({ type: 'gwb:breaker-event', service: this.service, failed: true });
+    this.lastSeq = this.hub.report(this.service, true);
   }
 
   release(): void { this.probeAt = 0; }
+
+  synced(): Promise<void> | null { return this.hub.waitFor(this.lastSeq); }
 
   apply(u: BreakerUpdateMsg): void {
     this.probeAt = 0;

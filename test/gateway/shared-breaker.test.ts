@@ -10,7 +10,7 @@ test('authority: opens on the Nth consecutive failure from any worker, ignores l
   const sent: BreakerUpdateMsg[] = [];
   const auth = new BreakerAuthority((u) => sent.push(u), () => now);
   auth.configure(config);
-  const ev = (failed: boolean): BreakerEventMsg => ({ type: 'gwb:breaker-event', service: 'user', failed });
+  const ev = (failed: boolean): BreakerEventMsg => ({ type: 'gwb:breaker-event', service: 'user', failed, seq: 0 });
 
   auth.onEvent(ev(true));
   assert.deepEqual(sent.map((u) => [u.state, u.streak]), [['closed', true]], 'streak started: workers must report successes now');
@@ -44,8 +44,19 @@ test('mirror: answers locally, reports only while a streak runs, one probe per w
   const b = mirrors.factory('user', config.breaker, (s) => states.push(s));
   b.onSuccess();
   assert.equal(events.length, 0, 'healthy and no streak: no message');
+  assert.equal(b.synced!(), null, 'nothing pending: no wait');
   b.onFailure();
-  assert.deepEqual(events.map((e) => e.failed), [true]);
+  assert.deepEqual(events.map((e) => [e.failed, e.seq]), [[true, 1]]);
+  let acked = false;
+  const wait = b.synced!();
+  assert.ok(wait, 'a failure waits for the primary');
+  void wait.then(() => { acked = true; });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(acked, false);
+  mirrors.onAck(1);
+  await wait;
+  assert.equal(acked, true);
+  assert.equal(b.synced!(), null);
   mirrors.onUpdate({ type: 'gwb:breaker-update', service: 'user', state: 'closed', openForMs: 0, streak: true });
   b.onSuccess();
   assert.deepEqual(events.map((e) => e.failed), [true, false], 'success reported while a streak runs');
