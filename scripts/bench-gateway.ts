@@ -6,24 +6,30 @@
  * throughput and latency percentiles side by side. All processes share this machine's
  * cores with the load generator, so read the numbers as relative, not absolute.
  *
- *   npm run bench:gateway -- --duration 5 --connections 50
+ *   npm run bench:gateway -- --duration 5 --connections 50 [--pin 0]
+ *
+ * With --pin 1 (default, when taskset exists and there are 2+ CPUs) the single-process
+ * gateway runs on CPU 1 while the upstream and autocannon share CPU 0, so the gateway
+ * row measures the gateway rather than the fight for cores. The 2-worker gateway gets
+ * all CPUs (pinning two workers to one core would measure nothing useful).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { createHmac } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { PACKAGE_ROOT } from '../core/version.js';
 
-interface Args { duration: number; warmup: number; connections: number }
+interface Args { duration: number; warmup: number; connections: number; pin: number }
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = { duration: 5, warmup: 2, connections: 50 };
+  const out: Args = { duration: 5, warmup: 2, connections: 50, pin: 1 };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i]!.replace(/^--/, '') as keyof Args;
     const value = Number(argv[i + 1]);
-    if (!(key in out) || !Number.isFinite(value) || value <= 0) {
-      process.stderr.write(`bench-gateway: usage: [--duration S] [--warmup S] [--connections N] (bad: ${argv[i]} ${argv[i + 1]})\n`);
+    if (!(key in out) || !Number.isFinite(value) || value < 0 || (value === 0 && key !== 'pin')) {
+      process.stderr.write(`bench-gateway: usage: [--duration S] [--warmup S] [--connections N] [--pin 1|0] (bad: ${argv[i]} ${argv[i + 1]})\n`);
       process.exit(2);
     }
     out[key] = value;
@@ -76,9 +82,10 @@ function cpuMs(root: number): number {
   return (ticks * 1000) / USER_HZ;
 }
 
-/** Spawn a process and wait for its `listening on URL` line. */
-function start(name: string, args: string[], env: Record<string, string> = {}): Promise<{ url: string; pid: number }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Spawn a process (on `cpus` via taskset when given) and wait for its `listening on URL` line. */
+function start(name: string, args: string[], env: Record<string, string> = {}, cpus: string | null = null): Promise<{ url: string; pid: number }> {
+  const [cmd, argv] = cpus === null ? [process.execPath, args] : ['taskset', ['-c', cpus, process.execPath, ...args]];
+  const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -132,12 +139,12 @@ async function drive(target: string, url: string, pid: number, args: Args, heade
   };
 }
 
-function printTable(rows: Row[], args: Args): void {
+function printTable(rows: Row[], args: Args, placement: string): void {
   const head = ['target', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'CPU µs/req'];
   const body = rows.map((r) => [r.target, r.rps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.max.toFixed(0), String(r.errors), String(r.non2xx), r.cpuUsPerReq.toFixed(0)]);
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join('  ');
-  process.stdout.write(`\nautocannon, ${args.connections} connections, ${args.duration} s per target after ${args.warmup} s warm-up, Node ${process.version}, all on one host\n\n`);
+  process.stdout.write(`\nautocannon, ${args.connections} connections, ${args.duration} s per target after ${args.warmup} s warm-up, Node ${process.version}; ${placement}\n\n`);
   process.stdout.write(`${line(head)}\n${width.map((w) => '-'.repeat(w)).join('  ')}\n`);
   for (const b of body) process.stdout.write(`${line(b)}\n`);
   process.stdout.write('\nCPU µs/req: user+system CPU of the target process tree (the upstream for the direct row,\nthe gateway and its workers otherwise) per completed request; less sensitive than req/s\nto other load on the machine. 10 ms clock-tick resolution.\n');
@@ -146,12 +153,14 @@ function printTable(rows: Row[], args: Args): void {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const cli = join(PACKAGE_ROOT, 'bin', 'gw-bench.js');
-  const upstream = await start('upstream', ['--input-type=module', '-e', UPSTREAM_SRC]);
+  const pin = args.pin === 1 && availableParallelism() >= 2 && spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status === 0;
+  const placement = pin ? 'placement: autocannon + upstream on CPU 0, 1-process gateway on CPU 1, 2-worker gateway unpinned' : 'placement: none (all processes share all CPUs)';
+  const upstream = await start('upstream', ['--input-type=module', '-e', UPSTREAM_SRC], {}, pin ? '0' : null);
   const env = {
     GW_LISTEN_HOST: '127.0.0.1', GW_LISTEN_PORT: '0',
     GW_UPSTREAM_USER: upstream.url, GW_UPSTREAM_USER_STATUS: upstream.url, GW_UPSTREAM_BARRAGE: upstream.url, GW_UPSTREAM_INTERACT: upstream.url,
   };
-  const gw1 = await start('gateway (1 process)', [cli, 'gateway'], { ...env, GW_WORKERS: '1' });
+  const gw1 = await start('gateway (1 process)', [cli, 'gateway'], { ...env, GW_WORKERS: '1' }, pin ? '1' : null);
   const gw2 = await start('gateway (2 workers)', [cli, 'gateway'], { ...env, GW_WORKERS: '2' });
   const auth = { authorization: `Bearer ${token()}` };
 
@@ -160,7 +169,7 @@ async function main(): Promise<void> {
   rows.push(await drive('gateway 1 proc    GET /api/user/1', `${gw1.url}/api/user/1`, gw1.pid, args, auth));
   rows.push(await drive('gateway 1 proc    GET /api/feed (fan-out)', `${gw1.url}/api/feed?uid=1&room_id=2`, gw1.pid, args, auth));
   rows.push(await drive('gateway 2 workers GET /api/user/1', `${gw2.url}/api/user/1`, gw2.pid, args, auth));
-  printTable(rows, args);
+  printTable(rows, args, placement);
 }
 
 const onSignal = (): void => { void stopAll().then(() => process.exit(130)); };
