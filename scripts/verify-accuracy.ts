@@ -141,7 +141,7 @@ async function main(): Promise<number> {
       }
     });
     await run('rss', '5. RSS sampling', () => rssCheck(placement, { tolerance: 0.05 }));
-    await run('saturation', '6. Saturation detection', async () => saturationCheck(await getRig(), { repeats: 3, durationMs: 2000, maxProbes: 6 }));
+    await run('saturation', '6. Saturation detection', async () => saturationCheck(await getRig(), { repeats: 3, durationMs: 2000, maxProbes: 7 }));
   } finally {
     await cleanup();
   }

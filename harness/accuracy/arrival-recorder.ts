@@ -7,7 +7,7 @@ export interface ArrivalRecorder {
   port: number;
   pid: number;
   /** Arrival times (ms, monotonic) since the last take, connections accepted since start, and the server's event-loop delay p99 over that time. */
-  take(): Promise<{ times: number[]; connections: number; eventLoopP99Ms: number }>;
+  take(): Promise<{ times: number[]; connections: number; eventLoopP99Ms: number; eventLoopMaxMs: number }>;
   close(): Promise<void>;
 }
 
@@ -25,10 +25,10 @@ export async function startArrivalRecorder(cpus: string | null): Promise<Arrival
     port,
     pid: child.pid!,
     take: () => new Promise((resolve) => {
-      const on = (m: { type: string; times?: number[]; connections?: number; eventLoopP99Ms?: number }): void => {
+      const on = (m: { type: string; times?: number[]; connections?: number; eventLoopP99Ms?: number; eventLoopMaxMs?: number }): void => {
         if (m.type !== 'arrivals') return;
         child.off('message', on);
-        resolve({ times: m.times!, connections: m.connections!, eventLoopP99Ms: m.eventLoopP99Ms! });
+        resolve({ times: m.times!, connections: m.connections!, eventLoopP99Ms: m.eventLoopP99Ms!, eventLoopMaxMs: m.eventLoopMaxMs! });
       };
       child.on('message', on);
       child.send({ type: 'take' });

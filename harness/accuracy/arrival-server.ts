@@ -24,7 +24,7 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.on('message', (m: { type: string }) => {
   if (m.type === 'take') {
-    process.send?.({ type: 'arrivals', times: arrivals, connections, eventLoopP99Ms: Math.max(0, eld.percentile(99) / 1e6 - 1) });
+    process.send?.({ type: 'arrivals', times: arrivals, connections, eventLoopP99Ms: Math.max(0, eld.percentile(99) / 1e6 - 1), eventLoopMaxMs: Math.max(0, eld.max / 1e6 - 1) });
     arrivals = [];
     eld.disable();
     eld = monitorEventLoopDelay({ resolution: 1 });

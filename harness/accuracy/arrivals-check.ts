@@ -1,6 +1,6 @@
 import type { LoadGenerator } from '../../loadgen/index.js';
 import { createPacer } from '../../loadgen/pacer.js';
-import type { StagePlan } from '../../loadgen/types.js';
+import type { StageMeasurement, StagePlan } from '../../loadgen/types.js';
 import type { ArrivalRecorder } from './arrival-recorder.js';
 import { exponentialCdf, gaps, ksCritical, ksStatistic } from './ks.js';
 import { rankPercentile } from './percentile.js';
@@ -45,6 +45,17 @@ export function wireLateness(arrivals: readonly number[], intended: readonly num
   return diff.map((d) => d - min).sort((x, y) => x - y);
 }
 
+/** Run a stage and take its arrivals; once more if the generator reports itself invalid (its own verdict: not a number). */
+async function stageWithRetry(gen: LoadGenerator, rec: ArrivalRecorder, plan: StagePlan): Promise<{ m: StageMeasurement; take: Awaited<ReturnType<ArrivalRecorder['take']>>; attempts: number }> {
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const m = await gen.runStage(plan);
+    const take = await rec.take();
+    if (m.generator.valid || attempts >= 2) return { m, take, attempts };
+  }
+}
+
 /** Run the constant and the Poisson stage against the recorder and judge them. */
 export async function arrivalsCheck(gen: LoadGenerator, rec: ArrivalRecorder, o: ArrivalOptions): Promise<CheckResult> {
   const t0 = Date.now();
@@ -54,8 +65,7 @@ export async function arrivalsCheck(gen: LoadGenerator, rec: ArrivalRecorder, o:
 
   // constant
   const cPlan = accuracyPlan('127.0.0.1', rec.port, { rate: o.rate, durationMs: o.durationMs, connections: 8, arrival: 'constant', seed: o.seed });
-  const cm = await gen.runStage(cPlan);
-  const cTake = await rec.take();
+  const { m: cm, take: cTake, attempts: cAttempts } = await stageWithRetry(gen, rec, cPlan);
   const c = cTake.times;
   const expectedN = scheduledCount(cPlan);
   rows.push({ case: `constant ${o.rate} req/s for ${o.durationMs / 1000} s: requests at the server`, expected: `${expectedN} (rate x duration)`, measured: String(c.length), tolerance: '±1', pass: Math.abs(c.length - expectedN) <= 1 });
@@ -70,12 +80,11 @@ export async function arrivalsCheck(gen: LoadGenerator, rec: ArrivalRecorder, o:
   const devTol = 2 * cm.generator.sendLagP99Ms + 1 + cTake.eventLoopP99Ms;
   const p99dev = rankPercentile(dev, 99);
   rows.push({ case: 'constant: p99 of |gap - 1/rate|', expected: '0 ms', measured: `${p99dev.toFixed(3)} ms (p50 ${rankPercentile(dev, 50).toFixed(3)} ms)`, tolerance: `≤ ${devTol.toFixed(2)} ms (2 x send lag p99 ${cm.generator.sendLagP99Ms.toFixed(2)} ms + 1 ms + server loop delay p99 ${cTake.eventLoopP99Ms.toFixed(2)} ms)`, pass: p99dev <= devTol });
-  rows.push(latenessRow('constant', c, scheduledTimes(cPlan), cm.generator.sendLagP99Ms, cTake.eventLoopP99Ms));
+  rows.push(latenessRow('constant', c, scheduledTimes(cPlan), cm.generator.sendLagMaxMs, cTake.eventLoopMaxMs));
 
   // Poisson
   const pPlan = accuracyPlan('127.0.0.1', rec.port, { rate: o.poissonRate, durationMs: o.durationMs, connections: 8, arrival: 'poisson', seed: o.seed });
-  const pm = await gen.runStage(pPlan);
-  const pTake = await rec.take();
+  const { m: pm, take: pTake, attempts: pAttempts } = await stageWithRetry(gen, rec, pPlan);
   const p = pTake.times;
   const pN = scheduledCount(pPlan);
   rows.push({ case: `Poisson ${o.poissonRate} req/s for ${o.durationMs / 1000} s (seed ${o.seed}): requests at the server`, expected: `${pN} (the seeded schedule's count)`, measured: String(p.length), tolerance: '±1', pass: Math.abs(p.length - pN) <= 1 });
@@ -89,7 +98,7 @@ export async function arrivalsCheck(gen: LoadGenerator, rec: ArrivalRecorder, o:
   const d = ksStatistic(pg, cdf);
   const crit = ksCritical(pg.length, o.alpha);
   rows.push({ case: `Poisson: KS D of the gaps at the server vs Exp(${o.poissonRate}/s), n=${pg.length}`, expected: `< ${crit.toFixed(4)} (critical, alpha=${o.alpha})`, measured: d.toFixed(4), tolerance: '-', pass: d < crit });
-  rows.push(latenessRow('Poisson', p, pTimes, pm.generator.sendLagP99Ms, pTake.eventLoopP99Ms));
+  rows.push(latenessRow('Poisson', p, pTimes, pm.generator.sendLagMaxMs, pTake.eventLoopMaxMs));
   if (o.infoPoissonRate > 0) {
     const iPlan = accuracyPlan('127.0.0.1', rec.port, { rate: o.infoPoissonRate, durationMs: o.durationMs, connections: 8, arrival: 'poisson', seed: o.seed + 1 });
     const im = await gen.runStage(iPlan);
@@ -98,23 +107,27 @@ export async function arrivalsCheck(gen: LoadGenerator, rec: ArrivalRecorder, o:
     const iTimes = scheduledTimes(iPlan);
     extra.push(`For information (not part of the pass): Poisson at ${o.infoPoissonRate} req/s (mean gap ${(1000 / o.infoPoissonRate).toFixed(1)} ms), n=${ig.length}: KS D of the schedule ${ksStatistic(gaps(iTimes), icdf).toFixed(4)}, at the server ${ksStatistic(ig, icdf).toFixed(4)}, critical ${ksCritical(ig.length, o.alpha).toFixed(4)}; generator send lag p99 ${im.generator.sendLagP99Ms.toFixed(2)} ms. When the mean gap approaches the generator's timer granularity (Node timers tick in whole milliseconds, and sends that fall due in one turn go out back to back) the gaps on the wire are no longer exponential at sub-millisecond scale, although each request still leaves within the send lag of its intended time and its latency is measured from that intended time.`, '');
   }
-  extra.push(`Generator during these stages: constant ${cm.generator.valid ? 'valid' : `INVALID (${cm.generator.reasons.join('; ')})`}, send lag p99 ${cm.generator.sendLagP99Ms.toFixed(2)} ms; Poisson ${pm.generator.valid ? 'valid' : `INVALID (${pm.generator.reasons.join('; ')})`}, send lag p99 ${pm.generator.sendLagP99Ms.toFixed(2)} ms. Mean Poisson gap at the server ${((p[p.length - 1]! - p[0]!) / Math.max(1, p.length - 1)).toFixed(3)} ms (1/rate = ${(1000 / o.poissonRate).toFixed(3)} ms).`);
+  extra.push(`Attempts used: constant ${cAttempts}, Poisson ${pAttempts} (a stage is run again once when the generator reports itself invalid). Generator during these stages: constant ${cm.generator.valid ? 'valid' : `INVALID (${cm.generator.reasons.join('; ')})`}, send lag p99 ${cm.generator.sendLagP99Ms.toFixed(2)} ms; Poisson ${pm.generator.valid ? 'valid' : `INVALID (${pm.generator.reasons.join('; ')})`}, send lag p99 ${pm.generator.sendLagP99Ms.toFixed(2)} ms. Mean Poisson gap at the server ${((p[p.length - 1]! - p[0]!) / Math.max(1, p.length - 1)).toFixed(3)} ms (1/rate = ${(1000 / o.poissonRate).toFixed(3)} ms).`);
   return {
     id: 'arrivals', title: '2. Arrivals on the wire (pacing)',
     method: [
       'A separate process on the target CPU (harness/accuracy/arrival-server.ts) answers 200 at once and stamps each request with process.hrtime when its head is parsed. No warm-up, so every request the schedule intends reaches it.',
       `Constant: the count must equal rate x duration (±1), the mean gap 1/rate (within 2 x max(send-lag p99, 5 ms) spread over the n-1 gaps: only the two end stamps carry lateness into it), and the p99 deviation of single gaps from 1/rate stay within 2 x the send-lag p99 the generator reports (a gap is the difference of two sends' lateness) plus 1 ms for stamping. Poisson: the count must equal the seeded schedule's (the same pacer code computes it here), and the one-sample Kolmogorov-Smirnov statistic of the gaps against the exponential with the planned rate (not estimated, so the classical critical value c(alpha)/(sqrt(n)+0.12+0.11/sqrt(n)) applies) must stay below the critical value at alpha = ${o.alpha}; the schedule itself is tested the same way, to separate the pacer's maths from the wire.`,
-      'Lateness on the wire: each arrival minus its intended time (matched by rank; the unknown clock offset is removed by taking the earliest request as on time). Its p99 must not exceed the send lag the generator reports about itself, plus 2 ms and the arrival server\'s own event-loop delay p99 (a stamp is late by at most how late the server runs its callbacks; both processes measure their own lateness): this is what proves the generator\'s own health signal is honest.',
+      'Lateness on the wire: each arrival minus its intended time (matched by rank; the unknown clock offset is removed by taking the earliest request as on time). Its p99 must be explained by what both processes report about themselves: the generator\'s worst send lag plus the arrival server\'s worst event-loop delay (a stamp is late by at most how late the server runs its callbacks) plus 2 ms. Worst cases, not p99s, because one pause of either process delays a run of consecutive requests. This shows the generator\'s own lateness signal is honest. A stage whose generator reports itself invalid is run once more.',
     ],
     rows, extra, pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
   };
 }
 
-/** Row: the p99 lateness on the wire must not exceed what the generator reports as its own send lag (+ stamping). */
-function latenessRow(kind: string, arrivals: number[], intended: number[], sendLagP99Ms: number, serverLoopP99Ms: number): CheckRow {
+/**
+ * Row: the p99 lateness on the wire must be explained by what the two processes report
+ * about themselves: the generator's worst send lag and the server's worst callback delay
+ * (one 50 ms pause of either delays ~10 consecutive requests, so worst cases, not p99s,
+ * bound a p99 of lateness), plus 2 ms of transport.
+ */
+function latenessRow(kind: string, arrivals: number[], intended: number[], sendLagMaxMs: number, serverLoopMaxMs: number): CheckRow {
   const late = wireLateness(arrivals, intended);
   const p99 = rankPercentile(late, 99);
-  // a stamp is late by at most the server's own callback delay (its event-loop delay)
-  const tol = sendLagP99Ms + 2 + serverLoopP99Ms;
-  return { case: `${kind}: p99 lateness on the wire (arrival - intended)`, expected: `≤ generator's send lag p99 ${sendLagP99Ms.toFixed(2)} ms`, measured: `${p99.toFixed(3)} ms (max ${late[late.length - 1]!.toFixed(2)} ms)`, tolerance: `+2 ms + server loop delay p99 ${serverLoopP99Ms.toFixed(2)} ms (stamping)`, pass: p99 <= tol };
+  const tol = sendLagMaxMs + serverLoopMaxMs + 2;
+  return { case: `${kind}: p99 lateness on the wire (arrival - intended)`, expected: `≤ generator's send lag max ${sendLagMaxMs.toFixed(2)} ms`, measured: `${p99.toFixed(3)} ms (p50 ${rankPercentile(late, 50).toFixed(3)}, max ${late[late.length - 1]!.toFixed(2)} ms)`, tolerance: `+ server loop delay max ${serverLoopMaxMs.toFixed(2)} ms + 2 ms (stamping, transport)`, pass: p99 <= tol };
 }
