@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { encodeHistogram, newHistogram, recordUs, type Histogram } from '../core/hdr.js';
 import { healthReasons } from './health.js';
-import { mulberry32, randomInt } from './prng.js';
+import { mulberry32, randomInt } from '../core/prng.js';
 import { compilePath } from './request-builder.js';
 import { classifyStatus } from './status.js';
 import type { IntervalMeasurement, RequestTemplate, StageMeasurement, StagePlan, StageProgress } from './types.js';

@@ -1,4 +1,4 @@
-import { mulberry32, type Rng } from './prng.js';
+import { mulberry32, type Rng } from '../core/prng.js';
 
 /**
  * When to send: a pacer yields the intended send times (ms offsets from the stage start) of

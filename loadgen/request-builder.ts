@@ -1,5 +1,5 @@
 import type { AuthKind, RequestTemplate, TokenPool, VariableRanges } from './types.js';
-import { mulberry32, randomInt, type Rng } from './prng.js';
+import { mulberry32, randomInt, type Rng } from '../core/prng.js';
 
 /**
  * What to send: picks a template from the weighted mix, fills the path variables and the

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../core/errors.js';
 import { errorBody, paddedBody } from './body.js';
 import { makeSampler } from './latency.js';
-import { deriveSeed, mulberry32 } from './rng.js';
+import { deriveSeed, mulberry32 } from '../core/prng.js';
 import type { ServiceState } from './service-state.js';
 
 /**

@@ -1,4 +1,4 @@
-import { normal } from './rng.js';
+import { normal } from '../core/prng.js';
 
 /** How long an upstream instance waits before answering. All values in milliseconds. */
 export type LatencyModel =

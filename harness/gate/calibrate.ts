@@ -1,4 +1,4 @@
-import { deriveSeed, mulberry32, randInt } from './rng.js';
+import { deriveSeed, mulberry32, randInt } from '../../core/prng.js';
 import type { Calibration, CalibrationMetric, Comparison } from './report-model.js';
 import { median, quantile } from './stats.js';
 

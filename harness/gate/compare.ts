@@ -1,7 +1,7 @@
 import type { RunResult } from '../../core/result.js';
 import { decide, MIN_PAIRS, type MetricVerdict } from './decide.js';
 import type { Variant } from './order.js';
-import { deriveSeed } from './rng.js';
+import { deriveSeed } from '../../core/prng.js';
 import type { Comparison } from './report-model.js';
 import { RELATIVE_METRICS } from './relative-metrics.js';
 import type { RelativeSettings } from './settings.js';

@@ -1,4 +1,4 @@
-import { mulberry32, deriveSeed } from './rng.js';
+import { mulberry32, deriveSeed } from '../../core/prng.js';
 
 /**
  * Trial order of the relative gate: randomized ABBA blocks. Within a block of two pairs

@@ -1,4 +1,4 @@
-import { type Rng, mulberry32, randInt } from './rng.js';
+import { type Rng, mulberry32, randInt } from '../../core/prng.js';
 
 /**
  * The statistics of the relative gate: paired log-ratios, their median, and a seeded

@@ -4,7 +4,7 @@ import { TargetError } from '../../core/errors.js';
 import { withFunctionalDefaults } from '../../harness/gate/absolute.js';
 import { runRelativeGate, type RunTrial } from '../../harness/gate/engine.js';
 import type { PlannedTrial, Variant } from '../../harness/gate/order.js';
-import { mulberry32 } from '../../harness/gate/rng.js';
+import { mulberry32 } from '../../core/prng.js';
 import { parseRelativeSettings } from '../../harness/gate/settings.js';
 import { composeVerdict } from '../../harness/gate/verdict.js';
 import { result, stage } from './fixtures.js';

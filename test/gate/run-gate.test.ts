@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runGate } from '../../harness/gate/run-gate.js';
 import type { RunScenario, RunScenarioOptions } from '../../harness/gate/trial-runner.js';
-import { deriveSeed, mulberry32 } from '../../harness/gate/rng.js';
+import { deriveSeed, mulberry32 } from '../../core/prng.js';
 import { bootstrapMedianRatio } from '../../harness/gate/stats.js';
 import { result, stage } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bootstrapMedianRatio, median, pairedLogRatio, quantile } from '../../harness/gate/stats.js';
-import { deriveSeed, mulberry32 } from '../../harness/gate/rng.js';
+import { deriveSeed, mulberry32 } from '../../core/prng.js';
 
 test('median of odd, even and unsorted lists', () => {
   const cases: [number[], number][] = [[[3], 3], [[1, 3], 2], [[5, 1, 3], 3], [[4, 1, 3, 2], 2.5], [[-1, -3, 10], -1]];

@@ -4,7 +4,7 @@ import { decodeHistogram, encodeHistogram, mergeEncoded, newHistogram, recordUs 
 import { healthReasons, DEFAULT_HEALTH_LIMITS } from '../../loadgen/health.js';
 import { mergeIntervals, mergeStage } from '../../loadgen/merge.js';
 import type { WorkerResult } from '../../loadgen/messages.js';
-import { mulberry32 } from '../../loadgen/prng.js';
+import { mulberry32 } from '../../core/prng.js';
 import { testPlan } from './helpers.js';
 
 const PCTS = [0, 10, 50, 75, 90, 99, 99.9, 99.99, 100];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constantPacer, createPacer, poissonPacer, schedule } from '../../loadgen/pacer.js';
-import { mulberry32 } from '../../loadgen/prng.js';
+import { mulberry32 } from '../../core/prng.js';
 
 const round = (xs: number[]): number[] => xs.map((x) => Math.round(x * 1e6) / 1e6);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lognormalParams, makeSampler } from '../../upstream/latency.js';
-import { deriveSeed, mulberry32 } from '../../upstream/rng.js';
+import { deriveSeed, mulberry32 } from '../../core/prng.js';
 
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
