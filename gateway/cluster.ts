@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { fileURLToPath } from 'node:url';
 import { AggregatorRegistry } from 'prom-client';
 import type { GatewayConfig } from './config/types.js';
 import { loadConfig } from './config/load.js';
@@ -91,8 +92,11 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
     }
   };
 
+  // Workers run gateway/worker-main.js, not the CLI: less code loaded per process.
+  cluster.setupPrimary({ exec: fileURLToPath(new URL('./worker-main.js', import.meta.url)), args: [] });
+  const workerOpts = JSON.stringify({ file: opts.file ?? null, overrides: opts.overrides, env: opts.env });
   const fork = (): void => {
-    const w = cluster.fork();
+    const w = cluster.fork({ GWB_GATEWAY_WORKER_OPTS: workerOpts });
     w.on('message', (m: Msg) => onMessage(w, m));
   };
   let everListened = false;

@@ -17,7 +17,7 @@ export async function runGateway(opts: StartOptions): Promise<void> {
     try {
       await runWorker(config, opts);
     } catch (err) {
-      // The IPC channel keeps a worker alive; exit once the CLI has printed the error.
+      // The IPC channel keeps a worker alive; exit once the caller has printed the error.
       setImmediate(() => process.exit(exitCodeOf(err)));
       throw err;
     }
