@@ -20,7 +20,7 @@ import { arrivalsCheck } from '../harness/accuracy/arrivals-check.js';
 import { connectionsCheck } from '../harness/accuracy/connections-check.js';
 import { mergeCheck } from '../harness/accuracy/merge-check.js';
 import { renderReport } from '../harness/accuracy/report.js';
-import { accuracyPlacement, startRig, type Rig } from '../harness/accuracy/rig.js';
+import { accuracyPlacement, pinSelfToGenerator, startRig, type Rig } from '../harness/accuracy/rig.js';
 import { rssCheck } from '../harness/accuracy/rss-check.js';
 import { saturationCheck } from '../harness/accuracy/saturation-check.js';
 import { stallCheck, type StallCase } from '../harness/accuracy/stall-check.js';
@@ -85,6 +85,9 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   const loadBefore = loadavg();
   const placement = accuracyPlacement();
+  // fingerprint before pinning: afterwards this process sees only the generator's CPUs
+  const env = await envFingerprint(placement);
+  pinSelfToGenerator(placement);
   const checks: CheckResult[] = [];
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async (): Promise<void> => { while (cleanups.length) await cleanups.pop()!().catch(() => undefined); };
@@ -141,11 +144,10 @@ async function main(): Promise<number> {
       }
     });
     await run('rss', '5. RSS sampling', () => rssCheck(placement, { tolerance: 0.05 }));
-    await run('saturation', '6. Saturation detection', async () => saturationCheck(await getRig(), { repeats: 3, durationMs: 2000, maxProbes: 7 }));
+    await run('saturation', '6. Saturation detection', async () => saturationCheck(await getRig(), { repeats: 3, durationMs: 2000, maxProbes: 6 }));
   } finally {
     await cleanup();
   }
-  const env = await envFingerprint(placement);
   const md = renderReport({ env, loadBefore, loadAfter: loadavg(), timeWaitAtStart: twAtStart, checks, seconds: (Date.now() - t0) / 1000 });
   await writeFile(args.out, md);
   const pass = checks.every((c) => c.pass);

@@ -26,13 +26,15 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-/** Placement of the suite; pins this process (all threads) to the generator CPUs so autocannon and timers run there too. */
+/** Placement of the suite: targets on the last CPU, generator on the others (harness/placement.ts "auto"). */
 export function accuracyPlacement(): Placement {
-  const p = resolvePlacement({ gateway: 'auto', upstreams: 'auto', generator: 'auto' }, false);
-  if (p.generator && hasTaskset()) {
-    try { execFileSync('taskset', ['-a', '-cp', p.generator, String(process.pid)], { stdio: 'ignore' }); } catch { /* recorded placement still says where children go */ }
-  }
-  return p;
+  return resolvePlacement({ gateway: 'auto', upstreams: 'auto', generator: 'auto' }, false);
+}
+
+/** Pin this process (all threads) to the generator CPUs, so autocannon and the stall timers run there too. */
+export function pinSelfToGenerator(p: Placement): void {
+  if (!p.generator || !hasTaskset()) return;
+  try { execFileSync('taskset', ['-a', '-cp', p.generator, String(process.pid)], { stdio: 'ignore' }); } catch { /* the children are still placed */ }
 }
 
 /** Start the mock upstream target (on the target CPU) and a generator with `workers` workers. */

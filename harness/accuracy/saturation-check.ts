@@ -6,8 +6,8 @@ import type { CheckResult, CheckRow } from './types.js';
 /**
  * Check 6: a generator pushed past what it can do must say so. The ceiling of one worker
  * comes from calibration.json when `gw-bench calibrate` has run here, otherwise from a
- * quick search (double from 2000 req/s; a rate is within the ceiling when either of two
- * attempts is valid; stop after two rates in a row fail; keep the highest valid rate). Twice that is offered to ONE worker `repeats` times; every stage
+ * quick search (a ladder doubling from 2000 req/s, each rate tried twice when the first
+ * attempt is invalid; the ceiling is the highest rate seen valid). Twice that is offered to ONE worker `repeats` times; every stage
  * must come back `generator.valid = false`, with a reason.
  */
 export async function saturationCheck(rig: Rig, o: { repeats: number; durationMs: number; maxProbes: number }): Promise<CheckResult> {
@@ -23,20 +23,17 @@ export async function saturationCheck(rig: Rig, o: { repeats: number; durationMs
   const probes: string[] = [];
   if (!(ceiling > 0)) {
     source = 'quick search in this run';
-    let rate = 2000;
-    let misses = 0;
-    for (let i = 0; i < o.maxProbes && misses < 2; i++) {
-      // noise on a shared machine can only make a stage look worse: a rate is within the
-      // ceiling if either of two attempts is valid, and the search stops only after two
-      // rates in a row failed both attempts
+    // Noise on a shared machine can only make a stage look worse, so every rate of the
+    // ladder is tried (a second time when the first attempt is invalid) and the ceiling is
+    // the highest rate seen valid: the best lower bound of the true ceiling.
+    for (let i = 0, rate = 2000; i < o.maxProbes; i++, rate *= 2) {
       let ok = false;
       for (let attempt = 0; attempt < 2 && !ok; attempt++) {
         const m = await gen.runStage(plan(rate, 100 + 2 * i + attempt));
         ok = m.generator.valid && m.achievedRps >= rate * 0.97;
         probes.push(`${rate}/s ${ok ? 'valid' : `invalid (${m.generator.reasons[0] ?? 'achieved < 97%'})`}, cpu ${(m.generator.cpu * 100).toFixed(0)}%`);
       }
-      if (ok) { ceiling = rate; misses = 0; } else misses++;
-      rate *= 2;
+      if (ok) ceiling = rate;
     }
     if (ceiling === 0) ceiling = 1000; // not even 2000/s was valid: offer 2000/s, which already failed once
   }

@@ -35,6 +35,7 @@ export function connectionsFor(rate: number, durationMs: number): number {
   return Math.max(2, Math.floor((rate * durationMs) / 1000 / 200));
 }
 
+/** Epoch ms: the stall's start (midpoint estimate), the earliest its end can be, and the witnessed end. */
 interface Fired { start: number; nominalEnd: number; end: number; uncertaintyMs: number }
 
 /**
@@ -59,7 +60,7 @@ async function fireStall(rig: Rig, c: StallCase): Promise<Fired> {
     const t1 = epochNow();
     const witness = probe(rig);
     await new Promise((r) => setTimeout(r, c.stallMs - (epochNow() - t1)));
-    const nominalEnd = epochNow();
+    const nominalEnd = epochNow(); // the process cannot resume before SIGCONT is sent
     process.kill(pid, 'SIGCONT');
     return { start: (t0 + t1) / 2, nominalEnd, end: await witness, uncertaintyMs: (t1 - t0) / 2 };
   }
@@ -68,7 +69,8 @@ async function fireStall(rig: Rig, c: StallCase): Promise<Fired> {
   const t1 = epochNow();
   // the admin handler set the stall somewhere between sending and receiving
   const start = (t0 + t1) / 2;
-  return { start, nominalEnd: start + c.stallMs, end: await probe(rig), uncertaintyMs: (t1 - t0) / 2 };
+  // the stall began after t0, and its timer cannot fire early: it ends no sooner than t0 + S
+  return { start, nominalEnd: t0 + c.stallMs, end: await probe(rig), uncertaintyMs: (t1 - t0) / 2 };
 }
 
 interface CaseOutcome {
@@ -77,7 +79,9 @@ interface CaseOutcome {
   m: StageMeasurement;
   fired: Fired;
   scenario: StallScenario;
-  expected: number[];
+  /** Expected percentiles at the two ends of what the method cannot pin down (see runOnce). */
+  low: number[];
+  high: number[];
   latency: number[];
   service: number[];
   baseMs: number;
@@ -109,13 +113,19 @@ async function runOnce(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOut
   // base = what one request costs outside the stall, read from the same run (service-time
   // median: the mock's 1 ms timer plus loopback); the stall dominates everything else
   const baseMs = svc.getValueAtPercentile(50) / 1000;
+  // Two things the schedule does not fix are bracketed instead of guessed: when the target
+  // really answered again (no sooner than the nominal end, no later than the witness) and
+  // what one request costs in the burst after the stall (between the steady base and twice
+  // it, which only moves the FIFO drain). Expected = the model at both ends of the bracket.
   const scenario: StallScenario = {
-    rate: c.rate, durationMs: o.durationMs, stallStartMs: f.start - m.measureStartEpochMs, stallMs: f.end - f.start,
+    rate: c.rate, durationMs: o.durationMs, stallStartMs: f.start - m.measureStartEpochMs, stallMs: Math.max(f.end, f.nominalEnd) - f.start,
     baseMs, connections, mode: c.mechanism === 'sigstop' ? 'freeze' : 'hold',
   };
+  const lowScenario: StallScenario = { ...scenario, stallMs: Math.min(f.end, f.nominalEnd) - f.start };
+  const highScenario: StallScenario = { ...scenario, baseMs: 2 * baseMs };
   const pick = (h: ReturnType<typeof decodeHistogram>): number[] => REPORTED_PERCENTILES.map(({ p }) => (p === 100 ? h.maxValue : h.getValueAtPercentile(p)) / 1000);
-  const expected = expectedLatencies(scenario);
-  return { c, connections, m, fired: f, scenario, expected: REPORTED_PERCENTILES.map(({ p }) => rankPercentile(expected, p)), latency: pick(lat), service: pick(svc), baseMs };
+  const pcts = (x: StallScenario): number[] => { const e = expectedLatencies(x); return REPORTED_PERCENTILES.map(({ p }) => rankPercentile(e, p)); };
+  return { c, connections, m, fired: f, scenario, low: pcts(lowScenario), high: pcts(highScenario), latency: pick(lat), service: pick(svc), baseMs };
 }
 
 /** autocannon with -R (overallRate) on the same target and stall: closed model, its own latency numbers. */
@@ -130,39 +140,42 @@ async function runAutocannon(rig: Rig, c: StallCase, o: StallOptions): Promise<{
 }
 
 const ms = (x: number): string => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
+/** "a ms" when both ends print the same, else "a-b ms". */
+const range = (lo: number, hi: number): string => (ms(lo) === ms(hi) ? ms(lo) : `${ms(Math.min(lo, hi)).replace(' ms', '')}-${ms(Math.max(lo, hi))}`);
 
 /** Run every case and build the check's table. */
 export async function stallCheck(rig: Rig, o: StallOptions): Promise<CheckResult> {
   const t0 = Date.now();
   const rows: CheckRow[] = [];
-  const extra: string[] = ['', '| case | analytic p50 / p90 / p99 / p99.9 / max | gw-bench latency (from intended time) | gw-bench service time (from actual send) | generator |', '|---|---|---|---|---|'];
+  const extra: string[] = ['', '| case | analytic p50 / p90 / p99 / p99.9 / max (bracket) | gw-bench latency (from intended time) | gw-bench service time (from actual send) | generator |', '|---|---|---|---|---|'];
   const acRows: string[] = [];
   for (let i = 0; i < o.cases.length; i++) {
     const c = o.cases[i]!;
     const r = await runCase(rig, c, o);
     const name = `${c.rate} req/s, ${c.stallMs} ms ${c.mechanism === 'sigstop' ? 'SIGSTOP' : 'stall'} (${r.connections} conns)`;
     REPORTED_PERCENTILES.forEach(({ label, p }, j) => {
-      const exp = r.expected[j]!;
+      const lo = r.low[j]!;
+      const hi = r.high[j]!;
       const got = r.latency[j]!;
       const tail = p >= 99;
       // tail: the brief's 10% (never tighter than absTol). Body (p50/p90): 10% too when the
       // stall sets it, but at least absTol + the generator's own measured send-lag p99, since
       // the model has a generator that is never late and the generator measures how late it was
-      const rel = o.relTol * exp;
+      const rel = o.relTol * hi;
       const floor = tail ? o.absTolMs : o.absTolMs + r.m.generator.sendLagP99Ms;
       const tol = Math.max(rel, floor);
       const why = rel >= floor ? ` (${Math.round(o.relTol * 100)}%)` : tail ? '' : ` (${o.absTolMs} ms + send lag p99)`;
-      rows.push({ case: `${name}: ${label}`, expected: ms(exp), measured: ms(got), tolerance: `±${ms(tol)}${why}`, pass: Math.abs(got - exp) <= tol });
+      rows.push({ case: `${name}: ${label}`, expected: range(lo, hi), measured: ms(got), tolerance: `±${ms(tol)}${why}`, pass: got >= lo - tol && got <= hi + tol });
     });
     // service time must miss the stall: its p99 stays far below the stall-driven p99
-    const p99 = r.expected[2]!;
+    const p99 = r.low[2]!;
     const s99 = r.service[2]!;
     rows.push({ case: `${name}: service-time p99 misses the stall`, expected: `< ${ms(p99 / 2)} (half the analytic p99)`, measured: ms(s99), tolerance: '-', pass: s99 < p99 / 2 });
     const errs = Object.entries(r.m.errors).filter(([k]) => !k.startsWith('status_'));
-    extra.push(`| ${name} | ${r.expected.map(ms).join(' / ')} | ${r.latency.map(ms).join(' / ')} | ${r.service.map(ms).join(' / ')} | ${r.m.generator.valid ? 'valid' : `INVALID: ${r.m.generator.reasons.join('; ')}`}; stall at ${(r.scenario.stallStartMs / 1000).toFixed(2)} s (±${r.fired.uncertaintyMs.toFixed(1)} ms), target answering again after ${r.scenario.stallMs.toFixed(1)} ms (nominal ${(r.fired.nominalEnd - r.fired.start).toFixed(1)})${r.attempts > 1 ? `; attempt ${r.attempts} (earlier attempts: generator invalid)` : ''}; base ${r.baseMs.toFixed(2)} ms; ${r.m.requests} requests${errs.length ? `, errors ${JSON.stringify(Object.fromEntries(errs))}` : ''} |`);
+    extra.push(`| ${name} | ${r.low.map((x, j) => range(x, r.high[j]!)).join(' / ')} | ${r.latency.map(ms).join(' / ')} | ${r.service.map(ms).join(' / ')} | ${r.m.generator.valid ? 'valid' : `INVALID: ${r.m.generator.reasons.join('; ')}`}; stall at ${(r.scenario.stallStartMs / 1000).toFixed(2)} s (±${r.fired.uncertaintyMs.toFixed(1)} ms), answering again after ${(r.fired.nominalEnd - r.fired.start).toFixed(1)} ms at the earliest, ${(r.fired.end - r.fired.start).toFixed(1)} ms by the witness${r.attempts > 1 ? `; attempt ${r.attempts} (earlier attempts: generator invalid)` : ''}; base ${r.baseMs.toFixed(2)} ms; ${r.m.requests} requests${errs.length ? `, errors ${JSON.stringify(Object.fromEntries(errs))}` : ''} |`);
     if (o.autocannonCases.includes(i)) {
       const a = await runAutocannon(rig, c, o);
-      acRows.push(`| ${name} | ${r.expected.map(ms).join(' / ')} | ${a.pcts.map(ms).join(' / ')} | ${a.requests} of ${a.intended} |`);
+      acRows.push(`| ${name} | ${r.low.map((x, j) => range(x, r.high[j]!)).join(' / ')} | ${a.pcts.map(ms).join(' / ')} | ${a.requests} of ${a.intended} |`);
     }
   }
   if (acRows.length) {
@@ -175,6 +188,7 @@ export async function stallCheck(rig: Rig, o: StallOptions): Promise<CheckResult
       `Target: a mock upstream instance with constant 1 ms latency, in its own process. Constant arrivals for ${o.durationMs / 1000} s after ${o.warmupMs / 1000} s of warm-up; mid-window the target is stalled once, either with the admin \`stall\` control (holds every answer not yet sent) or by SIGSTOP/SIGCONT of its process. The stall's start is timestamped here (midpoint of the admin call, or around the kill() call) on the same epoch clock the workers use; its end is witnessed by an independent probe request (fetch on its own connection, sent once the stall is on), which completes when the target really answers again: on a busy machine the target's timer, or its process after SIGCONT, may wait for a CPU, and that is the target's behaviour, not the generator's error.`,
       `A case whose generator reports itself invalid (send lag, CPU, event loop: its own verdict that the stage is not a number) is run again, at most ${o.retriesWhenInvalid} more time(s); the table shows the attempt used and the generator's verdict on it.`,
       'Expected values come from the schedule (harness/accuracy/stall-model.ts): a request intended at t whose answer was not out when the stall began completes when it ends, so with unlimited connections the latency is a mixture (1 - S/D at the base latency, S/D uniform on (base, S + base]); with K connections the requests beyond K wait in the generator\'s FIFO and drain K at a time, which the model simulates exactly. Base = the run\'s own service-time median (the 1 ms timer plus loopback).',
+      'Two things the schedule does not fix are bracketed rather than guessed, and the expected value is the model at both ends: when the target really answered again (no sooner than the nominal end: the admin call was sent before the stall began and the stall timer cannot fire early, and SIGCONT is sent at a known time; no later than the witness probe) and what one request costs in the burst after the stall (between the steady base and twice it; this moves only the FIFO drain). A measured value passes when it lies within the bracket widened by the tolerance.',
       `K is chosen below 0.5% of the window's requests, so at most K requests can carry the stall in their service time: service time (what a closed-model tool measures) must miss the stall at p99. Tolerance: tail percentiles (p99, p99.9, max) within ${Math.round(o.relTol * 100)}% of the analytic value (never tighter than ${o.absTolMs} ms); p50/p90 within ${Math.round(o.relTol * 100)}% as well, but never tighter than ${o.absTolMs} ms plus the generator's own measured send-lag p99 (the model assumes a generator that is never late; the generator measures how late it was).`,
     ],
     rows, extra, pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
