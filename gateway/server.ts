@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { GwBenchError, UsageError } from '../core/errors.js';
@@ -61,6 +62,7 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
   const metrics = new GatewayMetrics();
   let state: GatewayState = buildState(initial, metrics, null, opts.breakers).state;
   let draining = false;
+  let lastDropLog = 0;
 
   const metricsText = opts.metricsText
     ? () => opts.metricsText!(metrics)
@@ -74,6 +76,15 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
     noDelay: true,
   } as Parameters<typeof createServer>[0]);
   applyServerSettings(server, initial);
+  // Stay below this process's open-files limit: past it accept() fails with EMFILE and the
+  // listen queue stalls for every worker sharing it. Over the cap a new connection is
+  // closed at once, so the client reconnects and (SCHED_NONE) lands on another worker.
+  const cap = connectionCap();
+  if (cap !== null) server.maxConnections = cap;
+  server.on('drop', () => {
+    const now = Date.now();
+    if (now - lastDropLog > 1000) { lastDropLog = now; log(`gateway: at ${cap} connections in this process (open-files limit); closing new ones so they reconnect elsewhere`); }
+  });
   server.on('request', createRequestHandler({ getState: () => state, metrics, metricsText, isDraining: () => draining }));
   server.on('connection', () => metrics.downstreamConnection());
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -168,4 +179,13 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
     config: () => state.config,
     reload, apply, close,
   };
+}
+
+/** Client connections one process may hold: its open-files soft limit minus room for upstream pools, logs and IPC. */
+export function connectionCap(limitsText?: string): number | null {
+  let text = limitsText;
+  if (text === undefined) { try { text = readFileSync('/proc/self/limits', 'utf8'); } catch { return null; } }
+  const m = /^Max open files\s+(\d+)/m.exec(text);
+  if (!m) return null;
+  return Math.max(100, Number(m[1]) - 1500);
 }
