@@ -20,7 +20,8 @@ test('feed.yaml steps 1k to 100k connections with the article mix', async () => 
   const s = await loadScenario(scen('feed.yaml'));
   assert.deepEqual(s.load.stages.map((x) => x.connections), [1000, 5000, 10000, 25000, 50000, 100000]);
   assert.deepEqual(s.load.stages.map((x) => x.name), ['1k', '5k', '10k', '25k', '50k', '100k']);
-  assert.equal(s.load.stages[0]!.rate, 1000);
+  assert.equal(s.load.stages[0]!.rate, 500);
+  assert.equal(s.load.stages[0]!.warmupMs, 15000);
   assert.equal(s.load.stages[0]!.durationMs, 15000);
   assert.equal(s.target.impl, 'reference');
   const feed = s.requests.find((r) => r.name === 'feed')!;
