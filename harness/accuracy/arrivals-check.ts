@@ -45,14 +45,14 @@ export function wireLateness(arrivals: readonly number[], intended: readonly num
   return diff.map((d) => d - min).sort((x, y) => x - y);
 }
 
-/** Run a stage and take its arrivals; once more if the generator reports itself invalid (its own verdict: not a number). */
+/** Run a stage and take its arrivals; again (up to 3 attempts) while the generator reports itself invalid (its own verdict: not a number). */
 async function stageWithRetry(gen: LoadGenerator, rec: ArrivalRecorder, plan: StagePlan): Promise<{ m: StageMeasurement; take: Awaited<ReturnType<ArrivalRecorder['take']>>; attempts: number }> {
   let attempts = 0;
   for (;;) {
     attempts++;
     const m = await gen.runStage(plan);
     const take = await rec.take();
-    if (m.generator.valid || attempts >= 2) return { m, take, attempts };
+    if (m.generator.valid || attempts >= 3) return { m, take, attempts };
   }
 }
 
@@ -107,13 +107,13 @@ export async function arrivalsCheck(gen: LoadGenerator, rec: ArrivalRecorder, o:
     const iTimes = scheduledTimes(iPlan);
     extra.push(`For information (not part of the pass): Poisson at ${o.infoPoissonRate} req/s (mean gap ${(1000 / o.infoPoissonRate).toFixed(1)} ms), n=${ig.length}: KS D of the schedule ${ksStatistic(gaps(iTimes), icdf).toFixed(4)}, at the server ${ksStatistic(ig, icdf).toFixed(4)}, critical ${ksCritical(ig.length, o.alpha).toFixed(4)}; generator send lag p99 ${im.generator.sendLagP99Ms.toFixed(2)} ms. When the mean gap approaches the generator's timer granularity (Node timers tick in whole milliseconds, and sends that fall due in one turn go out back to back) the gaps on the wire are no longer exponential at sub-millisecond scale, although each request still leaves within the send lag of its intended time and its latency is measured from that intended time.`, '');
   }
-  extra.push(`Attempts used: constant ${cAttempts}, Poisson ${pAttempts} (a stage is run again once when the generator reports itself invalid). Generator during these stages: constant ${cm.generator.valid ? 'valid' : `INVALID (${cm.generator.reasons.join('; ')})`}, send lag p99 ${cm.generator.sendLagP99Ms.toFixed(2)} ms; Poisson ${pm.generator.valid ? 'valid' : `INVALID (${pm.generator.reasons.join('; ')})`}, send lag p99 ${pm.generator.sendLagP99Ms.toFixed(2)} ms. Mean Poisson gap at the server ${((p[p.length - 1]! - p[0]!) / Math.max(1, p.length - 1)).toFixed(3)} ms (1/rate = ${(1000 / o.poissonRate).toFixed(3)} ms).`);
+  extra.push(`Attempts used: constant ${cAttempts}, Poisson ${pAttempts} (a stage is run again, up to 3 attempts, when the generator reports itself invalid). Generator during these stages: constant ${cm.generator.valid ? 'valid' : `INVALID (${cm.generator.reasons.join('; ')})`}, send lag p99 ${cm.generator.sendLagP99Ms.toFixed(2)} ms; Poisson ${pm.generator.valid ? 'valid' : `INVALID (${pm.generator.reasons.join('; ')})`}, send lag p99 ${pm.generator.sendLagP99Ms.toFixed(2)} ms. Mean Poisson gap at the server ${((p[p.length - 1]! - p[0]!) / Math.max(1, p.length - 1)).toFixed(3)} ms (1/rate = ${(1000 / o.poissonRate).toFixed(3)} ms).`);
   return {
     id: 'arrivals', title: '2. Arrivals on the wire (pacing)',
     method: [
       'A separate process on the target CPU (harness/accuracy/arrival-server.ts) answers 200 at once and stamps each request with process.hrtime when its head is parsed. No warm-up, so every request the schedule intends reaches it.',
       `Constant: the count must equal rate x duration (±1), the mean gap 1/rate (within 2 x max(send-lag p99, 5 ms) spread over the n-1 gaps: only the two end stamps carry lateness into it), and the p99 deviation of single gaps from 1/rate stay within 2 x the send-lag p99 the generator reports (a gap is the difference of two sends' lateness) plus 1 ms for stamping. Poisson: the count must equal the seeded schedule's (the same pacer code computes it here), and the one-sample Kolmogorov-Smirnov statistic of the gaps against the exponential with the planned rate (not estimated, so the classical critical value c(alpha)/(sqrt(n)+0.12+0.11/sqrt(n)) applies) must stay below the critical value at alpha = ${o.alpha}; the schedule itself is tested the same way, to separate the pacer's maths from the wire.`,
-      'Lateness on the wire: each arrival minus its intended time (matched by rank; the unknown clock offset is removed by taking the earliest request as on time). Its p99 must be explained by what both processes report about themselves: the generator\'s worst send lag plus the arrival server\'s worst event-loop delay (a stamp is late by at most how late the server runs its callbacks) plus 2 ms. Worst cases, not p99s, because one pause of either process delays a run of consecutive requests. This shows the generator\'s own lateness signal is honest. A stage whose generator reports itself invalid is run once more.',
+      'Lateness on the wire: each arrival minus its intended time (matched by rank; the unknown clock offset is removed by taking the earliest request as on time). Its p99 must be explained by what both processes report about themselves: the generator\'s worst send lag plus the arrival server\'s worst event-loop delay (a stamp is late by at most how late the server runs its callbacks) plus 2 ms. Worst cases, not p99s, because one pause of either process delays a run of consecutive requests. This shows the generator\'s own lateness signal is honest. A stage whose generator reports itself invalid is run again (up to 3 attempts).',
     ],
     rows, extra, pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
   };

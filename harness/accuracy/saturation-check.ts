@@ -7,7 +7,8 @@ import type { CheckResult, CheckRow } from './types.js';
  * Check 6: a generator pushed past what it can do must say so. The ceiling of one worker
  * comes from calibration.json when `gw-bench calibrate` has run here, otherwise from a
  * quick search (a ladder doubling from 2000 req/s, each rate tried twice when the first
- * attempt is invalid; the ceiling is the highest rate seen valid). Twice that is offered to ONE worker `repeats` times; every stage
+ * attempt is invalid; the ceiling is the highest rate seen valid, then bisected twice
+ * towards the next rung). Twice that is offered to ONE worker `repeats` times; every stage
  * must come back `generator.valid = false`, with a reason.
  */
 export async function saturationCheck(rig: Rig, o: { repeats: number; durationMs: number; maxProbes: number }): Promise<CheckResult> {
@@ -34,6 +35,21 @@ export async function saturationCheck(rig: Rig, o: { repeats: number; durationMs
         probes.push(`${rate}/s ${ok ? 'valid' : `invalid (${m.generator.reasons[0] ?? 'achieved < 97%'})`}, cpu ${(m.generator.cpu * 100).toFixed(0)}%`);
       }
       if (ok) ceiling = rate;
+    }
+    // a factor of two between ladder rates is too coarse: bisect above the ceiling twice,
+    // as calibrate does, so that twice the ceiling is clearly beyond it
+    if (ceiling > 0) {
+      let hi = 2 * ceiling;
+      for (let i = 0; i < 2; i++) {
+        const mid = Math.round((ceiling + hi) / 2);
+        let ok = false;
+        for (let attempt = 0; attempt < 2 && !ok; attempt++) {
+          const m = await gen.runStage(plan(mid, 300 + 2 * i + attempt));
+          ok = m.generator.valid && m.achievedRps >= mid * 0.97;
+          probes.push(`${mid}/s ${ok ? 'valid' : `invalid (${m.generator.reasons[0] ?? 'achieved < 97%'})`}, cpu ${(m.generator.cpu * 100).toFixed(0)}%`);
+        }
+        if (ok) ceiling = mid; else hi = mid;
+      }
     }
     if (ceiling === 0) ceiling = 1000; // not even 2000/s was valid: offer 2000/s, which already failed once
   }

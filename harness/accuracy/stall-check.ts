@@ -87,12 +87,17 @@ interface CaseOutcome {
   baseMs: number;
 }
 
-async function runCase(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOutcome & { attempts: number }> {
-  let attempts = 0;
+async function runCase(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOutcome & { attempts: number; retriedBecause: string[] }> {
+  const retriedBecause: string[] = [];
   for (;;) {
-    attempts++;
     const r = await runOnce(rig, c, o);
-    if (r.m.generator.valid || attempts > o.retriesWhenInvalid) return { ...r, attempts };
+    // Preconditions of the experiment, each judged by the tool's own signals: the generator
+    // kept up (its health verdict), and the target paused only when told to (at most K
+    // requests, the ones on the wire at the stall, may have a long service time; more means
+    // the target itself stalled, e.g. starved of CPU by another process).
+    const why = !r.m.generator.valid ? 'generator invalid' : r.service[2]! >= r.low[2]! / 2 ? 'target paused outside the stall (service-time p99)' : null;
+    if (why === null || retriedBecause.length >= o.retriesWhenInvalid) return { ...r, attempts: retriedBecause.length + 1, retriedBecause };
+    retriedBecause.push(why);
   }
 }
 
@@ -172,7 +177,7 @@ export async function stallCheck(rig: Rig, o: StallOptions): Promise<CheckResult
     const s99 = r.service[2]!;
     rows.push({ case: `${name}: service-time p99 misses the stall`, expected: `< ${ms(p99 / 2)} (half the analytic p99)`, measured: ms(s99), tolerance: '-', pass: s99 < p99 / 2 });
     const errs = Object.entries(r.m.errors).filter(([k]) => !k.startsWith('status_'));
-    extra.push(`| ${name} | ${r.low.map((x, j) => range(x, r.high[j]!)).join(' / ')} | ${r.latency.map(ms).join(' / ')} | ${r.service.map(ms).join(' / ')} | ${r.m.generator.valid ? 'valid' : `INVALID: ${r.m.generator.reasons.join('; ')}`}; stall at ${(r.scenario.stallStartMs / 1000).toFixed(2)} s (±${r.fired.uncertaintyMs.toFixed(1)} ms), answering again after ${(r.fired.nominalEnd - r.fired.start).toFixed(1)} ms at the earliest, ${(r.fired.end - r.fired.start).toFixed(1)} ms by the witness${r.attempts > 1 ? `; attempt ${r.attempts} (earlier attempts: generator invalid)` : ''}; base ${r.baseMs.toFixed(2)} ms; ${r.m.requests} requests${errs.length ? `, errors ${JSON.stringify(Object.fromEntries(errs))}` : ''} |`);
+    extra.push(`| ${name} | ${r.low.map((x, j) => range(x, r.high[j]!)).join(' / ')} | ${r.latency.map(ms).join(' / ')} | ${r.service.map(ms).join(' / ')} | ${r.m.generator.valid ? 'valid' : `INVALID: ${r.m.generator.reasons.join('; ')}`}; stall at ${(r.scenario.stallStartMs / 1000).toFixed(2)} s (±${r.fired.uncertaintyMs.toFixed(1)} ms), answering again after ${(r.fired.nominalEnd - r.fired.start).toFixed(1)} ms at the earliest, ${(r.fired.end - r.fired.start).toFixed(1)} ms by the witness${r.attempts > 1 ? `; attempt ${r.attempts} (earlier: ${r.retriedBecause.join(', ')})` : ''}; base ${r.baseMs.toFixed(2)} ms; ${r.m.requests} requests${errs.length ? `, errors ${JSON.stringify(Object.fromEntries(errs))}` : ''} |`);
     if (o.autocannonCases.includes(i)) {
       const a = await runAutocannon(rig, c, o);
       acRows.push(`| ${name} | ${r.low.map((x, j) => range(x, r.high[j]!)).join(' / ')} | ${a.pcts.map(ms).join(' / ')} | ${a.requests} of ${a.intended} |`);
