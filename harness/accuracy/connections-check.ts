@@ -50,9 +50,13 @@ export async function connectionsCheck(gen: LoadGenerator, t: ConnectionTarget, 
   // C: the server drops every connection mid-window; the generator reconnects
   await t.admin.control({ action: 'reset-counters', service: user });
   let closed = 0;
-  const at = atWindowOffset(plan, o.durationMs / 2, () => { void t.admin.control({ action: 'close-connections', service: user }).then((r) => { closed = r.closed ?? 0; }); });
+  let closeError: Error | null = null;
+  const at = atWindowOffset(plan, o.durationMs / 2, () => {
+    t.admin.control({ action: 'close-connections', service: user }).then((r) => { closed = r.closed ?? 0; }, (e: Error) => { closeError = e; });
+  });
   const c = await gen.runStage({ ...plan, index: 2 }, { onProgress: at.onProgress });
   at.cancel();
+  if (closeError) throw closeError;
   const sc = await t.admin.stats();
   const reqC = sumCounter(sc, 'requests', user);
   const accC = sumCounter(sc, 'connectionsAccepted', user);

@@ -108,7 +108,10 @@ async function runOnce(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOut
   await rig.target.admin.stats(); // warm the admin connection so the stall command itself is quick
   await probe(rig); // and the witness's connection
   // stall in the middle, leaving room for its drain before the window ends
-  const at = atWindowOffset(plan, Math.max(500, (o.durationMs - c.stallMs) / 2), () => { fired = fireStall(rig, c); });
+  const at = atWindowOffset(plan, Math.max(500, (o.durationMs - c.stallMs) / 2), () => {
+    fired = fireStall(rig, c);
+    fired.catch(() => undefined); // awaited (and its error reported) after the stage
+  });
   const m = await rig.gen.runStage(plan, { onProgress: at.onProgress });
   at.cancel();
   if (!fired) throw new Error(`stall for rate ${c.rate}, ${c.stallMs} ms was never fired (no progress report during the stage)`);
@@ -137,9 +140,11 @@ async function runOnce(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOut
 async function runAutocannon(rig: Rig, c: StallCase, o: StallOptions): Promise<{ pcts: number[]; requests: number; intended: number }> {
   const connections = connectionsFor(c.rate, o.durationMs);
   const inst = autocannon({ url: `http://${rig.host}:${rig.port}/accuracy`, connections, overallRate: c.rate, duration: o.durationMs / 1000, timeout: 10 });
-  const timer = setTimeout(() => { void fireStall(rig, c); }, Math.max(500, (o.durationMs - c.stallMs) / 2));
+  let fired: Promise<Fired> | undefined;
+  const timer = setTimeout(() => { fired = fireStall(rig, c); fired.catch(() => undefined); }, Math.max(500, (o.durationMs - c.stallMs) / 2));
   const r = (await inst) as unknown as { latency: Record<string, number>; requests: { total: number } };
   clearTimeout(timer);
+  await fired; // the stall must have happened (and the target be answering again) before the next case
   const l = r.latency;
   return { pcts: [l.p50!, l.p90!, l.p99!, l.p99_9!, l.max!], requests: r.requests.total, intended: Math.round((c.rate * o.durationMs) / 1000) };
 }
