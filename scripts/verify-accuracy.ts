@@ -12,6 +12,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { PACKAGE_ROOT } from '../core/version.js';
 import { LoadGenerator } from '../loadgen/index.js';
 import { envFingerprint } from '../harness/env.js';
@@ -78,8 +79,17 @@ async function waitForPorts(log: (s: string) => void): Promise<number> {
   return tw;
 }
 
+/**
+ * This process's own HTTP clients (admin controls, the stall witness, health checks) connect
+ * from a source address of their own: when another process holds a connection storm on
+ * loopback with explicitly bound ports, a plain connect() from 127.0.0.1 finds no free
+ * ephemeral port (EADDRNOTAVAIL), while a distinct source address still has all of them.
+ */
+export const CLIENT_SOURCE_ADDRESS = '127.9.0.1';
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  setGlobalDispatcher(new Agent({ connect: { localAddress: CLIENT_SOURCE_ADDRESS } }));
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   const twAtStart = await waitForPorts(log);
   const t0 = Date.now();
