@@ -21,6 +21,9 @@ export interface RunningTarget {
   stop(): Promise<void>;
 }
 
+/** Idle keep-alive timeout given to every implementation under test: longer than any run. */
+export const RUN_IDLE_TIMEOUT_MS = 30 * 60_000;
+
 /** A free loopback port for the gateway (the contract tells implementations their port). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,6 +82,10 @@ export async function startGateway(opts: {
     GW_LISTEN_HOST: '127.0.0.1',
     GW_LISTEN_PORT: String(port),
     GW_WORKERS: String(opts.workers),
+    // Benchmark connections are mostly idle: at 500 req/s over 100k connections each one
+    // waits ~200 s between requests. The contract's 120 s default would have servers close
+    // them mid-run and the generator reconnect, wrecking reuse. Same value for every impl.
+    GW_IDLE_TIMEOUT_MS: String(RUN_IDLE_TIMEOUT_MS),
     ...(opts.debugDelayMs ? { GW_DEBUG_DELAY_MS: String(opts.debugDelayMs) } : {}),
     ...(opts.command?.env ?? {}),
   };
