@@ -89,7 +89,7 @@ export const CLIENT_SOURCE_ADDRESS = '127.9.0.1';
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  setGlobalDispatcher(new Agent({ connect: { localAddress: CLIENT_SOURCE_ADDRESS } }));
+  setGlobalDispatcher(new Agent({ localAddress: CLIENT_SOURCE_ADDRESS }));
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   const twAtStart = await waitForPorts(log);
   const t0 = Date.now();
