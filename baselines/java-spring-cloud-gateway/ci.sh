@@ -7,6 +7,11 @@ root="$(cd "$here/../.." && pwd)"
 
 "$here/build.sh"
 
+# Unit tests of the pure parts (env parsing, weighted cycle); Surefire reports go to target/.
+(cd "$here" && mvn -q -B test)
+tests="$(cat "$here"/target/surefire-reports/*.txt 2>/dev/null | sed -n 's/^Tests run: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' | awk '{r+=$1; f+=$2+$3} END {print r+0, f+0}')"
+echo "java unit tests (surefire): ${tests% *} run, ${tests#* } failed or errored"
+
 cd "$root"
 if [[ ! -f dist/cli/main.js ]]; then
   npx tsc -p . || true   # tsc emits even when unrelated files have type errors

@@ -12,6 +12,7 @@ import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 import org.springframework.boot.web.reactive.error.ErrorWebExceptionHandler;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
@@ -46,7 +47,15 @@ public class ContractErrorHandler implements ErrorWebExceptionHandler {
 		if (id != null) {
 			response.getHeaders().set(EdgeFilter.X_REQUEST_ID, id);
 		}
-		return ErrorBodies.write(response, status, ErrorBodies.kind(status.value()), message(ex, status));
+		String kind = ErrorBodies.kind(status.value());
+		String message = message(ex, status);
+		// Drain the unread request body first (UnreadBody); 413 is the exception: its body is
+		// the problem, so the connection is closed instead of reading it.
+		if (status == HttpStatus.PAYLOAD_TOO_LARGE) {
+			response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+			return ErrorBodies.write(response, status, kind, message);
+		}
+		return UnreadBody.drain(exchange).then(Mono.defer(() -> ErrorBodies.write(response, status, kind, message)));
 	}
 
 	static HttpStatus statusOf(Throwable ex) {

@@ -65,6 +65,9 @@ public class EdgeFilter implements WebFilter, Ordered {
 
 		long length = headers.getContentLength();
 		if (length > maxBody) {
+			// The body is not read (it is the problem), so this connection cannot carry another
+			// request reliably: close it after the 413.
+			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
 			return ErrorBodies.write(exchange.getResponse(), HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large",
 					"request body larger than " + maxBody + " bytes");
 		}

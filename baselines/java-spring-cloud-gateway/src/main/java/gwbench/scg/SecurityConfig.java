@@ -40,7 +40,9 @@ public class SecurityConfig {
 
 	@Bean
 	SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
-		ServerAuthenticationEntryPoint unauthorized = (exchange, e) -> write401(exchange.getResponse());
+		// The request body (POST /api/interact) is drained before the 401 goes out (UnreadBody).
+		ServerAuthenticationEntryPoint unauthorized = (exchange, e) -> UnreadBody.drain(exchange)
+			.then(Mono.defer(() -> write401(exchange.getResponse())));
 		return http
 			.securityMatcher(new OrServerWebExchangeMatcher(
 					new PathPatternParserServerWebExchangeMatcher("/api/feed", HttpMethod.GET),
