@@ -2,17 +2,37 @@ import type { LoadGenerator } from '../../loadgen/index.js';
 import type { StageMeasurement } from '../../loadgen/types.js';
 import type { UpstreamAdminClient } from '../../upstream/admin-client.js';
 import { sumCounter } from '../../upstream/stats.js';
+import { readFile } from 'node:fs/promises';
 import { establishedOnPort } from '../procfs.js';
 import { accuracyPlan, atWindowOffset } from './rig.js';
 import type { CheckResult, CheckRow } from './types.js';
 
 export interface ConnectionTarget { host: string; port: number; admin: UpstreamAdminClient }
 
-/** The three views of the open connections after a stage: generator, server, kernel. */
-export async function connectionViews(m: StageMeasurement, t: ConnectionTarget): Promise<{ generator: number; server: number; kernel: number | null }> {
+/**
+ * ESTABLISHED sockets whose local end is exactly `host:port` (IPv4), from /proc/net/tcp.
+ * Unlike `establishedOnPort` (port only), a client socket elsewhere on the machine that
+ * bound the same port number on another loopback address is not counted.
+ */
+export async function establishedOn(host: string, port: number): Promise<number | null> {
+  const text = await readFile('/proc/net/tcp', 'utf8').catch(() => null);
+  if (text === null) return null;
+  // /proc/net/tcp prints the address as one 32-bit word in host (little-endian) order
+  const addr = host.split('.').map((b) => Number(b).toString(16).toUpperCase().padStart(2, '0')).reverse().join('');
+  const local = `${addr}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  let n = 0;
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/, 4);
+    if (f[1] === local && f[3] === '01') n++;
+  }
+  return n;
+}
+
+/** The views of the open connections after a stage: generator, server, kernel (exact local address), and harness/procfs establishedOnPort. */
+export async function connectionViews(m: StageMeasurement, t: ConnectionTarget): Promise<{ generator: number; server: number; kernel: number | null; byPort: number | null }> {
   const stats = await t.admin.stats();
   const server = stats.services.user!.instances.reduce((a, i) => a + i.openConnections, 0);
-  return { generator: m.openAtEnd, server, kernel: await establishedOnPort(t.port) };
+  return { generator: m.openAtEnd, server, kernel: await establishedOn(t.host, t.port), byPort: await establishedOnPort(t.port) };
 }
 
 const reuse = (opened: number, requests: number): number => (requests === 0 ? 0 : 1 - opened / requests);
@@ -35,7 +55,7 @@ export async function connectionsCheck(gen: LoadGenerator, t: ConnectionTarget, 
   const va = await connectionViews(a, t);
   const accA = sumCounter(await t.admin.stats(), 'connectionsAccepted', user);
   rows.push({ case: `ramp to ${o.connections}: generator established`, expected: String(o.connections), measured: String(a.connectionCounts.established), tolerance: 'exact', pass: a.connectionCounts.established === o.connections });
-  rows.push({ case: `ramp to ${o.connections}: open at end - generator / server (openConnections) / kernel (/proc/net/tcp ESTABLISHED)`, expected: `${o.connections} / ${o.connections} / ${o.connections}`, measured: `${va.generator} / ${va.server} / ${va.kernel}`, tolerance: 'exact', pass: va.generator === o.connections && va.server === o.connections && va.kernel === o.connections });
+  rows.push({ case: `ramp to ${o.connections}: open at end - generator / server (openConnections) / kernel (/proc/net/tcp ESTABLISHED on the server's address:port)`, expected: `${o.connections} / ${o.connections} / ${o.connections}`, measured: `${va.generator} / ${va.server} / ${va.kernel}`, tolerance: 'exact', pass: va.generator === o.connections && va.server === o.connections && va.kernel === o.connections });
   rows.push({ case: 'ramp: connections accepted by the server vs opened by the generator', expected: String(a.connectionCounts.established + a.connectionCounts.reopened), measured: String(accA), tolerance: 'exact', pass: accA === a.connectionCounts.established + a.connectionCounts.reopened });
 
   // B: steady stage on the same connections: full reuse on both sides
@@ -73,9 +93,12 @@ export async function connectionsCheck(gen: LoadGenerator, t: ConnectionTarget, 
   return {
     id: 'connections', title: '4. Connection counts and reuse',
     method: [
-      `A fresh generator (${a.generator.workers} workers) and a fresh mock upstream: the generator holds ${o.connections} connections to a mock upstream instance at ${o.rate} req/s. After each stage the open connections are counted three ways: the generator's own count, the server's \`openConnections\` gauge, and the kernel's ESTABLISHED sockets on the server port (\`establishedOnPort\`, /proc/net/tcp).`,
+      `A fresh generator (${a.generator.workers} workers) and a fresh mock upstream: the generator holds ${o.connections} connections to a mock upstream instance at ${o.rate} req/s. After each stage the open connections are counted three ways: the generator's own count, the server's \`openConnections\` gauge, and the kernel's ESTABLISHED sockets whose local end is the server's address and port (/proc/net/tcp; the harness's \`establishedOnPort\`, which matches the port only, is shown below the table).`,
       'Reuse = 1 - connections opened / requests, counted on the client (connections opened in the window / requests issued) and on the server (connections accepted / requests received, counters reset before the stage). A steady stage must reuse every connection; then the server drops every connection mid-window (admin `close-connections`) and both sides must count the same reconnects.',
     ],
-    rows, extra: [`Errors in the close stage: ${JSON.stringify(c.errors)} (resets are the requests in flight when the server closed).`], pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
+    rows, extra: [
+      `Errors in the close stage: ${JSON.stringify(c.errors)} (resets are the requests in flight when the server closed).`,
+      `harness/procfs.ts \`establishedOnPort(${t.port})\` (matches the local port only) counted ${va.byPort} after the ramp and ${vc.byPort} after the close stage. It also counts client sockets anywhere on the machine that bound the same port number on another address, e.g. another load generator's explicitly bound local ports, so it can exceed the true count while such a process runs; the rows above match address and port.`,
+    ], pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
   };
 }

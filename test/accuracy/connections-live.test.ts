@@ -14,7 +14,8 @@ test('24 connections over 2 workers: generator, server and kernel count the same
   const plan = accuracyPlan(rig.host, rig.port, { connections: 24, rate: 100, durationMs: 1000, health: { ...LENIENT_HEALTH } });
   const first = await rig.gen.runStage(plan);
   assert.equal(first.connectionCounts.established, 24);
-  assert.deepEqual(await connectionViews(first, { ...rig, admin: rig.target.admin }), { generator: 24, server: 24, kernel: 24 });
+  const v1 = await connectionViews(first, { ...rig, admin: rig.target.admin });
+  assert.deepEqual({ generator: v1.generator, server: v1.server, kernel: v1.kernel }, { generator: 24, server: 24, kernel: 24 });
   const s1 = await rig.target.admin.stats();
   assert.equal(sumCounter(s1, 'connectionsAccepted', 'user'), 24);
 
@@ -26,5 +27,6 @@ test('24 connections over 2 workers: generator, server and kernel count the same
   assert.equal(sumCounter(s2, 'connectionsAccepted', 'user'), 0);
   assert.equal(sumCounter(s2, 'requests', 'user'), second.requests);
   assert.equal(second.requests, 100);
-  assert.deepEqual(await connectionViews(second, { ...rig, admin: rig.target.admin }), { generator: 24, server: 24, kernel: 24 });
+  const v2 = await connectionViews(second, { ...rig, admin: rig.target.admin });
+  assert.deepEqual({ generator: v2.generator, server: v2.server, kernel: v2.kernel }, { generator: 24, server: 24, kernel: 24 });
 });
