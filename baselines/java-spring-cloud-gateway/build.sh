@@ -26,7 +26,7 @@ if [[ -f "$jar" ]] && [[ -z "$(find pom.xml src -newer "$jar" -print -quit)" ]];
   exit 0
 fi
 
-echo "build.sh: mvn package (first build downloads ~60 MB of dependencies into ~/.m2)" >&2
+echo "build.sh: mvn package (a first build also downloads the dependencies into ~/.m2)" >&2
 if ! mvn -q -B -DskipTests package; then
   fail "mvn package failed (see the Maven output above)"
 fi

@@ -29,7 +29,7 @@ public final class CachingJwtDecoder implements ReactiveJwtDecoder {
 
 	private final Cache<String, Jwt> valid;
 
-	private final Cache<String, BadJwtException> invalid;
+	private final Cache<String, String> invalid;
 
 	public CachingJwtDecoder(ReactiveJwtDecoder delegate, long maxEntries) {
 		this.delegate = delegate;
@@ -51,19 +51,19 @@ public final class CachingJwtDecoder implements ReactiveJwtDecoder {
 				return currentDuration;
 			}
 		}).build();
-		this.invalid = Caffeine.newBuilder().maximumSize(maxEntries).expireAfter(new Expiry<String, BadJwtException>() {
+		this.invalid = Caffeine.newBuilder().maximumSize(maxEntries).expireAfter(new Expiry<String, String>() {
 			@Override
-			public long expireAfterCreate(String key, BadJwtException e, long currentTime) {
+			public long expireAfterCreate(String key, String reason, long currentTime) {
 				return negativeTtl(key).toNanos();
 			}
 
 			@Override
-			public long expireAfterUpdate(String key, BadJwtException e, long currentTime, long currentDuration) {
-				return expireAfterCreate(key, e, currentTime);
+			public long expireAfterUpdate(String key, String reason, long currentTime, long currentDuration) {
+				return expireAfterCreate(key, reason, currentTime);
 			}
 
 			@Override
-			public long expireAfterRead(String key, BadJwtException e, long currentTime, long currentDuration) {
+			public long expireAfterRead(String key, String reason, long currentTime, long currentDuration) {
 				return currentDuration;
 			}
 		}).build();
@@ -75,13 +75,28 @@ public final class CachingJwtDecoder implements ReactiveJwtDecoder {
 		if (jwt != null) {
 			return Mono.just(jwt);
 		}
-		BadJwtException bad = invalid.getIfPresent(token);
-		if (bad != null) {
-			return Mono.error(bad);
+		String reason = invalid.getIfPresent(token);
+		if (reason != null) {
+			// A new exception per request: one shared instance would collect suppressed
+			// exceptions from every request it travels through.
+			return Mono.error(new CachedRejection(reason));
 		}
 		return delegate.decode(token)
 			.doOnNext(decoded -> valid.put(token, decoded))
-			.doOnError(BadJwtException.class, e -> invalid.put(token, e));
+			.doOnError(BadJwtException.class, e -> invalid.put(token, String.valueOf(e.getMessage())));
+	}
+
+	/** A rejection answered from the negative cache; no stack trace (it would only show the cache). */
+	static final class CachedRejection extends BadJwtException {
+
+		CachedRejection(String message) {
+			super(message);
+		}
+
+		@Override
+		public synchronized Throwable fillInStackTrace() {
+			return this;
+		}
 	}
 
 	/**
