@@ -1,5 +1,6 @@
 import { Conn, ConnState, type ConnOwner } from './connection.js';
 import type { ConnectSummary } from './messages.js';
+import { localPortCount, localPortRanges } from './limits.js';
 
 /**
  * A worker's set of connections, kept across the stages of a run: stepping up opens only
@@ -20,11 +21,23 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * Local ports are chosen here, not by the kernel: bind(addr, port 0) searches for a free
  * port and becomes very slow once thousands are taken on one address (measured here:
  * 12k sockets on one 127.1.x.y address took 136 s with ~1900 failures with port 0, 3.5 s
- * and none with explicit ports). A port still held (TIME_WAIT, a listener) gives
- * EADDRINUSE: try another one, at a random place so a block of used ports is left quickly.
+ * and none with explicit ports). They come from outside the ephemeral range so the
+ * target keeps its own ports for upstream connections (see localPortRanges). A port still
+ * held (TIME_WAIT, a listener) gives EADDRINUSE: try another one, at a random place so a
+ * block of used ports is left quickly.
  */
-const LOCAL_PORT_MIN = 10_000;
-const LOCAL_PORT_MAX = 64_999;
+const LOCAL_PORT_RANGES = localPortRanges();
+const LOCAL_PORT_SPAN = localPortCount(LOCAL_PORT_RANGES);
+
+/** The i-th port (0 <= i < LOCAL_PORT_SPAN) of the generator's local port ranges. */
+function nthLocalPort(i: number): number {
+  let k = i;
+  for (const [a, b] of LOCAL_PORT_RANGES) {
+    if (k <= b - a) return a + k;
+    k -= b - a + 1;
+  }
+  return LOCAL_PORT_RANGES[0]![0];
+}
 const MAX_BIND_ATTEMPTS = 200;
 /** Most connects started in one turn of the event loop. */
 const RAMP_SLICE = 256;
@@ -170,11 +183,11 @@ export class ConnectionPool implements ConnOwner {
 
   /** Next local port for a source address: sequential, or from a random place after a collision. */
   private localPort(addr: string, jump: boolean): number {
-    const span = LOCAL_PORT_MAX - LOCAL_PORT_MIN + 1;
+    const span = LOCAL_PORT_SPAN;
     let cur = this.portCursor.get(addr);
     if (cur === undefined || jump) cur = Math.floor(Math.random() * span);
     this.portCursor.set(addr, (cur + 1) % span);
-    return LOCAL_PORT_MIN + cur;
+    return nthLocalPort(cur);
   }
 
   private settleRamp(c: Conn): void {

@@ -1,5 +1,5 @@
 import { GwBenchError } from '../core/errors.js';
-import { readEphemeralPortCount, readFdLimit } from './limits.js';
+import { localPortCount, readFdLimit } from './limits.js';
 
 /** Fraction of the fd limit a worker may fill with sockets. */
 export const FD_HEADROOM = 0.8;
@@ -49,8 +49,8 @@ export function planWorkers(opts: WorkerPlanOptions): { workers: number; perWork
   return { workers: requested, perWorkerMax, fdLimit };
 }
 
-/** Most sockets put on one (source address, destination) pair: ~70% of the ephemeral range, at most 20k. */
-export function perAddressCapacity(portCount = readEphemeralPortCount()): number {
+/** Most sockets put on one (source address, destination) pair: ~70% of the local ports the generator binds from, at most 20k. */
+export function perAddressCapacity(portCount = localPortCount()): number {
   return Math.max(1, Math.min(20_000, Math.floor(portCount * 0.7)));
 }
 

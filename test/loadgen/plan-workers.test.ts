@@ -63,3 +63,11 @@ test('sourceAddresses: distinct loopback addresses, enough per worker for the pe
   assert.equal(wide[254], '127.1.1.1');
   for (const a of wide) assert.match(a, /^127\.\d+\.\d+\.(\d+)$/);
 });
+
+test('client ports come from outside the kernel ephemeral range', async () => {
+  const { localPortRanges, localPortCount } = await import('../../loadgen/limits.js');
+  assert.deepEqual(localPortRanges([32768, 60999]), [[1024, 32767], [61000, 65535]]);
+  assert.equal(localPortCount(localPortRanges([32768, 60999])), 31744 + 4536);
+  assert.deepEqual(localPortRanges([1024, 65535]), []);
+  assert.deepEqual(localPortRanges([10000, 65535]), [[1024, 9999]]);
+});
