@@ -208,7 +208,9 @@ export class ConnectionPool implements ConnOwner {
 
   onConnectError(c: Conn, errno: string): void {
     if (!c.wanted) { this.conns.delete(c); this.settleRamp(c); return; } // closed on purpose while connecting
-    if (errno === 'EADDRINUSE' && c.localAddress !== undefined && c.bindAttempts < MAX_BIND_ATTEMPTS) {
+    // libuv binds with SO_REUSEADDR, so a local port whose 4-tuple is still in use (or in
+    // TIME_WAIT) binds fine and then fails connect() with EADDRNOTAVAIL: same remedy.
+    if ((errno === 'EADDRINUSE' || errno === 'EADDRNOTAVAIL') && c.localAddress !== undefined && c.bindAttempts < MAX_BIND_ATTEMPTS) {
       this.connect(c, true);
       return;
     }
