@@ -15,17 +15,27 @@ export interface ConnectionTarget { host: string; port: number; admin: UpstreamA
  * bound the same port number on another loopback address is not counted.
  */
 export async function establishedOn(host: string, port: number): Promise<number | null> {
+  return (await establishedPeers(host, port))?.total ?? null;
+}
+
+/** Like establishedOn, with the count per remote address (a diagnostic when counts disagree). */
+export async function establishedPeers(host: string, port: number): Promise<{ total: number; byRemote: Record<string, number> } | null> {
   const text = await readFile('/proc/net/tcp', 'utf8').catch(() => null);
   if (text === null) return null;
+  const ip = (hex: string): string => (hex.match(/../g) ?? []).map((b) => Number.parseInt(b, 16)).reverse().join('.');
   // /proc/net/tcp prints the address as one 32-bit word in host (little-endian) order
   const addr = host.split('.').map((b) => Number(b).toString(16).toUpperCase().padStart(2, '0')).reverse().join('');
   const local = `${addr}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  let n = 0;
+  let total = 0;
+  const byRemote: Record<string, number> = {};
   for (const line of text.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/, 4);
-    if (f[1] === local && f[3] === '01') n++;
+    if (f[1] !== local || f[3] !== '01') continue;
+    total++;
+    const remote = ip(f[2]!.split(':')[0]!);
+    byRemote[remote] = (byRemote[remote] ?? 0) + 1;
   }
-  return n;
+  return { total, byRemote };
 }
 
 /** The views of the open connections after a stage: generator, server, kernel (exact local address), and harness/procfs establishedOnPort. */
@@ -53,6 +63,7 @@ export async function connectionsCheck(gen: LoadGenerator, t: ConnectionTarget, 
   await t.admin.control({ action: 'reset-counters', service: user });
   const a = await gen.runStage(plan);
   const va = await connectionViews(a, t);
+  const peersA = await establishedPeers(t.host, t.port);
   const accA = sumCounter(await t.admin.stats(), 'connectionsAccepted', user);
   rows.push({ case: `ramp to ${o.connections}: generator established`, expected: String(o.connections), measured: String(a.connectionCounts.established), tolerance: 'exact', pass: a.connectionCounts.established === o.connections });
   rows.push({ case: `ramp to ${o.connections}: open at end - generator / server (openConnections) / kernel (/proc/net/tcp ESTABLISHED on the server's address:port)`, expected: `${o.connections} / ${o.connections} / ${o.connections}`, measured: `${va.generator} / ${va.server} / ${va.kernel}`, tolerance: 'exact', pass: va.generator === o.connections && va.server === o.connections && va.kernel === o.connections });
@@ -97,6 +108,7 @@ export async function connectionsCheck(gen: LoadGenerator, t: ConnectionTarget, 
       'Reuse = 1 - connections opened / requests, counted on the client (connections opened in the window / requests issued) and on the server (connections accepted / requests received, counters reset before the stage). A steady stage must reuse every connection; then the server drops every connection mid-window (admin `close-connections`) and both sides must count the same reconnects.',
     ],
     rows, extra: [
+      `Kernel sockets after the ramp by remote address: ${JSON.stringify(peersA?.byRemote ?? {})} (the generator's workers connect from their own 127.1.0.x addresses).`,
       `Errors in the close stage: ${JSON.stringify(c.errors)} (resets are the requests in flight when the server closed).`,
       `harness/procfs.ts \`establishedOnPort(${t.port})\` (matches the local port only) counted ${va.byPort} after the ramp and ${vc.byPort} after the close stage. It also counts client sockets anywhere on the machine that bound the same port number on another address, e.g. another load generator's explicitly bound local ports, so it can exceed the true count while such a process runs; the rows above match address and port.`,
     ], pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
