@@ -30,8 +30,15 @@ export class Sampler {
   readonly samples: Sample[] = [];
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
+  private ticks = 0;
 
-  constructor(private readonly src: SamplerSources, private readonly intervalMs = 1000) {}
+  /**
+   * The target's /metrics is read at stage boundaries (sampleNow) and every `metricsEvery`
+   * ticks otherwise: a scrape costs the target CPU (a Node cluster's primary gathers and
+   * merges every worker's registry), and the harness must not load what it measures.
+   * /proc readings cost the target nothing and are taken every tick.
+   */
+  constructor(private readonly src: SamplerSources, private readonly intervalMs = 1000, private readonly metricsEvery = 5) {}
 
   start(): void {
     if (this.timer) return;
@@ -49,17 +56,18 @@ export class Sampler {
   /** Take a sample now (stage boundaries) and return it. */
   async sampleNow(): Promise<Sample> {
     await this.inFlight;
-    await this.tick();
+    await this.tick(true);
     return this.samples[this.samples.length - 1]!;
   }
 
-  private tick(): Promise<void> {
+  private tick(withMetrics = false): Promise<void> {
+    const scrape = withMetrics || this.ticks++ % this.metricsEvery === 0;
     this.inFlight = (async () => {
       const at = Date.now();
       const [rss, cpu, metrics, up, kernel] = await Promise.all([
         this.src.pid ? treeRss(this.src.pid).catch(() => null) : Promise.resolve(null),
         this.src.pid ? treeCpuSeconds(this.src.pid).catch(() => null) : Promise.resolve(null),
-        this.src.metricsUrl ? fetchText(this.src.metricsUrl) : Promise.resolve(null),
+        this.src.metricsUrl && scrape ? fetchText(this.src.metricsUrl) : Promise.resolve(null),
         this.src.upstreamStats ? this.src.upstreamStats().catch(() => null) : Promise.resolve(null),
         kernelCounters(),
       ]);
