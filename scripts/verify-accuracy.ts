@@ -16,7 +16,7 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import { PACKAGE_ROOT } from '../core/version.js';
 import { LoadGenerator } from '../loadgen/index.js';
 import { envFingerprint } from '../harness/env.js';
-import { startArrivalRecorder } from '../harness/accuracy/arrival-recorder.js';
+import { startArrivalRecorder, startFastTarget } from '../harness/accuracy/arrival-recorder.js';
 import { arrivalsCheck } from '../harness/accuracy/arrivals-check.js';
 import { connectionsCheck } from '../harness/accuracy/connections-check.js';
 import { mergeCheck } from '../harness/accuracy/merge-check.js';
@@ -154,7 +154,11 @@ async function main(): Promise<number> {
       }
     });
     await run('rss', '5. RSS sampling', () => rssCheck(placement, { tolerance: 0.05 }));
-    await run('saturation', '6. Saturation detection', async () => saturationCheck(await getRig(), { repeats: 3, durationMs: 2000, maxProbes: 6 }));
+    await run('saturation', '6. Saturation detection', async () => {
+      const fast = await startFastTarget(placement.gateway);
+      cleanups.push(() => fast.close());
+      return saturationCheck((await getRig()).gen, { host: '127.0.0.1', port: fast.port }, { repeats: 3, durationMs: 2000, maxProbes: 7 });
+    });
   } finally {
     await cleanup();
   }

@@ -13,12 +13,21 @@ export interface ArrivalRecorder {
 
 /** Start the arrival server, pinned to `cpus` with taskset when given. */
 export async function startArrivalRecorder(cpus: string | null): Promise<ArrivalRecorder> {
-  const entry = fileURLToPath(new URL('./arrival-server.js', import.meta.url));
+  return startChildServer('./arrival-server.js', cpus);
+}
+
+/** Start fast-target.ts (canned 200s, no HTTP parsing) the same way; `take` is not meaningful for it. */
+export async function startFastTarget(cpus: string | null): Promise<Pick<ArrivalRecorder, 'port' | 'pid' | 'close'>> {
+  return startChildServer('./fast-target.js', cpus);
+}
+
+async function startChildServer(file: string, cpus: string | null): Promise<ArrivalRecorder> {
+  const entry = fileURLToPath(new URL(file, import.meta.url));
   const [cmd, args] = cpus && hasTaskset() ? ['taskset', ['-c', cpus, process.execPath, entry]] : [process.execPath, [entry]];
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('arrival server did not start within 10 s')), 10_000);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`arrival server exited (${code}) before it was ready`)); });
+    const timer = setTimeout(() => reject(new Error(`${file} did not start within 10 s`)), 10_000);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${file} exited (${code}) before it was ready`)); });
     child.on('message', (m: { type: string; port?: number }) => { if (m.type === 'ready') { clearTimeout(timer); resolve(m.port!); } });
   }).catch((e: Error) => { child.kill('SIGKILL'); throw e; });
   return {
