@@ -115,13 +115,22 @@ export async function treeCpuSeconds(pid: number): Promise<number | null> {
   return alive ? ticks / 100 : null; // USER_HZ is 100 on Linux
 }
 
+/** /proc/net/tcp spelling of an IPv4 address: the 32-bit value in host (little-endian) order. */
+export function procHexIPv4(ip: string): string {
+  return ip.split('.').map((b) => Number(b).toString(16).toUpperCase().padStart(2, '0')).reverse().join('');
+}
+
 /**
- * ESTABLISHED TCP sockets whose local port is `port` (the server side of every client
- * connection to it), from /proc/net/tcp and tcp6. Counts what the kernel holds, whatever
- * the implementation, so it confirms the generator's own count from the other edge.
+ * ESTABLISHED TCP sockets whose local address and port are `host:port` (the server side of
+ * every client connection to it), from /proc/net/tcp and tcp6 (v4-mapped). Counts what the
+ * kernel holds, whatever the implementation, so it confirms the generator's own count from
+ * the other edge. The address matters: client sockets bound to the same port number on
+ * other 127.x addresses must not be counted.
  */
-export async function establishedOnPort(port: number): Promise<number | null> {
-  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+export async function establishedOnPort(port: number, host = '127.0.0.1'): Promise<number | null> {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const v4 = `${procHexIPv4(host)}:${hexPort}`;
+  const v6 = `0000000000000000FFFF0000${procHexIPv4(host)}:${hexPort}`;
   let count = 0;
   let readAny = false;
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
@@ -134,7 +143,7 @@ export async function establishedOnPort(port: number): Promise<number | null> {
       const line = text.slice(i, end === -1 ? text.length : end);
       // "  sl  local_address rem_address   st ..." -> fields[1] local, fields[3] state (01 = ESTABLISHED)
       const f = line.trim().split(/\s+/, 4);
-      if (f[3] === '01' && f[1]!.endsWith(hexPort)) count++;
+      if (f[3] === '01' && (f[1] === v4 || f[1] === v6)) count++;
       i = end === -1 ? -1 : end + 1;
     }
   }

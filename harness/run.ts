@@ -167,7 +167,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         const { m, before, after } = await runOne(stagePlan(scenario, spec, dest, jwt.tokens), spec.name);
         const hlog = `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
         await writeHlog(join(out.dir, hlog), m.intervals, m.measureStartEpochMs, spec.name);
-        const serverSide = await establishedOnPort(dest.port).catch(() => null);
+        const serverSide = await establishedOnPort(dest.port, dest.host).catch(() => null);
         st = buildStageResult({ spec, measurement: m, sampler, before, after, runStartMs, hlog, engine: scenario.load.engine, serverSideConnections: serverSide, limits: scenario.generator });
       }
       if (opts.signal?.aborted) { st = { ...st, status: 'interrupted', reasons: [...st.reasons, 'interrupted (Ctrl-C) during this stage: numbers cover part of the window'] }; }

@@ -10,9 +10,8 @@ import type { CheckResult, CheckRow } from './types.js';
 export interface ConnectionTarget { host: string; port: number; admin: UpstreamAdminClient }
 
 /**
- * ESTABLISHED sockets whose local end is exactly `host:port` (IPv4), from /proc/net/tcp.
- * Unlike `establishedOnPort` (port only), a client socket elsewhere on the machine that
- * bound the same port number on another loopback address is not counted.
+ * ESTABLISHED sockets whose local end is exactly `host:port` (IPv4), from /proc/net/tcp,
+ * counted independently of harness/procfs.ts (which the check compares against).
  */
 export async function establishedOn(host: string, port: number): Promise<number | null> {
   return (await establishedPeers(host, port))?.total ?? null;
@@ -42,7 +41,7 @@ export async function establishedPeers(host: string, port: number): Promise<{ to
 export async function connectionViews(m: StageMeasurement, t: ConnectionTarget): Promise<{ generator: number; server: number; kernel: number | null; byPort: number | null }> {
   const stats = await t.admin.stats();
   const server = stats.services.user!.instances.reduce((a, i) => a + i.openConnections, 0);
-  return { generator: m.openAtEnd, server, kernel: await establishedOn(t.host, t.port), byPort: await establishedOnPort(t.port) };
+  return { generator: m.openAtEnd, server, kernel: await establishedOn(t.host, t.port), byPort: await establishedOnPort(t.port, t.host) };
 }
 
 const reuse = (opened: number, requests: number): number => (requests === 0 ? 0 : 1 - opened / requests);
@@ -104,13 +103,13 @@ export async function connectionsCheck(gen: LoadGenerator, t: ConnectionTarget, 
   return {
     id: 'connections', title: '4. Connection counts and reuse',
     method: [
-      `A fresh generator (${a.generator.workers} workers) and a fresh mock upstream: the generator holds ${o.connections} connections to a mock upstream instance at ${o.rate} req/s. After each stage the open connections are counted three ways: the generator's own count, the server's \`openConnections\` gauge, and the kernel's ESTABLISHED sockets whose local end is the server's address and port (/proc/net/tcp; the harness's \`establishedOnPort\`, which matches the port only, is shown below the table).`,
+      `A fresh generator (${a.generator.workers} workers) and a fresh mock upstream: the generator holds ${o.connections} connections to a mock upstream instance at ${o.rate} req/s. After each stage the open connections are counted three ways: the generator's own count, the server's \`openConnections\` gauge, and the kernel's ESTABLISHED sockets whose local end is the server's address and port (/proc/net/tcp, read independently; the harness's own \`establishedOnPort\` is shown below the table).`,
       'Reuse = 1 - connections opened / requests, counted on the client (connections opened in the window / requests issued) and on the server (connections accepted / requests received, counters reset before the stage). A steady stage must reuse every connection; then the server drops every connection mid-window (admin `close-connections`) and both sides must count the same reconnects.',
     ],
     rows, extra: [
       `Kernel sockets after the ramp by remote address: ${JSON.stringify(peersA?.byRemote ?? {})} (the generator's workers connect from their own 127.1.0.x addresses).`,
       `Errors in the close stage: ${JSON.stringify(c.errors)} (resets are the requests in flight when the server closed).`,
-      `harness/procfs.ts \`establishedOnPort(${t.port})\` (matches the local port only) counted ${va.byPort} after the ramp and ${vc.byPort} after the close stage. It also counts client sockets anywhere on the machine that bound the same port number on another address, e.g. another load generator's explicitly bound local ports, so it can exceed the true count while such a process runs; the rows above match address and port.`,
+      `harness/procfs.ts \`establishedOnPort(${t.port}, ${t.host})\`, which \`gw-bench run\` uses for its server-side count, counted ${va.byPort} after the ramp and ${vc.byPort} after the close stage.`,
     ], pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,
   };
 }

@@ -1,5 +1,5 @@
-import { encodeHistogram, mergeEncoded, newHistogram, recordUs, type Histogram } from '../../loadgen/hdr.js';
-import { mulberry32 } from '../../loadgen/prng.js';
+import { encodeHistogram, mergeEncoded, newHistogram, recordUs, type Histogram } from '../../core/hdr.js';
+import { mulberry32 } from '../../core/prng.js';
 import { REPORTED_PERCENTILES, rankPercentile } from './percentile.js';
 
 /**

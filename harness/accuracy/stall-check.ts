@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { decodeHistogram } from '../../loadgen/hdr.js';
+import { decodeHistogram } from '../../core/hdr.js';
 import type { StageMeasurement } from '../../loadgen/types.js';
 import { REPORTED_PERCENTILES } from './percentile.js';
 import { accuracyPlan, atWindowOffset, epochNow, type Rig } from './rig.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exponentialCdf, gaps, ksCritical, ksStatistic } from '../../harness/accuracy/ks.js';
-import { mulberry32 } from '../../loadgen/prng.js';
+import { mulberry32 } from '../../core/prng.js';
 
 const uniform = (x: number): number => Math.min(1, Math.max(0, x));
 

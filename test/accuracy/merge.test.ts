@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareMerge, syntheticLatenciesUs } from '../../harness/accuracy/merge-math.js';
 import { HDR_RELATIVE_PRECISION } from '../../harness/accuracy/merge-check.js';
-import { mergeEncoded, encodeHistogram, newHistogram, recordUs } from '../../loadgen/hdr.js';
+import { mergeEncoded, encodeHistogram, newHistogram, recordUs } from '../../core/hdr.js';
 
 test('percentiles of histograms merged across parts equal those of one histogram of all samples', () => {
   const samples = syntheticLatenciesUs(50_000, 3);
