@@ -9,6 +9,7 @@ import type { StagePlan } from '../loadgen/types.js';
 import { envFingerprint } from './env.js';
 import { resolvePlacement } from './placement.js';
 import { startUpstreams } from './targets/upstreams.js';
+import { startFastTarget } from './accuracy/arrival-recorder.js';
 
 /** What `gw-bench calibrate` measured on this machine (calibration.json). */
 export interface Calibration {
@@ -43,7 +44,11 @@ export async function calibrate(opts: { quick?: boolean; out?: string; log?: (s:
     seed: 1, dir, cpus: placement.gateway,
   });
   const url = (name: string) => new URL(target.ready.services[name]!.urls[0]!);
-  const fast = url('user');
+  // The ceiling is measured against a raw canned-200 server (far cheaper per request than
+  // the generator), so the generator saturates first; against the mock upstream the
+  // target could saturate first and its ceiling would be reported as the generator's.
+  const canned = await startFastTarget(placement.gateway);
+  const fast = { hostname: '127.0.0.1', port: String(canned.port) };
   const lg = await LoadGenerator.start({ workers: 1, cpuList: placement.generator ?? undefined });
   const plan = (o: Partial<StagePlan>): StagePlan => ({
     index: 0, name: 'calibrate', target: { host: fast.hostname, port: Number(fast.port) }, connections: 64, rate: 1000, arrival: 'constant', seed: 1,
@@ -99,6 +104,7 @@ export async function calibrate(opts: { quick?: boolean; out?: string; log?: (s:
     return { calibration, file };
   } finally {
     await lg.close();
+    await canned.close();
     await target.process.stop();
     await rm(dir, { recursive: true, force: true });
   }
