@@ -99,7 +99,9 @@ test('no response within requestTimeoutMs: timeout errors, latency recorded at t
   assert.ok(lat.getValueAtPercentile(0) >= 200_000 * 0.999, `min latency ${lat.getValueAtPercentile(0)} us is at least the timeout`);
   // each timed-out connection is destroyed and replaced; the last few replacements may
   // complete after the stage's last response, so they are not all counted in this stage
-  assert.ok(m.connectionCounts.reopened >= 15 && m.connectionCounts.reopened <= 20, `reopened ${m.connectionCounts.reopened}`);
+  // Each cut connection is replaced (20); the generator is shared across these tests, so a
+  // replacement begun at the end of the previous stage may complete in this one (+1..4).
+  assert.ok(m.connectionCounts.reopened >= 15 && m.connectionCounts.reopened <= 24, `reopened ${m.connectionCounts.reopened}`);
   assert.equal(m.intervals.reduce((a, i) => a + i.errors, 0), 20);
 });
 
@@ -110,7 +112,9 @@ test('a connection lost mid-response is a reset error and the connection is repl
   }));
   assert.deepEqual(m.errors, { reset: 20 });
   assert.equal(decodeHistogram(m.latencyHdr).totalCount, 0, 'no latency for requests that never completed');
-  assert.ok(m.connectionCounts.reopened >= 15 && m.connectionCounts.reopened <= 20, `reopened ${m.connectionCounts.reopened}`);
+  // Each cut connection is replaced (20); the generator is shared across these tests, so a
+  // replacement begun at the end of the previous stage may complete in this one (+1..4).
+  assert.ok(m.connectionCounts.reopened >= 15 && m.connectionCounts.reopened <= 24, `reopened ${m.connectionCounts.reopened}`);
 });
 
 test('a refused port: every connect fails with ECONNREFUSED, requests fail as backlog or timeout, nothing is lost', async () => {
