@@ -237,7 +237,11 @@ async function capacityStage(
   const best = measured.filter((x) => x.probe.ok).sort((a, b) => b.probe.rate - a.probe.rate)[0] ?? measured[0]!;
   const hlog = `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
   await writeHlog(join(out.dir, hlog), best.m.intervals, best.m.measureStartEpochMs, `${spec.name}@${best.probe.rate}`);
-  const reasons = capacity.rps === null ? [`no probe met the SLO (p99 <= ${s.slo.p99Ms} ms, errors <= ${(s.slo.errorRate * 100).toFixed(2)}%)`] : [];
+  const reasons = capacity.rps === null
+    ? [`no probe met the SLO (p99 <= ${s.slo.p99Ms} ms, errors <= ${(s.slo.errorRate * 100).toFixed(2)}%)`]
+    : probes.every((p) => p.ok)
+      ? [`capacity is at least ${capacity.rps}/s: every probe met the SLO before the probe budget (${s.load.capacity.probes}) or load.capacity.max ran out`]
+      : [];
   return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons, limits: s.generator });
 }
 
