@@ -4,20 +4,12 @@
  * over IPC and sends back encoded histograms and counters.
  */
 
-export type AuthKind = 'valid' | 'expired' | 'bad-signature' | 'none';
+import type { AuthKind, RequestSpec } from '../core/scenario/types.js';
 
-/** One weighted entry of the request mix. */
-export interface RequestTemplate {
-  name: string;
-  weight: number;
-  method: string;
-  /** Path with variables: `${uid}`, `${room_id}`, `${seq}` (request sequence), `${rand}`. */
-  path: string;
-  headers: Record<string, string>;
-  /** Bytes of request body to send (0 = none). */
-  bodyBytes: number;
-  auth: AuthKind;
-}
+export type { AuthKind };
+
+/** One weighted entry of the request mix: the scenario's own request spec. */
+export type RequestTemplate = RequestSpec;
 
 /** Pre-generated JWTs, replayed round-robin (the gateway's token caches are part of what is measured). */
 export interface TokenPool {

@@ -15,14 +15,20 @@ export interface UpstreamSpec {
   errorStatus: number;
 }
 
+/** Which token a request carries. */
+export type AuthKind = 'valid' | 'expired' | 'bad-signature' | 'none';
+
+/** One weighted entry of the request mix (the load generator's RequestTemplate is this type). */
 export interface RequestSpec {
   name: string;
   weight: number;
   method: string;
+  /** Path with variables: `${uid}`, `${room_id}`, `${seq}` (request sequence), `${rand}`. */
   path: string;
   headers: Record<string, string>;
+  /** Bytes of request body to send (0 = none). */
   bodyBytes: number;
-  auth: 'valid' | 'expired' | 'bad-signature' | 'none';
+  auth: AuthKind;
 }
 
 export interface StageSpec {
