@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GwBenchError, TargetError } from '../core/errors.js';
+import { loopbackUrl } from '../core/loopback.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { RESULT_SCHEMA_VERSION, type CapacityProbe, type RunResult, type RunStatus, type StageResult, type TargetInfo, type Verdict } from '../core/result.js';
 import { loadScenario } from '../core/scenario/load.js';
@@ -67,21 +68,23 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   const loaded = await loadScenario(opts.scenarioFile);
   let scenario: Scenario = opts.quick ? quickScenario(loaded) : loaded;
   if (opts.seed !== undefined) scenario = { ...scenario, load: { ...scenario.load, seed: opts.seed } };
+  // Usage problems (unknown target, off-loopback URL, a plan the generator cannot hold)
+  // fail here with exit 2, before any output folder or process exists.
+  const implName = opts.target?.impl ?? (opts.target?.url ? 'external' : scenario.target.impl);
+  const external = implName === 'external';
+  const impl: ImplInfo | null = external ? null : findImpl(implName);
+  if (external) loopbackUrl(opts.target?.url ?? scenario.target.url ?? '', opts.target?.url ? '--url' : 'target.url');
+  const activeStages = scenario.load.stages.filter((s) => !opts.stageFilter || opts.stageFilter(s.index));
+  const maxConns = Math.max(...activeStages.map((s) => s.connections));
+  const gen = planWorkers({ maxConnections: maxConns, requested: scenario.load.workers });
+  const workersForGateway = impl ? (opts.target?.workers ?? gatewayWorkers(scenario.target.workers, maxConns, impl)) : null;
+  const placement = resolvePlacement({ ...scenario.placement, ...opts.placement }, external);
+
   const out = await RunOutput.create(scenario.name + (opts.quick ? '-quick' : ''), opts.out);
   const progress = new Progress(Boolean(opts.quiet));
   const startedAt = new Date();
   const runStartMs = startedAt.getTime();
   out.line(`gw-bench ${VERSION} run ${opts.scenarioFile}${opts.quick ? ' --quick' : ''}`);
-
-  const implName = opts.target?.impl ?? (opts.target?.url ? 'external' : scenario.target.impl);
-  const external = implName === 'external';
-  const impl: ImplInfo | null = external ? null : findImpl(implName);
-  const placement = resolvePlacement({ ...scenario.placement, ...opts.placement }, external);
-  const activeStages = scenario.load.stages.filter((s) => !opts.stageFilter || opts.stageFilter(s.index));
-  const maxConns = Math.max(...activeStages.map((s) => s.connections));
-  // Fail before starting anything when the generator cannot hold the plan (exit 2).
-  const gen = planWorkers({ maxConnections: maxConns, requested: scenario.load.workers });
-  const workersForGateway = impl ? (opts.target?.workers ?? gatewayWorkers(scenario.target.workers, maxConns, impl)) : null;
 
   const env = await envFingerprint(placement);
   const stages: StageResult[] = [];
