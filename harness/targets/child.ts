@@ -2,6 +2,20 @@ import { execa, type ResultPromise } from 'execa';
 import type { WriteStream } from 'node:fs';
 import { placed } from '../placement.js';
 
+/** Process groups of every live OwnedProcess, for the last-resort kill on exit. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+/**
+ * Kill every owned process group now (synchronous). Runs on process exit too: execa's
+ * `cleanup` does not reach detached children, and a forced exit (second Ctrl-C, an
+ * outside timeout) must not leave a gateway or upstream running.
+ */
+export function killAllOwned(): void {
+  for (const pgid of liveGroups) { try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ } }
+  liveGroups.clear();
+}
+
 /**
  * A child process the harness owns (gateway, upstreams): started in its own process group
  * so stopping it also stops its workers (cluster, uvicorn, JVM), output appended to
@@ -32,6 +46,8 @@ export class OwnedProcess {
     });
     if (!this.proc.pid) throw new Error(`could not start ${name}: ${cmd}`);
     this.pid = this.proc.pid;
+    liveGroups.add(this.pid);
+    if (!exitHookInstalled) { exitHookInstalled = true; process.on('exit', killAllOwned); }
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line) continue;
@@ -45,6 +61,7 @@ export class OwnedProcess {
     this.proc.stderr?.on('data', onData);
     void this.proc.then((r) => {
       this.exited = true;
+      liveGroups.delete(this.pid);
       this.exitInfo = { code: r.exitCode ?? null, signal: r.signal ?? null };
     });
   }

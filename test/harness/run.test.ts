@@ -90,3 +90,4 @@ test('a target that crashes mid-run gives exit 4 with finished stages kept, leav
   assert.ok(readdirSync(out).includes('stages.jsonl'));
   assert.deepEqual(run.survivors(), [], 'no child process survives a target crash');
 });
+
