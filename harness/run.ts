@@ -24,9 +24,9 @@ import { Progress } from './progress.js';
 import { Sampler, type Sample } from './sampler.js';
 import { buildStageResult, skippedStage } from './stage-result.js';
 import { formatSummary } from './summary.js';
-import { externalTarget, buildImpl, startGateway, type RunningTarget } from './targets/gateway.js';
-import { findImpl, gatewayWorkers, type ImplInfo } from './targets/impls.js';
-import { startUpstreams, type RunningUpstreams } from './targets/upstreams.js';
+import { externalTarget, buildImpl, startGateway, type RunningTarget } from './processes/gateway.js';
+import { findImpl, gatewayWorkers, type ImplInfo } from './processes/impls.js';
+import { startUpstreams, type RunningUpstreams } from './processes/upstreams.js';
 import { makeJwtSetup } from './tokens.js';
 
 export interface RunOptions {
@@ -123,7 +123,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     if (external) {
       target = await externalTarget(targetInfo.url, targetInfo.pid, targetInfo.metricsUrl);
     } else {
-      upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, dir: tmp, cpus: placement.upstreams, log: out.log });
+      upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, cpus: placement.upstreams, log: out.log });
       if (impl!.build) { progress.note(`building ${impl!.name}...`); await buildImpl(impl!, out.log); }
       target = await startGateway({
         impl: impl!, env: { ...upstreams.env, ...jwt.env }, workers: workersForGateway!, cpus: placement.gateway, log: out.log,

@@ -22,12 +22,15 @@ export interface ImplInfo {
 
 const BASELINES = join(PACKAGE_ROOT, 'baselines');
 
-/** The reference gateway: our own, started through the CLI so it runs exactly as users run it. */
+/**
+ * The reference gateway: our own, started through the harness's gateway entry (the program
+ * `gw-bench gateway` runs, without loading the CLI).
+ */
 export function referenceImpl(): ImplInfo {
   return {
     name: 'reference', language: 'typescript', runtime: `node ${process.version}`, framework: 'node:http + undici',
     multiProcess: true, maxConnections: null, contract: 'full', dir: null, build: null,
-    run: { cmd: process.execPath, args: [join(PACKAGE_ROOT, 'bin', 'gw-bench.js'), 'gateway'] },
+    run: { cmd: process.execPath, args: [join(PACKAGE_ROOT, 'dist', 'harness', 'processes', 'entries', 'gateway.js')] },
     version: VERSION,
   };
 }
