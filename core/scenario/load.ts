@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { ScenarioError } from '../errors.js';
-import { normalizeScenario } from './normalize.js';
+import { normalizeScenario, type ThresholdChecker } from './normalize.js';
 import { schemaProblems, type Problem } from './problems.js';
 import type { Scenario } from './types.js';
 
@@ -40,8 +40,19 @@ export function formatProblems(problems: Problem[]): string[] {
   return problems.map((p) => `${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`);
 }
 
+/**
+ * Rules core cannot check by itself, passed in by the caller (the harness passes the same
+ * ones to `validate` and `run`, so both give the same verdict on a file).
+ */
+export interface ScenarioChecks {
+  /** The gate's threshold parser. */
+  threshold?: ThresholdChecker;
+  /** Rules over the normalized scenario (known implementations, the load plan); problems carry scenario paths. */
+  scenario?: (s: Scenario) => Problem[];
+}
+
 /** Validate scenario text; returns every problem found, or the frozen scenario. */
-export function parseScenario(text: string, file: string): { scenario?: Scenario; problems: Problem[] } {
+export function parseScenario(text: string, file: string, checks: ScenarioChecks = {}): { scenario?: Scenario; problems: Problem[] } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
@@ -55,10 +66,11 @@ export function parseScenario(text: string, file: string): { scenario?: Scenario
   // Cross-field rules run even when the schema failed, so the user sees everything at once;
   // a path the schema already reported is not reported twice.
   try {
-    const n = normalizeScenario((data ?? {}) as Record<string, unknown>, file);
+    const n = normalizeScenario((data ?? {}) as Record<string, unknown>, file, checks.threshold);
     const reported = problems.map((p) => p.path);
     problems.push(...n.problems.filter((p) => !reported.some((r) => p.path === r || p.path.startsWith(`${r}.`) || p.path.startsWith(`${r}[`))));
     scenario = n.scenario;
+    if (scenario && !problems.length && checks.scenario) problems.push(...checks.scenario(scenario));
   } catch (e) {
     // Normalization assumes the schema's shapes; with schema problems it may not get far.
     if (!problems.length) throw e;
@@ -69,7 +81,7 @@ export function parseScenario(text: string, file: string): { scenario?: Scenario
 }
 
 /** Load, validate and freeze a scenario file; throws ScenarioError (exit 2) listing every problem. */
-export async function loadScenario(file: string): Promise<Scenario> {
+export async function loadScenario(file: string, checks: ScenarioChecks = {}): Promise<Scenario> {
   const abs = resolve(file);
   let text: string;
   try {
@@ -77,7 +89,7 @@ export async function loadScenario(file: string): Promise<Scenario> {
   } catch (e) {
     throw new ScenarioError(`cannot read scenario ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, [], 'GW_ERR_SCENARIO_READ');
   }
-  const { scenario, problems } = parseScenario(text, abs);
+  const { scenario, problems } = parseScenario(text, abs, checks);
   if (!scenario) {
     throw new ScenarioError(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, formatProblems(problems));
   }

@@ -59,11 +59,15 @@ function baselineImpl(name: string): ImplInfo {
   };
 }
 
+/** What is wrong with an implementation name that does not exist: the ones that do. */
+export function unknownImpl(name: string, urlFlag = 'target.url'): string {
+  return `${JSON.stringify(name)} is not an implementation; available: ${listImpls().map((i) => i.name).join(', ')}, or "external" with ${urlFlag}`;
+}
+
 /** Find an implementation by name; the error lists the ones that exist. */
 export function findImpl(name: string, field = '--target'): ImplInfo {
-  const all = listImpls();
-  const hit = all.find((i) => i.name === name);
-  if (!hit) throw new UsageError(`${field}: ${JSON.stringify(name)} is not an implementation; available: ${all.map((i) => i.name).join(', ')}, or "external" with --url`);
+  const hit = listImpls().find((i) => i.name === name);
+  if (!hit) throw new UsageError(`${field}: ${unknownImpl(name, '--url')}`);
   return hit;
 }
 
