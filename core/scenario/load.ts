@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { formatProblems, notUnder } from '../problems/problem.js';
+import { parseYamlWithLines } from '../problems/yaml-lines.js';
 import { ScenarioError } from '../errors.js';
 import { normalizeScenario, type ThresholdChecker } from './normalize.js';
 import { schemaProblems, type Problem } from './problems.js';
@@ -15,30 +16,8 @@ function freeze<T>(o: T): T {
   return o;
 }
 
-/** Find the YAML node a problem path points at (`load.stages[0].rate`) to report its line. */
-function lineOf(root: Node | null, path: string, lc: LineCounter): number | undefined {
-  let node: unknown = root;
-  let lastGood: unknown = root;
-  for (const seg of path.split(/\.|(?=\[)/)) {
-    if (!seg || seg === '(root)') continue;
-    const idx = /^\[(\d+)\]$/.exec(seg);
-    if (idx && isSeq(node)) node = node.items[Number(idx[1])];
-    else if (!idx && isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === seg);
-      node = pair ? (pair.value ?? pair.key) : undefined;
-      if (pair && !pair.value) node = pair.key;
-    } else node = undefined;
-    if (!node) break;
-    lastGood = node;
-  }
-  const range = (lastGood as { range?: [number, number, number] } | undefined)?.range;
-  return range ? lc.linePos(range[0]).line : undefined;
-}
-
-/** Format problems as the lines users see: `path (line N): message`. */
-export function formatProblems(problems: Problem[]): string[] {
-  return problems.map((p) => `${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`);
-}
+/** Format problems as the lines users see: `path (line N): message; suggestion`. */
+export { formatProblems };
 
 /**
  * Rules core cannot check by itself, passed in by the caller (the harness passes the same
@@ -53,30 +32,23 @@ export interface ScenarioChecks {
 
 /** Validate scenario text; returns every problem found, or the frozen scenario. */
 export function parseScenario(text: string, file: string, checks: ScenarioChecks = {}): { scenario?: Scenario; problems: Problem[] } {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    return {
-      problems: doc.errors.map((e) => ({ path: '(yaml)', line: e.linePos?.[0]?.line, message: e.message.split('\n')[0]! })),
-    };
-  }
-  const data = doc.toJS() as unknown;
+  const yaml = parseYamlWithLines(text);
+  if (yaml.problems.length) return { problems: yaml.problems };
+  const data = yaml.data;
   const problems = schemaProblems(data);
   let scenario: Scenario | undefined;
   // Cross-field rules run even when the schema failed, so the user sees everything at once;
   // a path the schema already reported is not reported twice.
   try {
     const n = normalizeScenario((data ?? {}) as Record<string, unknown>, file, checks.threshold);
-    const reported = problems.map((p) => p.path);
-    problems.push(...n.problems.filter((p) => !reported.some((r) => p.path === r || p.path.startsWith(`${r}.`) || p.path.startsWith(`${r}[`))));
+    problems.push(...notUnder(problems, n.problems));
     scenario = n.scenario;
     if (scenario && !problems.length && checks.scenario) problems.push(...checks.scenario(scenario));
   } catch (e) {
     // Normalization assumes the schema's shapes; with schema problems it may not get far.
     if (!problems.length) throw e;
   }
-  for (const p of problems) p.line ??= lineOf(doc.contents as Node | null, p.path, lc);
-  problems.sort((a, b) => (a.line ?? 1e9) - (b.line ?? 1e9));
+  yaml.addLines(problems);
   return problems.length ? { problems } : { scenario: freeze(scenario!), problems: [] };
 }
 
