@@ -8,7 +8,7 @@ import { RESULT_SCHEMA_VERSION, type CapacityProbe, type RunResult, type RunStat
 import { quickScenario } from '../core/scenario/quick.js';
 import type { Scenario, StageSpec } from '../core/scenario/types.js';
 import { VERSION } from '../core/version.js';
-import { LoadGenerator, stageAtRate, writeHlog, type LoadPlan, type PlannedStage } from '../loadgen/index.js';
+import { LoadGenerator, stageAtRate, writeHlog } from '../loadgen/index.js';
 import type { StageMeasurement, StagePlan, StageProgress } from '../loadgen/types.js';
 import { capacityResult, nextProbeRate } from './capacity.js';
 import { capacityWarnings, readCalibration } from './calibrate.js';
