@@ -5,7 +5,9 @@
  */
 
 import type { AuthKind, RequestSpec } from '../core/scenario/types.js';
-import type { WorkerShare } from './plan/types.js';
+import type { HealthLimits, VariableRanges, WorkerShare } from './plan/types.js';
+
+export type { HealthLimits, VariableRanges };
 
 export type { AuthKind };
 
@@ -17,22 +19,6 @@ export interface TokenPool {
   valid: string[];
   expired: string[];
   badSignature: string[];
-}
-
-export interface VariableRanges {
-  /** Inclusive integer ranges the path variables are drawn from (seeded). */
-  uid: [number, number];
-  room_id: [number, number];
-}
-
-/** Limits past which a stage's generator is not trusted: the stage becomes invalid. */
-export interface HealthLimits {
-  /** p99 of (actual send - intended send) for requests that found a free connection. */
-  maxSendLagP99Ms: number;
-  /** p99 of perf_hooks.monitorEventLoopDelay in any worker. */
-  maxEventLoopP99Ms: number;
-  /** CPU of any worker as a fraction of one core (e.g. 0.95). */
-  maxCpu: number;
 }
 
 export interface StagePlan {

@@ -1,5 +1,4 @@
 import type { RequestSpec } from '../../core/scenario/types.js';
-import type { HealthLimits, VariableRanges } from '../types.js';
 
 /**
  * The load plan: every stage of a run split over every generator worker, as plain JSON
@@ -80,4 +79,20 @@ export interface MachineLimits {
   systemFiles: number;
   /** Local ports the generator binds client sockets from. */
   localPorts: number;
+}
+
+export interface VariableRanges {
+  /** Inclusive integer ranges the path variables are drawn from (seeded). */
+  uid: [number, number];
+  room_id: [number, number];
+}
+
+/** Limits past which a stage's generator is not trusted: the stage becomes invalid. */
+export interface HealthLimits {
+  /** p99 of (actual send - intended send) for requests that found a free connection. */
+  maxSendLagP99Ms: number;
+  /** p99 of perf_hooks.monitorEventLoopDelay in any worker. */
+  maxEventLoopP99Ms: number;
+  /** CPU of any worker as a fraction of one core (e.g. 0.95). */
+  maxCpu: number;
 }
