@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import type { BreakerConfig, UpstreamConfig } from '../config/types.js';
-import { SmoothWeightedBalancer } from '../routing/balancer.js';
+import { SmoothWeightedBalancer } from './balancer.js';
 import { BREAKER_STATE_VALUE, localBreakers, type Breaker, type BreakerFactory } from './breaker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
