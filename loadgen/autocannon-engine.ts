@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { encodeHistogram, newHistogram, recordUs, type Histogram } from '../core/hdr.js';
+import { encodeHistogram, newHistogram, percentileMs, recordUs, type Histogram } from '../core/hdr.js';
 import { healthReasons } from './health.js';
 import { mulberry32, randomInt } from '../core/prng.js';
 import { compilePath } from './request-builder.js';
@@ -119,7 +119,7 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
     const now = performance.now();
     const rate = ((totalCount - lastProgress.n) * 1000) / (now - lastProgress.t);
     lastProgress = { t: now, n: totalCount };
-    opts.onProgress?.({ index: plan.index, phase: now < tMeasure() ? 'warmup' : 'measure', elapsedMs: Math.min(totalMs, now - start), totalMs, connectionsOpen: connections, offeredRps: rate, achievedRps: rate, p99SoFarMs: latency.totalCount > 0 ? latency.getValueAtPercentile(99) / 1000 : null, errors: totalErrors, generatorOk: true });
+    opts.onProgress?.({ index: plan.index, phase: now < tMeasure() ? 'warmup' : 'measure', elapsedMs: Math.min(totalMs, now - start), totalMs, connectionsOpen: connections, offeredRps: rate, achievedRps: rate, p99SoFarMs: percentileMs(latency, 99), errors: totalErrors, generatorOk: true });
   }, 1000);
   const onAbort = (): void => { inst.stop(); };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
