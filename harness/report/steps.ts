@@ -18,8 +18,22 @@ export interface Step {
   connections: number;
 }
 
+/**
+ * What every chart and table of a report reads: the results and their steps. Built once by
+ * the report model (model.ts), so every chart and table agrees on the steps and their order.
+ */
+export interface ReportData {
+  results: readonly LabeledResult[];
+  steps: readonly Step[];
+}
+
+/** The results with their steps; the model calls this once per report. */
+export function reportData(results: readonly LabeledResult[]): ReportData {
+  return { results, steps: stepsOf(results) };
+}
+
 /** Every step across the results, in the order first seen (the primary result first). */
-export function stepsOf(results: readonly LabeledResult[]): Step[] {
+function stepsOf(results: readonly LabeledResult[]): Step[] {
   const seen = new Map<string, Step>();
   for (const { result } of results) {
     for (const s of result.stages) {

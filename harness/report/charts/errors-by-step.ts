@@ -1,6 +1,6 @@
 import { isCounted, isExpected } from '../error-kinds.js';
 import { kindColour } from '../palette.js';
-import { stageAt, statusWords, stepsOf, type LabeledResult } from '../steps.js';
+import { stageAt, statusWords, type ReportData } from '../steps.js';
 import { HEIGHT, WIDTH, basePlugins } from './common.js';
 import type { ChartSpec } from './types.js';
 
@@ -9,8 +9,7 @@ import type { ChartSpec } from './types.js';
  * implementation. Failed stages are drawn (their errors are the point); invalid and
  * not-reached ones are not.
  */
-export function errorsByStepChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function errorsByStepChart({ results, steps }: ReportData): ChartSpec {
   const notes: string[] = [];
   const all = [...new Set(results.flatMap(({ result }) => result.stages.flatMap((s) => Object.keys(s.errors))))].sort();
   const kinds = all.filter(isCounted);

@@ -2,7 +2,7 @@ import type { RunResult } from '../../../core/result.js';
 import { DEFAULTS } from '../../../core/scenario/defaults.js';
 import { parseDuration } from '../../../core/units.js';
 import { LIMIT_RED, implColour } from '../palette.js';
-import { stageAt, stepsOf, type LabeledResult } from '../steps.js';
+import { stageAt, type ReportData } from '../steps.js';
 import { HEIGHT, WIDTH, basePlugins } from './common.js';
 import type { ChartSpec } from './types.js';
 
@@ -41,8 +41,7 @@ export function healthLimits(result: RunResult): HealthLimitsUsed {
  * (dashed) with the limit lines. Unlike the other charts this one DOES draw invalid stages,
  * as large red crosses, because showing why a stage is invalid is its purpose.
  */
-export function generatorHealthChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function generatorHealthChart({ results, steps }: ReportData): ChartSpec {
   const notes: string[] = [];
   const datasets: unknown[] = [];
   results.forEach(({ label, result }, i) => {

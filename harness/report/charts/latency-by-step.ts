@@ -1,5 +1,5 @@
 import { implColour } from '../palette.js';
-import { omittedNotes, perStep, perStepInvalid, stepsOf, type LabeledResult } from '../steps.js';
+import { omittedNotes, perStep, perStepInvalid, type ReportData } from '../steps.js';
 import { HEIGHT, WIDTH, basePlugins, invalidSeries, logMsAxis } from './common.js';
 import type { ChartSpec } from './types.js';
 
@@ -10,8 +10,7 @@ const LINES = [
 ] as const;
 
 /** Chart 2: p50 / p99 / p99.9 per connection step and implementation, log y. Non-results are gaps, named in the notes. */
-export function latencyByStepChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function latencyByStepChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets = results.flatMap(({ label, result }, i) => LINES.map((line) => ({
     label: `${label} ${line.name}`,

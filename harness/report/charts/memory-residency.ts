@@ -1,11 +1,10 @@
 import { implColour } from '../palette.js';
-import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
+import { omittedNotes, perStep, type ReportData } from '../steps.js';
 import { HEIGHT, WIDTH, basePlugins } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /** Chart 6c: heap residency = heap used / RSS (percent) per step; the seed's RSS / heap is in the tables. */
-export function memoryResidencyChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function memoryResidencyChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets = results.map(({ label, result }, i) => ({
     label,

@@ -1,5 +1,5 @@
 import { implColour, withAlpha } from '../palette.js';
-import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
+import { omittedNotes, perStep, type ReportData } from '../steps.js';
 import { HEIGHT, WIDTH, basePlugins } from './common.js';
 import type { ChartSpec } from './types.js';
 
@@ -9,8 +9,7 @@ const MIB = 1024 * 1024;
  * Chart 6a: RSS per step, one bar per implementation. The dark part is heap used, the light
  * part the rest of RSS, so the bar's height is RSS and the dark share is the residency.
  */
-export function memoryRssChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function memoryRssChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const toMiB = (b: number | null) => (b === null ? null : b / MIB);
   const datasets = results.flatMap(({ label, result }, i) => {

@@ -1,6 +1,6 @@
 import { MAX_MARK_X, mergeHdrs, percentileSpectrum } from '../hdr.js';
 import { implColour } from '../palette.js';
-import { isMeasured, stageAt, stepsOf, type LabeledResult, type Step } from '../steps.js';
+import { isMeasured, stageAt, type ReportData, type Step } from '../steps.js';
 import { HEIGHT, WIDTH, basePlugins, logMsAxis } from './common.js';
 import type { ChartSpec } from './types.js';
 
@@ -12,8 +12,8 @@ export const NINES_TICKS: ReadonlyArray<[number, string]> = [[0, '0%'], [1, '90%
  * implementation measured validly, so the lines compare the same work. Null when no step
  * is valid in all results (then each line merges that implementation's valid stages).
  */
-export function commonStep(results: readonly LabeledResult[]): Step | null {
-  const candidates = stepsOf(results).filter((step) => results.every(({ result }) => isMeasured(stageAt(result, step))));
+export function commonStep({ results, steps }: ReportData): Step | null {
+  const candidates = steps.filter((step) => results.every(({ result }) => isMeasured(stageAt(result, step))));
   if (candidates.length === 0) return null;
   return candidates.reduce((best, s) => (s.connections > best.connections ? s : best));
 }
@@ -23,8 +23,9 @@ export function commonStep(results: readonly LabeledResult[]): Step | null {
  * are latency from the intended send time (what users wait), dashed lines service time
  * (what a closed-loop tool would report); the gap is coordinated omission. Max is marked.
  */
-export function percentileSpectrumChart(results: readonly LabeledResult[]): ChartSpec {
-  const step = commonStep(results);
+export function percentileSpectrumChart(data: ReportData): ChartSpec {
+  const { results } = data;
+  const step = commonStep(data);
   const notes: string[] = [];
   const datasets: unknown[] = [];
   results.forEach(({ label, result }, i) => {

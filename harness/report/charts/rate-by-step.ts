@@ -1,6 +1,6 @@
 import { formatCount } from '../../../core/units.js';
 import { implColour } from '../palette.js';
-import { isMeasured, omittedNotes, perStep, perStepInvalid, stageAt, stepsOf, type LabeledResult } from '../steps.js';
+import { isMeasured, omittedNotes, perStep, perStepInvalid, stageAt, type ReportData } from '../steps.js';
 import { HEIGHT, WIDTH, basePlugins, invalidSeries } from './common.js';
 import type { ChartSpec } from './types.js';
 
@@ -8,8 +8,7 @@ import type { ChartSpec } from './types.js';
  * Chart 3: offered (dashed) vs achieved (solid) request rate per step, and the capacity
  * at SLO (triangle) for stages that ran a capacity search.
  */
-export function rateByStepChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function rateByStepChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets: unknown[] = [];
   results.forEach(({ label, result }, i) => {

@@ -1,11 +1,10 @@
 import { implColour } from '../palette.js';
-import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
+import { omittedNotes, perStep, type ReportData } from '../steps.js';
 import { HEIGHT, WIDTH, basePlugins } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /** Chart 5: connection reuse ratio (1 - connections opened / requests) per step, client side solid, upstream side dashed. */
-export function reuseByStepChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function reuseByStepChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets = results.flatMap(({ label, result }, i) => [
     { label: `${label} client side`, data: perStep(result, steps, (s) => s.reuse.client), borderColor: implColour(i), backgroundColor: implColour(i), borderWidth: 2.5, pointRadius: 3 },
