@@ -4,6 +4,9 @@ import { decodeHistogram, maxMs, percentileMs, summarizeMs } from '../core/hdr.j
 import type { StageMeasurement } from '../loadgen/types.js';
 import type { Sample, Sampler } from './sampler.js';
 
+/** File name of a stage's HdrHistogram interval log inside the run folder. */
+export const hlogName = (spec: StageSpec): string => `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
+
 /** Error kinds that are the expected outcome of a deliberately bad request, not failures. */
 export const isExpected = (kind: string): boolean => kind.startsWith('expected_');
 

@@ -120,3 +120,13 @@ export function perStepInvalid(result: RunResult, steps: readonly Step[], pick: 
     return v === undefined || v === null || !Number.isFinite(v) ? null : v;
   });
 }
+
+/** Make labels unique ("go", "go#2") so charts and tables never merge two results. */
+export function uniqueLabels<T extends { label: string }>(items: readonly T[]): T[] {
+  const seen = new Map<string, number>();
+  return items.map((it) => {
+    const n = (seen.get(it.label) ?? 0) + 1;
+    seen.set(it.label, n);
+    return n === 1 ? it : { ...it, label: `${it.label}#${n}` };
+  });
+}
