@@ -25,7 +25,7 @@ import { buildStageResult, hlogName, skippedStage } from './stage-result.js';
 import { formatSummary } from './summary.js';
 import { verdictOf } from './verdict.js';
 import { externalTarget, buildImpl, startGateway, type RunningTarget } from './targets/gateway.js';
-import { findImpl, gatewayWorkers, type ImplInfo } from './targets/impls.js';
+import { findImpl, gatewayWorkers, listImpls, type ImplInfo } from './targets/impls.js';
 import { startUpstreams, type RunningUpstreams } from './targets/upstreams.js';
 import { makeJwtSetup } from './tokens.js';
 
@@ -138,7 +138,9 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     // A broken target fails here (exit 4) instead of producing numbers.
     await contractCheck({ url: target.url, jwt, upstreams });
 
-    sampler = new Sampler({ pid: target.pid, metricsUrl: target.metricsUrl, upstreamStats: upstreams ? () => upstreams!.admin.stats() : null });
+    // An external target's runtime is unknown: look for any implementation's heap metrics.
+    const heapMetrics = impl ? [impl.heapMetrics] : listImpls().map((i) => i.heapMetrics);
+    sampler = new Sampler({ pid: target.pid, metricsUrl: target.metricsUrl, upstreamStats: upstreams ? () => upstreams!.admin.stats() : null, heapMetrics });
     sampler.start();
     if (opts.metricsPort !== undefined) live = await LiveMetrics.start(opts.metricsPort);
     const tu = new URL(target.url);
