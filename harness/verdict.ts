@@ -1,4 +1,4 @@
-import type { GwBenchError } from '../core/errors.js';
+import { InconclusiveError, type GwBenchError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { RunStatus, StageResult, Verdict } from '../core/result.js';
 
@@ -21,7 +21,9 @@ export function verdictOf(status: RunStatus, stages: StageResult[], failure: GwB
     return { status: 'target-failure', exitCode: ExitCode.TARGET_FAILURE, reasons: [...reasons, ...erroring.map((s) => `stage ${s.name}: error rate ${(s.errorRate * 100).toFixed(1)}% is above the ${(maxErrorRate * 100).toFixed(0)}% limit (${Object.entries(s.errors).filter(([k]) => !k.startsWith('expected_')).map(([k, v]) => `${k} ${v}`).join(', ')})`)] };
   }
   if (measured.length && invalid.length === measured.length) {
-    return { status: 'invalid', exitCode: ExitCode.INCONCLUSIVE, reasons: [...reasons, 'every measured stage is invalid: the generator fell behind; lower the rate or give the generator more CPU'] };
+    // Not thrown: the run finished and its stages are kept; the code names the verdict.
+    const e = new InconclusiveError('every measured stage is invalid: the generator fell behind; lower the rate or give the generator more CPU', [], 'GW_ERR_GENERATOR_SATURATED');
+    return { status: 'invalid', exitCode: e.exitCode, reasons: [...reasons, `${e.code}: ${e.message}`] };
   }
   return { status: 'pass', exitCode: ExitCode.OK, reasons };
 }

@@ -3,11 +3,10 @@
  * them, run stages, write interval logs. See loadgen/README.md.
  */
 export { planWorkers, sourceAddresses, perWorkerCapacity, perAddressCapacity, FD_HEADROOM, FD_RESERVE } from './plan-workers.js';
-export { readFdLimit, readEphemeralPortCount } from './limits.js';
+export { readFdLimit } from './limits.js';
 export { LoadGenerator, type StartOptions, type RunStageOptions } from './load-generator.js';
 export { writeHlog } from './hlog.js';
 export { runAutocannonStage, AUTOCANNON_MAX_CONNECTIONS } from './autocannon-engine.js';
 export { DEFAULT_HEALTH_LIMITS, MIN_SENT_FRACTION } from './health.js';
 export { validateStagePlan, isLoopback } from './validate-plan.js';
-export { decodeHistogram, encodeHistogram, mergeEncoded, percentileMs } from '../core/hdr.js';
 export type * from './types.js';
