@@ -50,7 +50,7 @@ export interface MemorySample {
   rssMaxBytes: number | null;
   heapUsedBytes: number | null;
   heapTotalBytes: number | null;
-  /** heapUsed / RSS (DESIGN.md's residency). */
+  /** heapUsed / RSS: the project's memory residency (README, How numbers are made). */
   residency: number | null;
   /** RSS / heapUsed (the seed article's ratio). */
   rssOverHeap: number | null;

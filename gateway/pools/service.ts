@@ -27,7 +27,7 @@ export class UpstreamService {
       const pool = new Pool(inst.origin, {
         connections: cfg.connections,
         // No pipelining: no head-of-line blocking, and the same one-request-per-socket
-        // model as the Go/Java/Python baselines (research/gateways.md).
+        // model as the Go/Java/Python baselines (docs/architecture.md, fair comparison).
         pipelining: 1,
         keepAliveTimeout: cfg.keepAliveTimeoutMs,
         keepAliveMaxTimeout: cfg.keepAliveTimeoutMs,
