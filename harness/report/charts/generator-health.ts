@@ -3,7 +3,7 @@ import { DEFAULTS } from '../../../core/scenario/defaults.js';
 import { parseDuration } from '../../../core/units.js';
 import { LIMIT_RED, implColour } from '../palette.js';
 import { stageAt, type ReportData } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /** Values below this are drawn at it, so a zero send lag still shows on the log axis. */
@@ -74,17 +74,5 @@ export function generatorHealthChart({ results, steps }: ReportData): ChartSpec 
     if (l.sendLagP99Ms !== used.sendLagP99Ms || l.eventLoopP99Ms !== used.eventLoopP99Ms) notes.push(`${label} was judged by other limits: send lag ${l.sendLagP99Ms} ms, event loop ${l.eventLoopP99Ms} ms`);
   });
   const title = 'Load-generator health per stage (red cross = stage INVALID)';
-  return {
-    id: 'generator-health',
-    title,
-    caption: `Send lag = actual - intended send time when a connection was free; a stage past a limit is invalid and not a result. Values below ${HEALTH_FLOOR_MS} ms are drawn at ${HEALTH_FLOOR_MS} ms.`,
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { type: 'logarithmic', title: { display: true, text: 'ms (log)' } } } },
-    },
-  };
+  return stepChart({ id: 'generator-health', type: 'line', title, notes, steps, datasets, y: { type: 'logarithmic', title: { display: true, text: 'ms (log)' } }, caption: `Send lag = actual - intended send time when a connection was free; a stage past a limit is invalid and not a result. Values below ${HEALTH_FLOOR_MS} ms are drawn at ${HEALTH_FLOOR_MS} ms.` });
 }

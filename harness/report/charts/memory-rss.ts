@@ -1,6 +1,6 @@
 import { implColour, withAlpha } from '../palette.js';
 import { omittedNotes, perStep, type ReportData } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
 
 const MIB = 1024 * 1024;
@@ -28,17 +28,5 @@ export function memoryRssChart({ results, steps }: ReportData): ChartSpec {
     ].filter((d) => d.data.some((v) => v !== null));
   });
   const title = 'Resident memory (RSS of the whole process tree) by step';
-  return {
-    id: 'memory-rss',
-    title,
-    caption: 'Bar height = RSS at the end of the stage (sum over the target\'s processes); dark part = heap used.',
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'bar',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { stacked: true, title: { display: true, text: 'step' } }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'MiB' } } } },
-    },
-  };
+  return stepChart({ id: 'memory-rss', type: 'bar', stacked: true, title, notes, steps, datasets, y: { beginAtZero: true, title: { display: true, text: 'MiB' } }, caption: 'Bar height = RSS at the end of the stage (sum over the target\'s processes); dark part = heap used.' });
 }

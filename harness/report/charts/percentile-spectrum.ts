@@ -1,7 +1,7 @@
 import { MAX_MARK_X, mergeHdrs, percentileSpectrum } from '../hdr.js';
 import { implColour } from '../palette.js';
 import { isMeasured, stageAt, type ReportData, type Step } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins, logMsAxis } from './common.js';
+import { chartSpec, logMsAxis } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /** Tick positions and labels of the nines axis. */
@@ -48,30 +48,25 @@ export function percentileSpectrumChart(data: ReportData): ChartSpec {
   });
   const scope = step ? `at ${step.label} (highest step valid in every result)` : 'merged over each implementation\'s valid stages';
   const title = `Latency by percentile ${scope}`;
-  return {
+  return chartSpec({
     id: 'latency-percentiles',
     title,
     caption: 'Solid: latency from the intended send time (coordinated-omission safe). Dashed: service time from the actual send. Triangles: maximum. Percentiles read from merged HdrHistograms.',
     notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { datasets },
-      options: {
-        parsing: false,
-        plugins: basePlugins(title, notes),
-        scales: {
-          x: {
-            type: 'linear', min: 0, max: MAX_MARK_X + 0.1,
-            title: { display: true, text: 'percentile' },
-            afterBuildTicks: (axis: { ticks: Array<{ value: number }> }) => { axis.ticks = NINES_TICKS.map(([value]) => ({ value })); },
-            ticks: { callback: (value: number) => NINES_TICKS.find(([v]) => Math.abs(v - value) < 1e-9)?.[1] ?? '' },
-          },
-          y: logMsAxis('latency (ms, log)'),
+    type: 'line',
+    data: { datasets },
+    options: {
+      parsing: false,
+      scales: {
+        x: {
+          type: 'linear', min: 0, max: MAX_MARK_X + 0.1,
+          title: { display: true, text: 'percentile' },
+          afterBuildTicks: (axis: { ticks: Array<{ value: number }> }) => { axis.ticks = NINES_TICKS.map(([value]) => ({ value })); },
+          ticks: { callback: (value: number) => NINES_TICKS.find(([v]) => Math.abs(v - value) < 1e-9)?.[1] ?? '' },
         },
+        y: logMsAxis('latency (ms, log)'),
       },
     },
-  };
+  });
 }
 

@@ -1,7 +1,7 @@
 import { formatCount } from '../../../core/units.js';
 import { implColour } from '../palette.js';
 import { isMeasured, omittedNotes, perStep, perStepInvalid, stageAt, type ReportData } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins, invalidSeries } from './common.js';
+import { stepChart, invalidSeries } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /**
@@ -34,17 +34,5 @@ export function rateByStepChart({ results, steps }: ReportData): ChartSpec {
     }
   });
   const title = 'Offered vs achieved request rate by step';
-  return {
-    id: 'rate-by-step',
-    title,
-    caption: 'Achieved below offered means the target (or the generator) could not keep up. Triangles: highest probed rate that met the SLO. Faded hollow points: achieved rate of invalid stages (not results).',
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { beginAtZero: true, title: { display: true, text: 'requests / s' } } } },
-    },
-  };
+  return stepChart({ id: 'rate-by-step', type: 'line', title, notes, steps, datasets, y: { beginAtZero: true, title: { display: true, text: 'requests / s' } }, caption: 'Achieved below offered means the target (or the generator) could not keep up. Triangles: highest probed rate that met the SLO. Faded hollow points: achieved rate of invalid stages (not results).' });
 }

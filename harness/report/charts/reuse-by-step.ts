@@ -1,6 +1,6 @@
 import { implColour } from '../palette.js';
 import { omittedNotes, perStep, type ReportData } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /** Chart 5: connection reuse ratio (1 - connections opened / requests) per step, client side solid, upstream side dashed. */
@@ -14,17 +14,5 @@ export function reuseByStepChart({ results, steps }: ReportData): ChartSpec {
     if (result.stages.every((s) => s.reuse.upstream === null)) notes.push(`${label}: upstream reuse not measured`);
   }
   const title = 'Connection reuse ratio by step';
-  return {
-    id: 'reuse-by-step',
-    title,
-    caption: 'Reuse = 1 - connections opened / requests completed in the window, counted where the harness owns the socket (generator and mock upstreams).',
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { max: 1, title: { display: true, text: 'reuse ratio (1 = every request on an existing connection)' } } } },
-    },
-  };
+  return stepChart({ id: 'reuse-by-step', type: 'line', title, notes, steps, datasets, y: { max: 1, title: { display: true, text: 'reuse ratio (1 = every request on an existing connection)' } }, caption: 'Reuse = 1 - connections opened / requests completed in the window, counted where the harness owns the socket (generator and mock upstreams).' });
 }
