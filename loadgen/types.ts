@@ -4,12 +4,11 @@
  * over IPC and sends back encoded histograms and counters.
  */
 
+import type { GeneratorHealth, HealthLimits } from '../core/result.js';
 import type { AuthKind, RequestSpec } from '../core/scenario/types.js';
-import type { HealthLimits, VariableRanges, WorkerShare } from './plan/types.js';
+import type { VariableRanges, WorkerShare } from './plan/types.js';
 
-export type { HealthLimits, VariableRanges };
-
-export type { AuthKind };
+export type { AuthKind, GeneratorHealth, HealthLimits, VariableRanges };
 
 /** One weighted entry of the request mix: the scenario's own request spec. */
 export type RequestTemplate = RequestSpec;
@@ -85,18 +84,7 @@ export interface StageMeasurement {
   latencyHdr: string;
   serviceHdr: string;
   intervals: IntervalMeasurement[];
-  generator: {
-    valid: boolean;
-    reasons: string[];
-    sendLagP99Ms: number;
-    sendLagMaxMs: number;
-    eventLoopP99Ms: number;
-    cpu: number;
-    workers: number;
-    /** Added (optional, backward compatible): requests the schedule intended in the window, and how many were sent or queued. */
-    intended?: number;
-    sent?: number;
-  };
+  generator: GeneratorHealth;
 }
 
 /** Live progress, about once a second while a stage runs. */

@@ -1,3 +1,4 @@
+import type { HealthLimits } from '../../core/result.js';
 import type { RequestSpec } from '../../core/scenario/types.js';
 
 /**
@@ -88,11 +89,3 @@ export interface VariableRanges {
 }
 
 /** Limits past which a stage's generator is not trusted: the stage becomes invalid. */
-export interface HealthLimits {
-  /** p99 of (actual send - intended send) for requests that found a free connection. */
-  maxSendLagP99Ms: number;
-  /** p99 of perf_hooks.monitorEventLoopDelay in any worker. */
-  maxEventLoopP99Ms: number;
-  /** CPU of any worker as a fraction of one core (e.g. 0.95). */
-  maxCpu: number;
-}
