@@ -24,6 +24,7 @@ import { Progress } from './progress.js';
 import { Sampler, type Sample } from './sampler.js';
 import { buildStageResult, skippedStage } from './stage-result.js';
 import { formatSummary } from './summary.js';
+import { verdictOf } from './verdict.js';
 import { externalTarget, buildImpl, startGateway, type RunningTarget } from './targets/gateway.js';
 import { findImpl, gatewayWorkers, type ImplInfo } from './targets/impls.js';
 import { startUpstreams, type RunningUpstreams } from './targets/upstreams.js';
@@ -55,6 +56,8 @@ export interface RunOptions {
   /** Extra notes for the progress stream (tests use this to know the target pid). */
   onTarget?: (t: { pid: number | null; url: string }) => void;
   doctor?: boolean;
+  /** Exit 0 even when stages are invalid (exploratory use); the result still says incomplete. */
+  allowInvalid?: boolean;
 }
 
 export interface RunOutcome { result: RunResult; dir: string; exitCode: number }
@@ -111,7 +114,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     target: targetInfo,
     env,
     stages,
-    verdict: verdictOf(status, stages, failure, opts.maxErrorRate ?? 0.1),
+    verdict: verdictOf(status, stages, failure, opts.maxErrorRate ?? 0.1, opts.allowInvalid === true),
   });
 
   try {
@@ -157,10 +160,13 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       const onProgress = (p: StageProgress) => { progress.update(p, spec.name); live?.update(p, spec.name); };
       const runOne = async (plan: ReturnType<typeof stagePlan>, label: string): Promise<{ m: StageMeasurement; before: Sample; after: Sample }> => {
         progress.stageStart(i, activeStages.length, label, plan.warmupMs + plan.durationMs);
+        // Counters (upstream and gateway reuse, target CPU) are read at the measurement
+        // window's own edges, so ramp, warm-up and drain stay out of every per-window figure.
+        const edges: Partial<Record<'start' | 'end', Promise<Sample>>> = {};
         const before = await sampler!.sampleNow();
-        const m = await lg!.runStage(plan, { onProgress, signal: opts.signal });
+        const m = await lg!.runStage(plan, { onProgress, signal: opts.signal, onWindow: (edge) => { edges[edge] = sampler!.sampleNow(); } });
         const after = await sampler!.sampleNow();
-        return { m, before, after };
+        return { m, before: (await edges.start) ?? before, after: (await edges.end) ?? after };
       };
 
       let st: StageResult;
@@ -184,6 +190,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       if (st.status === 'failed') throw new TargetError('GW_ERR_TARGET_CRASHED', `target ${target.impl} exited during stage ${spec.name} (${target.describeExit()})`, target.lastLines());
     }
     if (opts.signal?.aborted) status = 'interrupted';
+    else if (stages.some((st) => st.status === 'invalid')) status = 'incomplete';
   } catch (e) {
     if (opts.signal?.aborted && !(e instanceof TargetError)) status = 'interrupted';
     else {
@@ -246,30 +253,6 @@ async function capacityStage(
       ? [`capacity is at least ${capacity.rps}/s: every probe met the SLO before the probe budget (${s.load.capacity.probes}) or load.capacity.max ran out`]
       : [];
   return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons, limits: s.generator });
-}
-
-/** The run's verdict and exit code (DESIGN.md contract). SLO breaches are the gate's business. */
-export function verdictOf(status: RunStatus, stages: StageResult[], failure: GwBenchError | null, maxErrorRate: number): Verdict {
-  const reasons: string[] = [];
-  if (failure) {
-    const target = failure.exitCode === ExitCode.TARGET_FAILURE;
-    return { status: target ? 'target-failure' : 'fail', exitCode: failure.exitCode, reasons: [`${failure.code}: ${failure.message}`, ...failure.details.slice(0, 5)] };
-  }
-  if (status === 'interrupted') {
-    return { status: 'interrupted', exitCode: ExitCode.INCONCLUSIVE, reasons: [`interrupted; ${stages.filter((s) => s.status === 'ok' || s.status === 'invalid').length} finished stage(s) kept`] };
-  }
-  const measured = stages.filter((s) => s.status === 'ok' || s.status === 'invalid');
-  const invalid = measured.filter((s) => s.status === 'invalid');
-  for (const s of invalid) reasons.push(`stage ${s.name} INVALID (not a result): ${s.reasons.join('; ')}`);
-  for (const s of stages.filter((x) => x.status === 'not-reached')) reasons.push(`stage ${s.name} not reached: ${s.reasons.join('; ')}`);
-  const erroring = measured.filter((s) => s.status === 'ok' && s.errorRate > maxErrorRate);
-  if (erroring.length) {
-    return { status: 'target-failure', exitCode: ExitCode.TARGET_FAILURE, reasons: [...reasons, ...erroring.map((s) => `stage ${s.name}: error rate ${(s.errorRate * 100).toFixed(1)}% is above the ${(maxErrorRate * 100).toFixed(0)}% limit (${Object.entries(s.errors).filter(([k]) => !k.startsWith('expected_')).map(([k, v]) => `${k} ${v}`).join(', ')})`)] };
-  }
-  if (measured.length && invalid.length === measured.length) {
-    return { status: 'invalid', exitCode: ExitCode.INCONCLUSIVE, reasons: [...reasons, 'every measured stage is invalid: the generator fell behind; lower the rate or give the generator more CPU'] };
-  }
-  return { status: 'pass', exitCode: ExitCode.OK, reasons };
 }
 
 /** Report + comparison with the scenario's compare list; a missing recorded result is skipped with a note. */

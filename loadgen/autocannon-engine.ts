@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { encodeHistogram, newHistogram, recordUs, type Histogram } from '../core/hdr.js';
 import { healthReasons } from './health.js';
+import { lagBound } from './lag-bound.js';
 import { mulberry32, randomInt } from '../core/prng.js';
 import { compilePath } from './request-builder.js';
 import { classifyStatus } from './status.js';
@@ -12,8 +13,9 @@ import type { IntervalMeasurement, RequestTemplate, StageMeasurement, StagePlan,
  * closed model: each connection sends its next request when the previous one returns, so
  * there is no intended send time and its latency is the service time. That is exactly the
  * coordinated omission the comparison is meant to show; the numbers are mapped into the
- * same StageMeasurement shape, with `serviceHdr` = `latencyHdr` and send lag reported as 0
- * (not measurable in a closed model).
+ * same StageMeasurement shape with what it cannot measure left null or empty: no separate
+ * service-time histogram (`serviceHdr` ''), no send lag, no offered rate, no count of
+ * established connections.
  */
 
 /** autocannon runs in this process: more connections than this make no sense for one closed-loop event loop. */
@@ -26,7 +28,7 @@ function tokensFor(t: RequestTemplate, plan: StagePlan): string[] {
 }
 
 /** Run a stage with autocannon (closed model, same connections and duration) and map its results. */
-export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (p: StageProgress) => void; signal?: AbortSignal } = {}): Promise<StageMeasurement> {
+export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (p: StageProgress) => void; signal?: AbortSignal; onWindow?: (edge: 'start' | 'end') => void } = {}): Promise<StageMeasurement> {
   const rng = mulberry32(plan.seed);
   const total = plan.requests.reduce((a, r) => a + r.weight, 0);
   const compiled = plan.requests.map((t) => ({ t, parts: compilePath(t.path), tokens: tokensFor(t, plan), rr: 0, body: t.bodyBytes > 0 ? Buffer.alloc(t.bodyBytes, 0x61).toString() : undefined }));
@@ -108,8 +110,9 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
   start = performance.now();
   const startEpoch = performance.timeOrigin + start;
   const timers = [
-    setTimeout(() => { eld.enable(); cpuStart = process.cpuUsage(); wallStart = performance.now(); }, plan.warmupMs),
+    setTimeout(() => { eld.enable(); cpuStart = process.cpuUsage(); wallStart = performance.now(); opts.onWindow?.('start'); }, plan.warmupMs),
     setTimeout(() => {
+      opts.onWindow?.('end');
       eld.disable();
       if (cpuStart) { const u = process.cpuUsage(cpuStart); cpu = (u.user + u.system) / 1000 / (performance.now() - wallStart); }
     }, totalMs),
@@ -131,12 +134,14 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
     opts.signal?.removeEventListener('abort', onAbort);
   }
   const eldP99 = eld.count > 0 ? Math.max(0, eld.percentile(99) / 1e6 - 2) : 0;
-  const reasons = healthReasons(plan.health, { sendLagP99Ms: null, scheduleLagP99Ms: null, eventLoopP99Ms: [eldP99], cpu: [cpu], intended: 0, issued: 0, aborted: opts.signal?.aborted === true });
+  const reasons = healthReasons(plan.health, { lag: null, eventLoopP99Ms: [eldP99], cpu: [cpu], intended: 0, issued: 0, aborted: opts.signal?.aborted === true });
+  const lag = lagBound({ sendLagMaxMs: null, eventLoopMaxMs: null, measuredP99Ms: 0, floorMs: plan.health.maxSendLagP99Ms });
   const enc = encodeHistogram(latency);
   const seconds = plan.durationMs / 1000;
   return {
     index: plan.index,
-    connectionCounts: { requested: plan.connections, established: connections, failed: errors['connect'] ?? 0, reopened: 0, failedByErrno: {} },
+    // autocannon does not say how many of its connections it holds: null, never the planned count.
+    connectionCounts: { requested: plan.connections, established: null, failed: errors['connect'] ?? 0, reopened: 0, failedByErrno: {} },
     openAtEnd: connections,
     requests: windowCount + windowFailures,
     errors,
@@ -144,9 +149,11 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
     measureStartEpochMs: startEpoch + plan.warmupMs,
     measureEndEpochMs: startEpoch + totalMs,
     achievedRps: windowCount / seconds,
-    offeredRps: (windowCount + windowFailures) / seconds,
+    // Closed loop: the next request goes when a response returns, so there is no offered rate,
+    // and latency and service time are the same figure (recorded once, as latency).
+    offeredRps: null,
     latencyHdr: enc,
-    serviceHdr: enc,
+    serviceHdr: '',
     intervals: intervals.map((iv, i): IntervalMeasurement => {
       const index = i + firstInterval;
       return {
@@ -158,6 +165,6 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
         errors: iv.errors,
       };
     }),
-    generator: { valid: reasons.length === 0, reasons, sendLagP99Ms: 0, sendLagMaxMs: 0, eventLoopP99Ms: eldP99, cpu, workers: 1 },
+    generator: { valid: reasons.length === 0, reasons, sendLagP99Ms: null, sendLagMaxMs: null, eventLoopP99Ms: eldP99, eventLoopMaxMs: eld.count > 0 ? eld.max / 1e6 : null, lagBoundMs: lag.boundMs, lagBoundRule: lag.rule, cpu, workers: 1 },
   };
 }

@@ -26,6 +26,8 @@ export interface StartOptions {
 export interface RunStageOptions {
   onProgress?: (p: StageProgress) => void;
   signal?: AbortSignal;
+  /** Called at the measurement window's start and end, so counters outside the generator can be read at the same edges. */
+  onWindow?: (edge: 'start' | 'end') => void;
 }
 
 /** Delay between deciding the start time and the first intended send, so every worker gets the order in time. */
@@ -133,6 +135,7 @@ export class LoadGenerator {
     const onAbort = (): void => { aborted = true; for (const h of this.handles) h.send({ type: 'abort' }); };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let watchdog: NodeJS.Timeout | undefined;
+    const windowTimers: NodeJS.Timeout[] = [];
     try {
       if (opts.signal?.aborted) throw new GwBenchError('GW_ERR_INTERRUPTED', `stage ${plan.index} interrupted before it started`);
       const connected = this.handles.map((h) => h.waitFor('connected'));
@@ -156,6 +159,7 @@ export class LoadGenerator {
       soFar = mergeEncoded([]);
       const results = this.handles.map((h) => h.waitFor('result'));
       for (const h of this.handles) h.send({ type: 'go', startEpochMs: startEpoch });
+      if (opts.onWindow) windowTimers.push(...windowEdges(startEpoch + plan.warmupMs, plan.durationMs, opts.onWindow));
       const deadline = START_DELAY_MS + totalMs + plan.requestTimeoutMs + WATCHDOG_SLACK_MS;
       const timedOut = new Promise<never>((_, reject) => {
         watchdog = setTimeout(() => reject(new GwBenchError('GW_ERR_WORKER', `stage ${plan.index}: workers did not report within ${deadline} ms`)), deadline);
@@ -166,6 +170,7 @@ export class LoadGenerator {
     } finally {
       clearInterval(progressTimer);
       clearTimeout(watchdog);
+      windowTimers.forEach(clearTimeout);
       opts.signal?.removeEventListener('abort', onAbort);
       for (const h of this.handles) h.onProgress = null;
     }
@@ -176,4 +181,13 @@ export class LoadGenerator {
     this.closing ??= Promise.all(this.handles.map((h) => h.stop())).then(() => undefined);
     return this.closing;
   }
+}
+
+/** Timers calling `on` at the window's start and end (epoch ms on this process's clock). */
+export function windowEdges(startEpochMs: number, durationMs: number, on: (edge: 'start' | 'end') => void): NodeJS.Timeout[] {
+  const now = performance.timeOrigin + performance.now();
+  return [
+    setTimeout(() => on('start'), Math.max(0, startEpochMs - now)),
+    setTimeout(() => on('end'), Math.max(0, startEpochMs + durationMs - now)),
+  ];
 }

@@ -75,6 +75,8 @@ export class StageRun implements PoolListener {
   private wallStart = 0;
   private cpu = 0;
   private eldP99 = 0;
+  private eldMax = 0;
+  private queuedWindow = 0;
   private openAtEnd = 0;
   private resolveDone!: (r: WorkerResult) => void;
 
@@ -161,6 +163,7 @@ export class StageRun implements PoolListener {
       if (inWindow) recordUs(this.sendLag, (now - intended) * 1000);
       this.sendOn(c, intended, now);
     } else if (this.queue.length - this.qHead < this.maxQueue) {
+      if (inWindow) this.queuedWindow++;
       this.queue.push(intended);
     } else {
       this.fail(intended, 'backlog', null);
@@ -301,6 +304,8 @@ export class StageRun implements PoolListener {
     this.eld.disable();
     const p99 = this.eld.count > 0 ? this.eld.percentile(99) / 1e6 : 0;
     this.eldP99 = Math.max(0, p99 - ELD_RESOLUTION_MS);
+    // Raw max, period included: an over-statement of the longest stall, as the lag bound needs.
+    this.eldMax = this.eld.count > 0 ? this.eld.max / 1e6 : 0;
     this.openAtEnd = this.pool.open;
     this.maybeFinish();
   }
@@ -352,6 +357,8 @@ export class StageRun implements PoolListener {
       scheduleLagHdr: encodeHistogram(this.scheduleLag),
       intervals,
       eventLoopP99Ms: this.eldP99,
+      eventLoopMaxMs: this.eldMax,
+      queuedWindow: this.queuedWindow,
       cpu: this.cpu,
     });
   }

@@ -26,7 +26,11 @@ export interface VariableRanges {
 
 /** Limits past which a stage's generator is not trusted: the stage becomes invalid. */
 export interface HealthLimits {
-  /** p99 of (actual send - intended send) for requests that found a free connection. */
+  /**
+   * Floor of the allowed generator lag bound: a stage is valid only when the lag bound
+   * (send lag max + event-loop delay max, docs/metrics.md) is at most
+   * max(this, 5% of the stage's measured p99). The name is kept from when it limited the send-lag p99.
+   */
   maxSendLagP99Ms: number;
   /** p99 of perf_hooks.monitorEventLoopDelay in any worker. */
   maxEventLoopP99Ms: number;
@@ -76,7 +80,8 @@ export interface StageMeasurement {
   index: number;
   connectionCounts: {
     requested: number;
-    established: number;
+    /** null: the engine cannot count them (autocannon). */
+    established: number | null;
     failed: number;
     reopened: number;
     failedByErrno: Record<string, number>;
@@ -91,17 +96,25 @@ export interface StageMeasurement {
   measureStartEpochMs: number;
   measureEndEpochMs: number;
   achievedRps: number;
-  offeredRps: number;
+  /** null for a closed-loop engine (autocannon): it has no offered rate. */
+  offeredRps: number | null;
   /** Merged (never averaged) histograms of the measurement window, compressed base64, microseconds. */
   latencyHdr: string;
+  /** '' when the engine cannot measure service time apart from latency (autocannon). */
   serviceHdr: string;
   intervals: IntervalMeasurement[];
   generator: {
     valid: boolean;
     reasons: string[];
-    sendLagP99Ms: number;
-    sendLagMaxMs: number;
+    /** null when the engine cannot measure send times (autocannon). */
+    sendLagP99Ms: number | null;
+    sendLagMaxMs: number | null;
     eventLoopP99Ms: number;
+    /** Longest event-loop delay of any worker in the window, ms (null: not measured). */
+    eventLoopMaxMs: number | null;
+    /** Most the generator can have added to any request's latency (docs/metrics.md); null: not measurable. */
+    lagBoundMs: number | null;
+    lagBoundRule: string;
     cpu: number;
     workers: number;
     /** Added (optional, backward compatible): requests the schedule intended in the window, and how many were sent or queued. */

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { GwBenchError } from '../../core/errors.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from '../../core/result.js';
+import { READABLE_SCHEMA_VERSIONS, RESULT_SCHEMA_VERSION, type RunResult } from '../../core/result.js';
 import { decodeHdr } from './hdr.js';
+import { upgradeResult } from './upgrade-result.js';
 
 const STATUSES = new Set(['ok', 'invalid', 'not-reached', 'failed', 'interrupted']);
 
@@ -34,13 +35,15 @@ export function resultProblems(doc: Record<string, unknown>): string[] {
     need(`${at}.name`, s['name'], typeof s['name'] === 'string', 'a string');
     need(`${at}.status`, s['status'], STATUSES.has(s['status'] as string), `one of ${[...STATUSES].join(', ')}`);
     need(`${at}.connections`, s['connections'], typeof s['connections'] === 'number', 'a number');
-    for (const key of ['latencyMs', 'serviceTimeMs', 'reuse', 'memory', 'generator', 'kernel', 'errors', 'connectionCounts']) {
+    need(`${at}.serviceTimeMs`, s['serviceTimeMs'], s['serviceTimeMs'] === null || isObject(s['serviceTimeMs']), 'an object or null (engine cannot measure it)');
+    for (const key of ['latencyMs', 'reuse', 'memory', 'generator', 'kernel', 'errors', 'connectionCounts']) {
       need(`${at}.${key}`, s[key], isObject(s[key]), 'an object');
     }
     need(`${at}.timeline`, s['timeline'], Array.isArray(s['timeline']), 'an array');
     for (const key of ['hdr', 'serviceHdr']) {
       const v = s[key];
       if (typeof v !== 'string') { need(`${at}.${key}`, v, false, 'a string (compressed base64 HdrHistogram, may be empty)'); continue; }
+      if (v === '') continue;
       try {
         decodeHdr(v);
       } catch (err) {
@@ -67,10 +70,10 @@ export async function loadResult(file: string): Promise<RunResult> {
     invalid(file, `not valid JSON (${(err as Error).message})`);
   }
   if (!isObject(doc)) invalid(file, 'not a JSON object');
-  if (doc['schemaVersion'] !== RESULT_SCHEMA_VERSION) {
-    invalid(file, `schemaVersion is ${JSON.stringify(doc['schemaVersion'])}, this gw-bench reads version ${RESULT_SCHEMA_VERSION}`);
+  if (!READABLE_SCHEMA_VERSIONS.includes(doc['schemaVersion'] as number)) {
+    invalid(file, `schemaVersion is ${JSON.stringify(doc['schemaVersion'])}, this gw-bench reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')} (writes ${RESULT_SCHEMA_VERSION})`);
   }
   const problems = resultProblems(doc);
   if (problems.length > 0) invalid(file, `${problems.length} problem(s) in the result`, problems);
-  return doc as unknown as RunResult;
+  return upgradeResult(doc as unknown as RunResult);
 }

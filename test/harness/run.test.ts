@@ -33,7 +33,7 @@ test('run smoke --quick: result matches the schema, figures are present and plau
     assert.ok(s.requests > 0 && s.achievedRps > 0);
     assert.equal(s.connectionCounts.established, s.connections);
     assert.ok(s.latencyMs.p50 > 0 && s.latencyMs.p50 <= s.latencyMs.p99 && s.latencyMs.p99 <= s.latencyMs.max);
-    assert.ok(s.serviceTimeMs.count > 0);
+    assert.ok(s.serviceTimeMs !== null && s.serviceTimeMs.count > 0);
     assert.ok(s.reuse.client !== null && s.reuse.client >= 0 && s.reuse.client <= 1, `client reuse ${s.reuse.client}`);
     assert.ok(s.reuse.upstream !== null && s.reuse.upstream >= 0 && s.reuse.upstream <= 1, `upstream reuse ${s.reuse.upstream}`);
     assert.ok(s.memory.rssBytes !== null && s.memory.rssBytes > 10 * 1024 * 1024 && s.memory.rssBytes < totalmem(), `rss ${s.memory.rssBytes}`);

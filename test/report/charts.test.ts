@@ -165,15 +165,19 @@ describe('chart 7: latency over time', () => {
 });
 
 describe('chart 8: generator health', () => {
-  it('draws send-lag and event-loop p99 with the scenario limits, the invalid stage as a red cross', async () => {
-    const spec = generatorHealthChart(await labelled(OURS, GO));
-    const lag = dataset(spec.config, 'ts-ref send-lag p99');
-    assert.deepEqual(lag.data, [0.2, 0.9, 0.2, 35, null]);
+  it('draws the lag bound against its allowance and event-loop p99 with its limit, the invalid stage as a red cross', async () => {
+    const results = await labelled(OURS, GO);
+    const spec = generatorHealthChart(results);
+    const lag = dataset(spec.config, 'ts-ref lag bound');
+    assert.deepEqual(lag.data, results[0]!.result.stages.map((s) => s.generator.lagBoundMs));
+    assert.equal(lag.data[4], null, 'not reached: a gap');
     assert.deepEqual(lag.pointStyle, ['circle', 'circle', 'circle', 'crossRot', 'circle']);
+    const allowed = dataset(spec.config, 'ts-ref allowed bound').data as Array<number | null>;
+    assert.equal(allowed[4], null, 'not reached: no allowance drawn');
+    assert.ok(allowed.slice(0, 4).every((v) => v !== null && v >= 10), 'allowance is at least the 10 ms floor');
     assert.deepEqual(dataset(spec.config, 'go event-loop p99').data, [10, 12, 11, 30, 40]);
-    assert.deepEqual(dataset(spec.config, 'send-lag limit 10 ms').data, [10, 10, 10, 10, 10]);
     assert.deepEqual(dataset(spec.config, 'event-loop limit 50 ms').data, [50, 50, 50, 50, 50]);
-    assert.ok(spec.notes.includes('ts-ref @ 50k conn: INVALID: send-lag p99 35 ms > limit 10 ms'), spec.notes.join('\n'));
+    assert.ok(spec.notes.some((n) => n.startsWith('ts-ref @ 50k conn: INVALID: generator lag bound')), spec.notes.join('\n'));
     assert.ok(spec.notes.includes('ts-ref @ 100k conn: not reached'));
   });
 
@@ -186,14 +190,15 @@ describe('chart 8: generator health', () => {
     bare.result.scenario.spec = {};
     assert.deepEqual(healthLimits(bare.result), { sendLagP99Ms: 10, eventLoopP99Ms: 25, recorded: false });
     const spec = generatorHealthChart([bare]);
-    assert.deepEqual(dataset(spec.config, 'send-lag limit 10 ms (default)').data, [10, 10, 10, 10, 10]);
+    assert.deepEqual(dataset(spec.config, 'event-loop limit 25 ms (default)').data, [25, 25, 25, 25, 25]);
   });
 });
 
 describe('renderer', () => {
   it('draws every chart of a report as a PNG at twice the CSS size', async () => {
     const specs = buildCharts(await labelled(OURS, GO));
-    assert.equal(specs.length, 11, '8 step charts + 2 timelines + generator health');
+    assert.equal(specs.length, 12, '9 step charts (CPU per request included) + 2 timelines + generator health');
+    assert.ok(specs.every((s) => s.notes.some((n) => n.startsWith('engine: ts-ref = gw-bench'))), 'every chart names the engine');
     assert.equal(new Set(specs.map((s) => s.id)).size, specs.length, 'ids are unique (file names)');
     for (const spec of specs) {
       const png = await renderChartPng(spec);

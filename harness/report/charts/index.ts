@@ -1,4 +1,6 @@
 import type { LabeledResult } from '../steps.js';
+import { cpuPerRequestChart } from './cpu-per-request.js';
+import { engineLabelled, engineNote, withEngineNote } from './engine.js';
 import { errorsByStepChart } from './errors-by-step.js';
 import { generatorHealthChart } from './generator-health.js';
 import { latencyByStepChart } from './latency-by-step.js';
@@ -12,7 +14,10 @@ import { reuseByStepChart } from './reuse-by-step.js';
 import type { ChartSpec } from './types.js';
 
 /** Every chart of a report, in reading order. Pure: results in, chart.js configs out. */
-export function buildCharts(results: readonly LabeledResult[]): ChartSpec[] {
+export function buildCharts(input: readonly LabeledResult[]): ChartSpec[] {
+  // Every chart names the engine behind each line: a closed-loop engine's latency is not comparable as is.
+  const note = engineNote(input);
+  const results = engineLabelled(input);
   return [
     percentileSpectrumChart(results),
     latencyByStepChart(results),
@@ -22,9 +27,10 @@ export function buildCharts(results: readonly LabeledResult[]): ChartSpec[] {
     memoryRssChart(results),
     memoryPerConnectionChart(results),
     memoryResidencyChart(results),
+    cpuPerRequestChart(results),
     ...results.map((r, i) => latencyOverTimeChart(r, i)),
     generatorHealthChart(results),
-  ];
+  ].map((c) => withEngineNote(c, note));
 }
 
 export type { ChartSpec } from './types.js';
