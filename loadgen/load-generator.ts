@@ -2,7 +2,7 @@ import { GwBenchError } from '../core/errors.js';
 import { runAutocannonStage } from './autocannon-engine.js';
 import { mergeEncoded, percentileMs } from '../core/hdr.js';
 import { mergeStage } from './merge.js';
-import type { WorkerProgress, WorkerResult, WorkerStage } from './messages.js';
+import { BUSY_LOOP_ENV, type WorkerProgress, type WorkerResult, type WorkerStage } from './messages.js';
 import { perWorkerCapacity, sourceAddresses } from './plan-workers.js';
 import { readFdLimit } from './limits.js';
 import type { StageMeasurement, StagePlan, StageProgress } from './types.js';
@@ -21,6 +21,11 @@ export interface StartOptions {
   cpuList?: string;
   /** Source addresses per worker; default: one distinct 127.1.x.y address per worker (or more if needed). */
   sourceAddresses?: string[][];
+  /**
+   * Debug only (the accuracy suite's slowed generator): every worker blocks its event loop
+   * for `spinMs` every `everyMs`, so sends and response stamps run late on purpose.
+   */
+  debugBusyLoop?: { spinMs: number; everyMs: number };
 }
 
 export interface RunStageOptions {
@@ -50,7 +55,8 @@ export class LoadGenerator {
       throw new GwBenchError('GW_ERR_USAGE', `sourceAddresses: ${opts.sourceAddresses.length} lists given for ${opts.workers} workers`);
     }
     const addrs = opts.sourceAddresses ?? sourceAddresses(opts.workers, perWorkerCapacity(readFdLimit()));
-    const handles = Array.from({ length: opts.workers }, (_, i) => new WorkerHandle(i, opts.cpuList));
+    const env = opts.debugBusyLoop ? { [BUSY_LOOP_ENV]: `${opts.debugBusyLoop.spinMs}/${opts.debugBusyLoop.everyMs}` } : undefined;
+    const handles = Array.from({ length: opts.workers }, (_, i) => new WorkerHandle(i, opts.cpuList, env));
     const gen = new LoadGenerator(handles, addrs);
     try {
       await Promise.all(handles.map((h) => h.waitFor('ready')));

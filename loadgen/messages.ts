@@ -92,3 +92,6 @@ export type FromWorker =
   | { type: 'progress'; progress: WorkerProgress }
   | { type: 'result'; result: WorkerResult }
   | { type: 'failed'; message: string };
+
+/** Environment variable carrying StartOptions.debugBusyLoop to a worker (`spinMs/everyMs`), read once at its start. */
+export const BUSY_LOOP_ENV = 'GWB_DEBUG_BUSY_LOOP';

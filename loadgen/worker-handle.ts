@@ -1,7 +1,7 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { GwBenchError } from '../core/errors.js';
-import type { FromWorker, ToWorker } from './messages.js';
+import { BUSY_LOOP_ENV, type FromWorker, type ToWorker } from './messages.js';
 
 /**
  * The coordinator's side of one worker process: starting it (through taskset when a CPU
@@ -38,13 +38,15 @@ export class WorkerHandle {
   /** The CPU list the process was started under, or null when not pinned (none asked, or no taskset). */
   readonly pinnedTo: string | null;
 
-  constructor(readonly index: number, cpuList?: string) {
+  constructor(readonly index: number, cpuList?: string, extraEnv?: Record<string, string>) {
     const { file, execArgv } = workerEntry();
     const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+    // The debug knob is only ever set through extraEnv: an inherited value is dropped.
+    const env = { ...process.env, [BUSY_LOOP_ENV]: undefined, ...extraEnv };
     this.pinnedTo = cpuList !== undefined && cpuList !== '' && hasTaskset() ? cpuList : null;
     this.child = this.pinnedTo !== null
-      ? spawn('taskset', ['-c', this.pinnedTo, process.execPath, ...execArgv, file], { stdio })
-      : fork(file, [], { execArgv, stdio });
+      ? spawn('taskset', ['-c', this.pinnedTo, process.execPath, ...execArgv, file], { stdio, env })
+      : fork(file, [], { execArgv, stdio, env });
     this.exitPromise = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exited = { code, signal };
