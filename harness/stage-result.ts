@@ -118,6 +118,10 @@ export function buildStageResult(opts: {
       heapTotalBytes: heapTotal,
       residency: heapUsed !== null && rssEnd ? heapUsed / rssEnd : null,
       rssOverHeap: heapUsed && rssEnd !== null ? rssEnd / heapUsed : null,
+      // heap_sys is Go's figure (heap reserved from the OS): the seed article's residency is RSS / heap_sys.
+      heapSysBytes: after.heap?.runtime === 'go' ? heapTotal : null,
+      rssOverHeapSys: after.heap?.runtime === 'go' && heapTotal && rssEnd !== null ? rssEnd / heapTotal : null,
+      heapProcesses: after.heap?.processes ?? null,
       rssPerConnectionBytes: rssEnd !== null && established !== null && established > 0 ? rssEnd / established : null,
       heapSource: after.heap?.source ?? (after.rssBytes === null ? 'not available: no target pid' : 'not available: the target has no metrics endpoint'),
       processes: after.processes,
