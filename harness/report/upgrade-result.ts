@@ -16,7 +16,7 @@ export function upgradeResult(doc: RunResult): RunResult {
   }));
   let { verdict, status } = doc;
   if (verdict.status === 'pass' && stages.some((s) => s.status === 'invalid')) {
-    verdict = { ...verdict, status: 'incomplete', reasons: [incompleteHeadline(stages), ...verdict.reasons] };
+    verdict = { ...verdict, status: 'incomplete', reasons: [`${incompleteHeadline(stages)} (schemaVersion 1 result: that run exited ${verdict.exitCode})`, ...verdict.reasons] };
     if (status === 'complete') status = 'incomplete';
   }
   return { ...doc, stages, verdict, status };
