@@ -39,7 +39,7 @@ const stage = obj({
   hlog: nullable({ type: 'string' }),
   reuse: objOpt(
     { client: ratio, upstream: ratio, gateway: ratio, clientConnectionsOpened: int, upstreamConnectionsOpened: nullable(int), upstreamRequests: nullable(int) },
-    { clientRequests: int, gatewayRequests: nullable(int), gatewayConnectionsOpened: nullable(int) },
+    { clientRequests: int, upstreamConnectionsActive: nullable(int), gatewayRequests: nullable(int), gatewayConnectionsOpened: nullable(int) },
   ),
   memory: objOpt({
     rssBytes: nullable(nnum), rssMaxBytes: nullable(nnum), heapUsedBytes: nullable(nnum), heapTotalBytes: nullable(nnum),

@@ -52,6 +52,8 @@ export interface ReuseRatios {
   clientConnectionsOpened: number;
   upstreamConnectionsOpened: number | null;
   upstreamRequests: number | null;
+  /** Upstream connections that carried at least one request in the window (the mock upstreams count them from the window's start mark). */
+  upstreamConnectionsActive?: number | null;
   gatewayRequests?: number | null;
   gatewayConnectionsOpened?: number | null;
 }

@@ -164,7 +164,14 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         // window's own edges, so ramp, warm-up and drain stay out of every per-window figure.
         const edges: Partial<Record<'start' | 'end', Promise<Sample>>> = {};
         const before = await sampler!.sampleNow();
-        const m = await lg!.runStage(plan, { onProgress, signal: opts.signal, onWindow: (edge) => { edges[edge] = sampler!.sampleNow(); } });
+        const m = await lg!.runStage(plan, {
+          onProgress, signal: opts.signal,
+          onWindow: (edge) => {
+            // the mock upstreams count connections carrying requests from this mark on
+            const mark = edge === 'start' && upstreams ? upstreams.admin.control({ action: 'mark-window' }).catch(() => undefined) : Promise.resolve();
+            edges[edge] = mark.then(() => sampler!.sampleNow());
+          },
+        });
         const after = await sampler!.sampleNow();
         return { m, before: (await edges.start) ?? before, after: (await edges.end) ?? after };
       };

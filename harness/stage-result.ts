@@ -108,6 +108,7 @@ export function buildStageResult(opts: {
       clientConnectionsOpened: m.connectionsOpenedInWindow,
       upstreamConnectionsOpened: upCx,
       upstreamRequests: upRq,
+      upstreamConnectionsActive: after.upstream?.connectionsActive ?? null,
       gatewayRequests: gwRq,
       gatewayConnectionsOpened: gwCx,
     },

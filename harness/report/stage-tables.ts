@@ -75,7 +75,7 @@ export function stageTables(results: readonly LabeledResult[]): Table[] {
       ['client', (s) => reuseCell(s.reuse.client, s.reuse.clientRequests ?? s.requests, s.reuse.clientConnectionsOpened), 'result'],
       ['upstream', (s) => reuseCell(s.reuse.upstream, s.reuse.upstreamRequests, s.reuse.upstreamConnectionsOpened), 'result'],
       ['gateway /metrics', (s) => reuseCell(s.reuse.gateway, s.reuse.gatewayRequests, s.reuse.gatewayConnectionsOpened), 'result'],
-      ['client conns carrying >=1 req', (s) => num((s.connectionCounts as { active?: number | null }).active), 'diagnostic'],
+      ['conns carrying >=1 req: client / upstream', (s) => `${num((s.connectionCounts as { active?: number | null }).active)} / ${num(s.reuse.upstreamConnectionsActive)}`, 'diagnostic'],
     ]),
     stageTable(results, 'CPU per request (target process tree, /proc utime+stime, measurement window)', paren, [
       ['CPU / request', (s) => (s.cpu?.perRequestUs != null ? us(s.cpu.perRequestUs) : `n/a${s.cpu?.reason ? ` (${s.cpu.reason})` : ''}`), 'result'],

@@ -52,6 +52,7 @@ test('run smoke --quick: result matches the schema, figures are present and plau
     // Counted inside the window: the upstream saw about as many requests as the window's share of the mix.
     assert.ok(s.reuse.upstreamRequests !== null && s.reuse.upstreamRequests > 0 && s.reuse.upstreamRequests < 3 * s.requests, `upstream requests ${s.reuse.upstreamRequests} vs ${s.requests}`);
     assert.equal(s.reuse.clientRequests, s.requests);
+    assert.ok(s.reuse.upstreamConnectionsActive! >= 1 && s.reuse.upstreamConnectionsActive! <= s.reuse.upstreamRequests!, `upstream connections carrying requests ${s.reuse.upstreamConnectionsActive}`);
     assert.ok(s.memory.rssBytes !== null && s.memory.rssBytes > 10 * 1024 * 1024 && s.memory.rssBytes < totalmem(), `rss ${s.memory.rssBytes}`);
     assert.ok(s.memory.heapUsedBytes !== null && s.memory.heapUsedBytes > 0 && s.memory.heapUsedBytes < s.memory.rssBytes!, `heap ${s.memory.heapUsedBytes}`);
     assert.ok(s.memory.residency! > 0 && s.memory.residency! < 1);
