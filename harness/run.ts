@@ -178,13 +178,13 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
 
       let st: StageResult;
       if (spec.rate === 'capacity') {
-        st = await capacityStage(scenario, spec, dest, jwt.tokens, runOne, sampler, runStartMs, out, progress);
+        st = await capacityStage(scenario, spec, dest, jwt.tokens, runOne, sampler, runStartMs, out, progress, impl?.heapReason);
       } else {
         const { m, before, after } = await runOne(stagePlan(scenario, spec, dest, jwt.tokens), spec.name);
         const hlog = `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
         await writeHlog(join(out.dir, hlog), m.intervals, m.measureStartEpochMs, spec.name);
         const serverSide = await establishedOnPort(dest.port, dest.host).catch(() => null);
-        st = buildStageResult({ spec, measurement: m, sampler, before, after, runStartMs, hlog, engine: scenario.load.engine, serverSideConnections: serverSide, limits: scenario.generator });
+        st = buildStageResult({ spec, measurement: m, sampler, before, after, runStartMs, hlog, engine: scenario.load.engine, serverSideConnections: serverSide, limits: scenario.generator, heapReason: impl?.heapReason });
       }
       if (opts.signal?.aborted) { st = { ...st, status: 'interrupted', reasons: [...st.reasons, 'interrupted (Ctrl-C) during this stage: numbers cover part of the window'] }; }
       if (!target.alive()) {
@@ -232,7 +232,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
 async function capacityStage(
   s: Scenario, spec: StageSpec, dest: { host: string; port: number }, tokens: Parameters<typeof stagePlan>[3],
   runOne: (plan: ReturnType<typeof stagePlan>, label: string) => Promise<{ m: StageMeasurement; before: Sample; after: Sample }>,
-  sampler: Sampler, runStartMs: number, out: RunOutput, progress: Progress,
+  sampler: Sampler, runStartMs: number, out: RunOutput, progress: Progress, heapReason?: string,
 ): Promise<StageResult> {
   const probes: CapacityProbe[] = [];
   const measured: Array<{ probe: CapacityProbe; m: StageMeasurement; before: Sample; after: Sample }> = [];
@@ -259,7 +259,7 @@ async function capacityStage(
     : probes.every((p) => p.ok)
       ? [`capacity is at least ${capacity.rps}/s: every probe met the SLO before the probe budget (${s.load.capacity.probes}) or load.capacity.max ran out`]
       : [];
-  return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons, limits: s.generator });
+  return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons, limits: s.generator, heapReason });
 }
 
 /** Report + comparison with the scenario's compare list; a missing recorded result is skipped with a note. */

@@ -42,6 +42,8 @@ export function buildStageResult(opts: {
   /** Established connections on the target's port, counted by the kernel (/proc/net/tcp). */
   serverSideConnections?: number | null;
   limits?: { maxSendLagP99Ms: number; maxEventLoopP99Ms: number; maxCpu: number };
+  /** Why the target has no heap figure, when its implementation says (impl.json heapReason). */
+  heapReason?: string;
 }): StageResult {
   const { spec, measurement: m, before, after } = opts;
   const latency = summarize(decodeHistogram(m.latencyHdr));
@@ -124,7 +126,7 @@ export function buildStageResult(opts: {
       rssOverHeapSys: after.heap?.runtime === 'go' && heapTotal && rssEnd !== null ? rssEnd / heapTotal : null,
       heapProcesses: after.heap?.processes ?? null,
       rssPerConnectionBytes: rssEnd !== null && established !== null && established > 0 ? rssEnd / established : null,
-      heapSource: after.heap?.source ?? (after.rssBytes === null ? 'not available: no target pid' : 'not available: the target has no metrics endpoint'),
+      heapSource: heapUsed === null && opts.heapReason ? `not measurable: ${opts.heapReason}` : after.heap?.source ?? (after.rssBytes === null ? 'not available: no target pid' : 'not available: the target has no metrics endpoint'),
       processes: after.processes,
     },
     generator: { ...m.generator, ...(opts.limits ? { limits: opts.limits } : {}) },

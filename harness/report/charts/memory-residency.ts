@@ -16,7 +16,10 @@ export function memoryResidencyChart(results: readonly LabeledResult[]): ChartSp
     pointRadius: 3,
   }));
   for (const { label, result } of results) {
-    if (result.stages.every((s) => s.memory.residency === null)) notes.push(`${label}: residency not available (no heap figure)`);
+    if (result.stages.every((s) => s.memory.residency === null)) {
+      const why = result.stages.find((s) => s.memory.heapSource.startsWith('not '))?.memory.heapSource;
+      notes.push(`${label}: residency not available (${why ?? 'no heap figure'})`);
+    }
   }
   const title = 'Heap residency (heap used / RSS) by step';
   return {
