@@ -52,6 +52,10 @@ test('run smoke --quick: result matches the schema, figures are present and plau
     // Counted inside the window: the upstream saw about as many requests as the window's share of the mix.
     assert.ok(s.reuse.upstreamRequests !== null && s.reuse.upstreamRequests > 0 && s.reuse.upstreamRequests < 3 * s.requests, `upstream requests ${s.reuse.upstreamRequests} vs ${s.requests}`);
     assert.equal(s.reuse.clientRequests, s.requests);
+    // The gateway's own counters, read at the window's edges: its connections were opened in
+    // the ramp (so none in the window), and it saw about the window's requests (edge timing aside).
+    assert.equal(s.reuse.gatewayConnectionsOpened, s.reuse.clientConnectionsOpened, 'gateway and generator agree on connections opened in the window');
+    assert.ok(Math.abs(s.reuse.gatewayRequests! - s.requests) <= 0.1 * s.requests + 20, `gateway requests ${s.reuse.gatewayRequests} vs ${s.requests}`);
     assert.ok(s.reuse.upstreamConnectionsActive! >= 1 && s.reuse.upstreamConnectionsActive! <= s.reuse.upstreamRequests!, `upstream connections carrying requests ${s.reuse.upstreamConnectionsActive}`);
     assert.ok(s.memory.rssBytes !== null && s.memory.rssBytes > 10 * 1024 * 1024 && s.memory.rssBytes < totalmem(), `rss ${s.memory.rssBytes}`);
     assert.ok(s.memory.heapUsedBytes !== null && s.memory.heapUsedBytes > 0 && s.memory.heapUsedBytes < s.memory.rssBytes!, `heap ${s.memory.heapUsedBytes}`);
