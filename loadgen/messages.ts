@@ -79,7 +79,7 @@ export interface WorkerResult {
   scheduleLagHdr: string;
   intervals: WorkerInterval[];
   eventLoopP99Ms: number;
-  /** Longest event-loop delay in the window, raw (includes the monitor's period), ms. */
+  /** Longest event-loop delay from the window's start to the drain's end, raw (includes the monitor's period), ms. */
   eventLoopMaxMs: number;
   /** Requests in the window that waited in the queue for a free connection. */
   queuedWindow: number;
