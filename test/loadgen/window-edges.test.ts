@@ -10,9 +10,11 @@ test('windowEdges calls start at the window start and end after its duration, on
     windowEdges(start, 80, (edge) => { seen.push([edge, now()]); if (edge === 'end') resolve(); });
   });
   assert.deepEqual(seen.map(([e]) => e), ['start', 'end']);
-  // timers never fire early (Node may round to the millisecond); lateness is not asserted
-  assert.ok(seen[0]![1] >= start - 1, `start fired ${start - seen[0]![1]} ms early`);
-  assert.ok(seen[1]![1] >= start + 80 - 1, `end fired ${start + 80 - seen[1]![1]} ms early`);
+  // Both timers are armed in one turn against the same (cached) loop clock, so their
+  // distance is the duration to the millisecond; how late either fires depends on the load.
+  // The loop clock can also be stale when they are armed, so neither is asserted not early.
+  assert.ok(seen[1]![1] - seen[0]![1] >= 80 - 2, `end ${seen[1]![1] - seen[0]![1]} ms after start`);
+  assert.ok(seen[0]![1] >= start - 20, `start fired ${start - seen[0]![1]} ms before the window`);
 });
 
 test('windowEdges: timers can be cancelled (a stage that fails before its window)', async () => {
