@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GwBenchError, TargetError } from '../core/errors.js';
 import { loopbackUrl } from '../core/loopback.js';
-import { ExitCode } from '../core/exit-codes.js';
-import { RESULT_SCHEMA_VERSION, type CapacityProbe, type RunResult, type RunStatus, type StageResult, type TargetInfo, type Verdict } from '../core/result.js';
+import { RESULT_SCHEMA_VERSION, type CapacityProbe, type RunResult, type RunStatus, type StageResult, type TargetInfo } from '../core/result.js';
 import { loadScenario } from '../core/scenario/load.js';
 import { quickScenario } from '../core/scenario/quick.js';
 import type { Scenario, StageSpec } from '../core/scenario/types.js';
@@ -281,3 +280,6 @@ async function doctorCommand(impl: ImplInfo, dir: string): Promise<{ cmd: string
   const { doctorWrap } = await import('./doctor.js');
   return doctorWrap(impl, dir);
 }
+
+/** The verdict lives in verdict.ts; re-exported for callers that import it from here. */
+export { verdictOf };
