@@ -17,7 +17,7 @@ export function engineLabelled(results: readonly LabeledResult[]): LabeledResult
   return results.map((r) => (enginesOf(r).some((e) => e !== 'gw-bench') ? { ...r, label: `${r.label} [${enginesOf(r).join('+')}]` } : r));
 }
 
-/** Add the engine line to a chart's notes and its drawn subtitle. */
+/** Add the engine line to a chart's caption and its drawn subtitle (notes are for what is not drawn). */
 export function withEngineNote(spec: ChartSpec, note: string): ChartSpec {
   const plugins = (spec.config.options?.plugins ?? {}) as Record<string, { text?: unknown; display?: boolean }>;
   const sub = plugins['subtitle'];
@@ -26,5 +26,5 @@ export function withEngineNote(spec: ChartSpec, note: string): ChartSpec {
     sub.text = [...text, note];
     sub.display = true;
   }
-  return { ...spec, notes: [...spec.notes, note] };
+  return { ...spec, caption: `${spec.caption} ${note[0]!.toUpperCase()}${note.slice(1)}.` };
 }
