@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { RESULT_SCHEMA_VERSION } from './result.js';
 
 /**
- * JSON Schema of result.json (schemaVersion 1), kept next to the TypeScript model in
+ * JSON Schema of result.json (schemaVersion 2), kept next to the TypeScript model in
  * core/result.ts. Published as docs/result.schema.json (generated; a test keeps it current).
  */
 type Json = Record<string, unknown>;
@@ -12,6 +12,8 @@ const int: Json = { type: 'integer', minimum: 0 };
 const nullable = (s: Json): Json => ({ anyOf: [s, { type: 'null' }] });
 const ratio: Json = nullable({ type: 'number', minimum: 0, maximum: 1 });
 const obj = (properties: Record<string, Json>, extra = false): Json => ({ type: 'object', required: Object.keys(properties), additionalProperties: extra, properties });
+/** Like obj, plus optional properties (not required, still typed). */
+const objOpt = (properties: Record<string, Json>, optional: Record<string, Json>): Json => ({ ...obj(properties), properties: { ...properties, ...optional } });
 
 const latency = obj({ p50: nnum, p90: nnum, p99: nnum, p999: nnum, max: nnum, mean: nnum, count: int });
 
@@ -21,8 +23,8 @@ const stage = obj({
   status: { enum: ['ok', 'invalid', 'not-reached', 'failed', 'interrupted'] },
   reasons: { type: 'array', items: { type: 'string' } },
   connections: int,
-  connectionCounts: { ...obj({ requested: int, established: int, failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int } }), properties: { requested: int, established: int, failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int }, serverSide: nullable(int) } },
-  offeredRps: nnum,
+  connectionCounts: { ...objOpt({ requested: int, established: nullable(int), failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int } }, { serverSide: nullable(int) }), additionalProperties: true },
+  offeredRps: nullable(nnum),
   achievedRps: nnum,
   warmupS: nnum,
   durationS: nnum,
@@ -31,16 +33,26 @@ const stage = obj({
   errors: { type: 'object', additionalProperties: int },
   errorRate: { type: 'number', minimum: 0 },
   latencyMs: latency,
-  serviceTimeMs: latency,
+  serviceTimeMs: nullable(latency),
   hdr: { type: 'string' },
   serviceHdr: { type: 'string' },
   hlog: nullable({ type: 'string' }),
-  reuse: obj({ client: ratio, upstream: ratio, gateway: ratio, clientConnectionsOpened: int, upstreamConnectionsOpened: nullable(int), upstreamRequests: nullable(int) }),
-  memory: obj({
+  reuse: objOpt(
+    { client: ratio, upstream: ratio, gateway: ratio, clientConnectionsOpened: int, upstreamConnectionsOpened: nullable(int), upstreamRequests: nullable(int) },
+    { clientRequests: int, upstreamConnectionsActive: nullable(int), gatewayRequests: nullable(int), gatewayConnectionsOpened: nullable(int) },
+  ),
+  memory: objOpt({
     rssBytes: nullable(nnum), rssMaxBytes: nullable(nnum), heapUsedBytes: nullable(nnum), heapTotalBytes: nullable(nnum),
     residency: nullable(nnum), rssOverHeap: nullable(nnum), rssPerConnectionBytes: nullable(nnum), heapSource: { type: 'string' }, processes: nullable(int),
-  }),
-  generator: { ...obj({ valid: { type: 'boolean' }, reasons: { type: 'array', items: { type: 'string' } }, sendLagP99Ms: nnum, sendLagMaxMs: nnum, eventLoopP99Ms: nnum, cpu: nnum, workers: int }), additionalProperties: true },
+  }, { heapSysBytes: nullable(nnum), rssOverHeapSys: nullable(nnum), heapProcesses: nullable(int) }),
+  generator: {
+    ...obj({
+      valid: { type: 'boolean' }, reasons: { type: 'array', items: { type: 'string' } }, sendLagP99Ms: nullable(nnum), sendLagMaxMs: nullable(nnum), eventLoopP99Ms: nnum,
+      lagBoundMs: nullable(nnum), lagBoundRule: { type: 'string' }, cpu: nnum, workers: int,
+    }),
+    additionalProperties: true,
+  },
+  cpu: obj({ targetSeconds: nullable(nnum), perRequestUs: nullable(nnum), processes: nullable(int), reason: nullable({ type: 'string' }) }),
   kernel: obj({ listenOverflows: nullable(num), listenDrops: nullable(num), retransSegs: nullable(num), timeWait: nullable(int) }),
   timeline: {
     type: 'array',
@@ -56,12 +68,12 @@ const stage = obj({
 
 export const resultSchema: Json = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://gw-bench.dev/schemas/result-v1.json',
-  title: 'gw-bench result.json (schemaVersion 1)',
+  $id: 'https://gw-bench.dev/schemas/result-v2.json',
+  title: 'gw-bench result.json (schemaVersion 2)',
   ...obj({
     schemaVersion: { const: RESULT_SCHEMA_VERSION },
     tool: obj({ name: { const: 'gw-bench' }, version: { type: 'string' } }),
-    status: { enum: ['complete', 'interrupted', 'failed'] },
+    status: { enum: ['complete', 'incomplete', 'interrupted', 'failed'] },
     startedAt: { type: 'string', format: 'date-time' },
     finishedAt: { type: 'string', format: 'date-time' },
     scenario: obj({ name: { type: 'string' }, file: { type: 'string' }, quick: { type: 'boolean' }, spec: { type: 'object' } }),
@@ -72,7 +84,7 @@ export const resultSchema: Json = {
       gitSha: nullable({ type: 'string' }), gitDirty: nullable({ type: 'boolean' }), date: { type: 'string' }, runtimes: { type: 'object', additionalProperties: { type: 'string' } },
     }),
     stages: { type: 'array', items: stage },
-    verdict: obj({ status: { enum: ['pass', 'fail', 'invalid', 'target-failure', 'interrupted'] }, exitCode: { type: 'integer', minimum: 0, maximum: 5 }, reasons: { type: 'array', items: { type: 'string' } } }),
+    verdict: obj({ status: { enum: ['pass', 'fail', 'incomplete', 'invalid', 'target-failure', 'interrupted'] }, exitCode: { type: 'integer', minimum: 0, maximum: 5 }, reasons: { type: 'array', items: { type: 'string' } } }),
   }),
 };
 

@@ -3,7 +3,9 @@
  * and gate read. Versioned by `schemaVersion`; the JSON Schema is core/result.schema.json.
  * Latencies are milliseconds; histograms are recorded in microseconds.
  */
-export const RESULT_SCHEMA_VERSION = 1;
+export const RESULT_SCHEMA_VERSION = 2;
+/** Versions report and compare still read (v1 is upgraded in memory: see harness/report/upgrade-result.ts). */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export interface LatencySummary {
   p50: number;
@@ -24,7 +26,8 @@ export type StageStatus =
 
 export interface ConnectionCounts {
   requested: number;
-  established: number;
+  /** null when the engine cannot count them (autocannon). */
+  established: number | null;
   failed: number;
   reopened: number;
   /** Connect failures by errno (ECONNREFUSED, EADDRNOTAVAIL, ETIMEDOUT, ...). */
@@ -33,16 +36,37 @@ export interface ConnectionCounts {
   serverSide?: number | null;
 }
 
+/**
+ * Connection reuse per side, every count inside the measurement window only (docs/metrics.md):
+ * reuse = 1 - connections opened / requests, i.e. the share of requests that did not need a
+ * new connection (the seed's "requests on reused connections / requests").
+ */
 export interface ReuseRatios {
-  /** 1 - connections opened / requests completed, measured by the load generator. */
+  /** Client side (load generator -> target). */
   client: number | null;
-  /** Same ratio at the mock upstreams (gateway -> upstream connections). */
+  /** Mock upstreams (gateway -> upstream connections). */
   upstream: number | null;
   /** From the gateway's own /metrics, as a cross-check. null when it exposes none. */
   gateway: number | null;
+  clientRequests?: number;
   clientConnectionsOpened: number;
   upstreamConnectionsOpened: number | null;
   upstreamRequests: number | null;
+  /** Upstream connections that carried at least one request in the window (the mock upstreams count them from the window's start mark). */
+  upstreamConnectionsActive?: number | null;
+  gatewayRequests?: number | null;
+  gatewayConnectionsOpened?: number | null;
+}
+
+/** CPU of the target's whole process tree inside the measurement window (from /proc). */
+export interface StageCpu {
+  /** utime + stime summed over every process of the tree, window end minus window start. */
+  targetSeconds: number | null;
+  /** targetSeconds / requests in the window, microseconds. */
+  perRequestUs: number | null;
+  processes: number | null;
+  /** Why a figure is null (one line), else null. */
+  reason: string | null;
 }
 
 export interface MemorySample {
@@ -50,10 +74,16 @@ export interface MemorySample {
   rssMaxBytes: number | null;
   heapUsedBytes: number | null;
   heapTotalBytes: number | null;
-  /** heapUsed / RSS: the project's memory residency (README, How numbers are made). */
+  /** heapUsed / RSS: the share of the resident memory that is live heap. */
   residency: number | null;
-  /** RSS / heapUsed (the seed article's ratio). */
+  /** RSS / heapUsed: the inverse, how many bytes resident per byte of live heap. */
   rssOverHeap: number | null;
+  /** Heap the runtime has reserved from the OS (Go heap_sys, JVM committed, V8 heapTotal), summed over processes. */
+  heapSysBytes?: number | null;
+  /** The seed article's residency: RSS / heap_sys (null where the runtime has no such figure). */
+  rssOverHeapSys?: number | null;
+  /** Processes whose heap was summed (may be fewer than `processes`, e.g. a supervisor with no heap). */
+  heapProcesses?: number | null;
   /** RSS at the end of the stage / established connections. */
   rssPerConnectionBytes: number | null;
   /** Where heap came from (metric names) or why it is not available. */
@@ -64,7 +94,11 @@ export interface MemorySample {
 
 /** Limits past which a stage's generator is not trusted: the stage becomes invalid. */
 export interface HealthLimits {
-  /** p99 of (actual send - intended send) for requests that found a free connection. */
+  /**
+   * Floor of the allowed generator lag bound: a stage is valid only when the lag bound
+   * (send lag max + event-loop delay max, docs/metrics.md) is at most
+   * max(this, 5% of the stage's measured p99). The name is kept from when it limited the send-lag p99.
+   */
   maxSendLagP99Ms: number;
   /** p99 of perf_hooks.monitorEventLoopDelay in any worker. */
   maxEventLoopP99Ms: number;
@@ -76,9 +110,19 @@ export interface HealthLimits {
 export interface GeneratorHealth {
   valid: boolean;
   reasons: string[];
-  sendLagP99Ms: number;
-  sendLagMaxMs: number;
+  /** null when the engine cannot measure per-request send times (autocannon). */
+  sendLagP99Ms: number | null;
+  sendLagMaxMs: number | null;
   eventLoopP99Ms: number;
+  /** Longest event-loop delay seen by any worker in the window (the receive side of the bound). */
+  eventLoopMaxMs?: number | null;
+  /**
+   * Most the generator can have added to any request's latency in the window (docs/metrics.md):
+   * measured pX <= true pX + lagBoundMs for every X. null when not measurable.
+   */
+  lagBoundMs: number | null;
+  /** How lagBoundMs was derived and what it was judged against, one line. */
+  lagBoundRule: string;
   /** Highest per-worker CPU use during measurement, as a fraction of one core. */
   cpu: number;
   workers: number;
@@ -135,7 +179,8 @@ export interface StageResult {
   reasons: string[];
   connections: number;
   connectionCounts: ConnectionCounts;
-  offeredRps: number;
+  /** Requests the generator sent per second in the window; null for a closed-loop engine (autocannon) that has no offered rate. */
+  offeredRps: number | null;
   achievedRps: number;
   capacity?: CapacityResult;
   warmupS: number;
@@ -154,8 +199,8 @@ export interface StageResult {
   errorRate: number;
   /** Latency from the intended send time (coordinated-omission safe). */
   latencyMs: LatencySummary;
-  /** Latency from the actual send time: what a closed-loop tool would report. */
-  serviceTimeMs: LatencySummary;
+  /** Latency from the actual send time: what a closed-loop tool would report. null when the engine cannot tell the two apart (autocannon). */
+  serviceTimeMs: LatencySummary | null;
   /** Compressed base64 HdrHistogram (microseconds) of latencyMs. */
   hdr: string;
   serviceHdr: string;
@@ -166,6 +211,7 @@ export interface StageResult {
   generator: GeneratorHealth;
   kernel: KernelDeltas;
   timeline: TimelinePoint[];
+  cpu: StageCpu;
   engine: 'gw-bench' | 'autocannon';
 }
 
@@ -203,10 +249,12 @@ export interface TargetInfo {
   metricsUrl: string | null;
 }
 
-export type RunStatus = 'complete' | 'interrupted' | 'failed';
+/** 'complete' only when every measured stage is valid; 'incomplete' when one or more is invalid. */
+export type RunStatus = 'complete' | 'incomplete' | 'interrupted' | 'failed';
 
 export interface Verdict {
-  status: 'pass' | 'fail' | 'invalid' | 'target-failure' | 'interrupted';
+  /** 'incomplete': some stages invalid (headline `incomplete: N of M stages invalid`, exit 3 unless --allow-invalid). */
+  status: 'pass' | 'fail' | 'incomplete' | 'invalid' | 'target-failure' | 'interrupted';
   exitCode: number;
   reasons: string[];
 }

@@ -77,7 +77,7 @@ export async function calibrate(opts: { quick?: boolean; out?: string; log?: (s:
     const t0 = Date.now();
     const cm = await lg.runStage(plan({ connections, rate: 10, warmupMs: 0, durationMs: 1000, seed: 99 }));
     const seconds = Math.max(0.001, (cm.measureStartEpochMs - t0) / 1000);
-    log(`  connect: ${cm.connectionCounts.established}/${connections} connections in ${seconds.toFixed(2)} s (${Math.round(cm.connectionCounts.established / seconds)}/s), ${cm.connectionCounts.failed} failed`);
+    log(`  connect: ${(cm.connectionCounts.established ?? 0)}/${connections} connections in ${seconds.toFixed(2)} s (${Math.round((cm.connectionCounts.established ?? 0) / seconds)}/s), ${cm.connectionCounts.failed} failed`);
     // (c) Noise at a low rate: repeated identical short runs against a 1 ms target.
     const slow = url('user-status');
     const repeats = opts.quick ? 3 : 5;
@@ -95,7 +95,7 @@ export async function calibrate(opts: { quick?: boolean; out?: string; log?: (s:
       version: 1,
       env: await envFingerprint(placement),
       generator: { maxRpsPerWorker: lo, probes },
-      connect: { connections, seconds, perSecond: Math.round(cm.connectionCounts.established / seconds), failed: cm.connectionCounts.failed },
+      connect: { connections, seconds, perSecond: Math.round((cm.connectionCounts.established ?? 0) / seconds), failed: cm.connectionCounts.failed },
       noise: { rate: 200, repeats, p50Ms: p50, p99Ms: p99, p50Cv: cv(p50), p99Cv: cv(p99), p99MaxLogDeviation: Math.max(...p99.map((x) => Math.abs(Math.log(x / med)))) },
     };
     const file = opts.out ?? CALIBRATION_FILE;

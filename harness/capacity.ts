@@ -43,6 +43,8 @@ export function capacityResult(probes: CapacityProbe[], sloP99Ms: number, maxErr
 export async function capacityStage(o: {
   s: Scenario; spec: StageSpec; runProbe: (rate: number, k: number) => Promise<Measured>;
   sampler: Sampler; runStartMs: number; dir: string; note: (line: string) => void;
+  /** impl.json heapReason, for the stage's memory figures. */
+  heapReason?: string;
 }): Promise<StageResult> {
   const { s, spec, sampler, runStartMs } = o;
   const probes: CapacityProbe[] = [];
@@ -69,5 +71,5 @@ export async function capacityStage(o: {
     : probes.every((p) => p.ok)
       ? [`capacity is at least ${capacity.rps}/s: every probe met the SLO before the probe budget (${s.load.capacity.probes}) or load.capacity.max ran out`]
       : [];
-  return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons, limits: s.generator });
+  return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons, limits: s.generator, heapReason: o.heapReason });
 }

@@ -37,7 +37,14 @@ export function sumMetric(samples: Sample[], name: string, match: Record<string,
  * metric name with optional label matchers, e.g. `jvm_memory_used_bytes{area="heap"}`
  * (summed over the series that match); null when the runtime publishes none.
  */
-export interface HeapMetrics { used: string | null; total: string | null }
+export interface HeapMetrics {
+  used: string | null;
+  total: string | null;
+  /** Runtime the names belong to (node, jvm, go): says which figure is heap_sys (docs/metrics.md). */
+  runtime?: string;
+  /** Metric giving the number of processes the figures are summed over, when the target publishes one. */
+  processes?: string;
+}
 
 /** `name{a="b",c="d"}` -> [name, {a: b, c: d}]. */
 export function parseSelector(selector: string): [string, Record<string, string>] {
@@ -48,17 +55,31 @@ export function parseSelector(selector: string): [string, Record<string, string>
   return [m[1]!, labels];
 }
 
-export interface HeapReading { usedBytes: number | null; totalBytes: number | null; source: string }
+export interface HeapReading {
+  usedBytes: number | null;
+  totalBytes: number | null;
+  source: string;
+  /** Runtime the metric names belong to (node, jvm, go); null when none matched. */
+  runtime?: string | null;
+  /** Processes the figures are summed over, when the target says. */
+  processes?: number | null;
+}
 
 /** Heap used/total from the first candidate whose `used` metric is present (docs/gateway-contract.md section 6). */
 export function heapFrom(samples: Sample[], candidates: readonly HeapMetrics[]): HeapReading {
-  const declared = candidates.filter((c): c is { used: string; total: string | null } => c.used !== null);
-  if (declared.length === 0) return { usedBytes: null, totalBytes: null, source: 'not available: the implementation publishes no heap metric (impl.json heapMetrics)' };
+  const declared = candidates.filter((c): c is HeapMetrics & { used: string } => c.used !== null);
+  if (declared.length === 0) return { usedBytes: null, totalBytes: null, source: 'not available: the implementation publishes no heap metric (impl.json heapMetrics)', runtime: null };
   for (const h of declared) {
     const used = sumMetric(samples, ...parseSelector(h.used));
-    if (used !== null) return { usedBytes: used, totalBytes: h.total === null ? null : sumMetric(samples, ...parseSelector(h.total)), source: `${h.used} / ${h.total ?? 'no total'}` };
+    if (used !== null) {
+      return {
+        usedBytes: used, totalBytes: h.total === null ? null : sumMetric(samples, ...parseSelector(h.total)),
+        source: `${h.used} / ${h.total ?? 'no total'}`, runtime: h.runtime ?? null,
+        processes: h.processes ? sumMetric(samples, ...parseSelector(h.processes)) : null,
+      };
+    }
   }
-  return { usedBytes: null, totalBytes: null, source: `not available: the target exposes none of ${declared.map((h) => h.used).join(', ')}` };
+  return { usedBytes: null, totalBytes: null, source: `not available: the target exposes none of ${declared.map((h) => h.used).join(', ')}`, runtime: null };
 }
 
 export interface GatewayCounters { downstreamCx: number | null; downstreamRq: number | null; upstreamCx: number | null; upstreamRq: number | null }

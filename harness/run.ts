@@ -20,7 +20,7 @@ import { bindStage } from './plan.js';
 import { loadCheckedScenario, planRun } from './scenario-checks.js';
 import { establishedOnPort } from './procfs.js';
 import { Progress } from './progress.js';
-import { Sampler } from './sampler.js';
+import { Sampler, type Sample } from './sampler.js';
 import { buildStageResult, hlogName, skippedStage } from './stage-result.js';
 import { formatSummary } from './summary.js';
 import { verdictOf } from './verdict.js';
@@ -55,6 +55,8 @@ export interface RunOptions {
   /** Extra notes for the progress stream (tests use this to know the target pid). */
   onTarget?: (t: { pid: number | null; url: string }) => void;
   doctor?: boolean;
+  /** Exit 0 even when stages are invalid (exploratory use); the result still says incomplete. */
+  allowInvalid?: boolean;
 }
 
 export interface RunOutcome { result: RunResult; dir: string; exitCode: number }
@@ -112,7 +114,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     target: targetInfo,
     env,
     stages,
-    verdict: verdictOf(status, stages, failure, opts.maxErrorRate ?? 0.1),
+    verdict: verdictOf(status, stages, failure, opts.maxErrorRate ?? 0.1, opts.allowInvalid === true),
   });
 
   try {
@@ -160,10 +162,20 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       const onProgress = (p: StageProgress) => { progress.update(p, spec.name); live?.update(p, spec.name); };
       const runOne = async (plan: StagePlan, label: string): Promise<Measured> => {
         progress.stageStart(i, activeStages.length, label, plan.warmupMs + plan.durationMs);
+        // Counters (upstream and gateway reuse, target CPU) are read at the measurement
+        // window's own edges, so ramp, warm-up and drain stay out of every per-window figure.
+        const edges: Partial<Record<'start' | 'end', Promise<Sample>>> = {};
         const before = await sampler!.sampleNow();
-        const m = await lg!.runStage(plan, { onProgress, signal: opts.signal });
+        const m = await lg!.runStage(plan, {
+          onProgress, signal: opts.signal,
+          onWindow: (edge) => {
+            // the mock upstreams count connections carrying requests from this mark on
+            const mark = edge === 'start' && upstreams ? upstreams.admin.control({ action: 'mark-window' }).catch(() => undefined) : Promise.resolve();
+            edges[edge] = mark.then(() => sampler!.sampleNow());
+          },
+        });
         const after = await sampler!.sampleNow();
-        return { m, before, after };
+        return { m, before: (await edges.start) ?? before, after: (await edges.end) ?? after };
       };
 
       let st: StageResult;
@@ -172,13 +184,13 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         const runProbe = (rate: number, k: number) => runOne(
           bindStage(plan, stageAtRate(plan, plan.stages[i]!, rate, { durationMs: cap.probeDurationMs, warmupMs: Math.min(spec.warmupMs, 1000), probe: k + 1 }), dest, jwt.tokens),
           `${spec.name} probe ${k + 1} @${rate}/s`);
-        st = await capacityStage({ s: scenario, spec, runProbe, sampler, runStartMs, dir: out.dir, note: (l) => progress.note(l) });
+        st = await capacityStage({ s: scenario, spec, runProbe, sampler, runStartMs, dir: out.dir, note: (l) => progress.note(l), heapReason: impl?.heapReason });
       } else {
         const { m, before, after } = await runOne(bindStage(plan, plan.stages[i]!, dest, jwt.tokens), spec.name);
         const hlog = hlogName(spec);
         await writeHlog(join(out.dir, hlog), m.intervals, m.measureStartEpochMs, spec.name);
         const serverSide = await establishedOnPort(dest.port, dest.host).catch(() => null);
-        st = buildStageResult({ spec, measurement: m, sampler, before, after, runStartMs, hlog, engine: scenario.load.engine, serverSideConnections: serverSide, limits: scenario.generator });
+        st = buildStageResult({ spec, measurement: m, sampler, before, after, runStartMs, hlog, engine: scenario.load.engine, serverSideConnections: serverSide, limits: scenario.generator, heapReason: impl?.heapReason });
       }
       if (opts.signal?.aborted) { st = { ...st, status: 'interrupted', reasons: [...st.reasons, 'interrupted (Ctrl-C) during this stage: numbers cover part of the window'] }; }
       if (!target.alive()) {
@@ -191,6 +203,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       if (st.status === 'failed') throw new TargetError('GW_ERR_TARGET_CRASHED', `target ${target.impl} exited during stage ${spec.name} (${target.describeExit()})`, target.lastLines());
     }
     if (opts.signal?.aborted) status = 'interrupted';
+    else if (stages.some((st) => st.status === 'invalid')) status = 'incomplete';
   } catch (e) {
     if (opts.signal?.aborted && !(e instanceof TargetError)) status = 'interrupted';
     else {

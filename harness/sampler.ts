@@ -11,7 +11,7 @@ export interface Sample {
   cpuSeconds: number | null;
   heap: HeapReading | null;
   gateway: GatewayCounters | null;
-  upstream: { connectionsAccepted: number; requests: number; openConnections: number } | null;
+  upstream: { connectionsAccepted: number; requests: number; openConnections: number; connectionsActive: number } | null;
   kernel: KernelCounters;
 }
 
@@ -81,7 +81,7 @@ export class Sampler {
         cpuSeconds: cpu,
         heap: parsed ? heapFrom(parsed, this.src.heapMetrics) : null,
         gateway: parsed ? gatewayCounters(parsed) : null,
-        upstream: up ? { connectionsAccepted: sumCounter(up, 'connectionsAccepted'), requests: sumCounter(up, 'requests'), openConnections: sumCounter(up, 'openConnections') } : null,
+        upstream: up ? { connectionsAccepted: sumCounter(up, 'connectionsAccepted'), requests: sumCounter(up, 'requests'), openConnections: sumCounter(up, 'openConnections'), connectionsActive: sumCounter(up, 'connectionsActive') } : null,
         kernel,
       });
     })().finally(() => { this.inFlight = null; });

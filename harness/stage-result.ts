@@ -1,4 +1,4 @@
-import type { CapacityResult, HealthLimits, LatencySummary, StageResult, StageStatus, TimelinePoint } from '../core/result.js';
+import type { CapacityResult, HealthLimits, LatencySummary, StageCpu, StageResult, StageStatus, TimelinePoint } from '../core/result.js';
 import type { StageSpec } from '../core/scenario/types.js';
 import { decodeHistogram, maxMs, percentileMs, summarizeMs } from '../core/hdr.js';
 import type { StageMeasurement } from '../loadgen/types.js';
@@ -38,10 +38,12 @@ export function buildStageResult(opts: {
   /** Established connections on the target's port, counted by the kernel (/proc/net/tcp). */
   serverSideConnections?: number | null;
   limits?: HealthLimits;
+  /** Why the target has no heap figure, when its implementation says (impl.json heapReason). */
+  heapReason?: string;
 }): StageResult {
   const { spec, measurement: m, before, after } = opts;
   const latency = summarizeMs(decodeHistogram(m.latencyHdr));
-  const service = summarizeMs(decodeHistogram(m.serviceHdr));
+  const service = m.serviceHdr === '' ? null : summarizeMs(decodeHistogram(m.serviceHdr));
   const errors = { ...m.errors };
   const errCount = errorTotal(errors);
   const inWindow = opts.sampler.window(m.measureStartEpochMs, m.measureEndEpochMs + 500);
@@ -100,9 +102,13 @@ export function buildStageResult(opts: {
       client: ratio(m.connectionsOpenedInWindow, m.requests),
       upstream: upRq !== null && upCx !== null ? ratio(upCx, upRq) : null,
       gateway: gwRq !== null && gwCx !== null ? ratio(gwCx, gwRq) : null,
+      clientRequests: m.requests,
       clientConnectionsOpened: m.connectionsOpenedInWindow,
       upstreamConnectionsOpened: upCx,
       upstreamRequests: upRq,
+      upstreamConnectionsActive: after.upstream?.connectionsActive ?? null,
+      gatewayRequests: gwRq,
+      gatewayConnectionsOpened: gwCx,
     },
     memory: {
       rssBytes: rssEnd,
@@ -111,8 +117,12 @@ export function buildStageResult(opts: {
       heapTotalBytes: heapTotal,
       residency: heapUsed !== null && rssEnd ? heapUsed / rssEnd : null,
       rssOverHeap: heapUsed && rssEnd !== null ? rssEnd / heapUsed : null,
-      rssPerConnectionBytes: rssEnd !== null && established > 0 ? rssEnd / established : null,
-      heapSource: after.heap?.source ?? (after.rssBytes === null ? 'not available: no target pid' : 'not available: the target has no metrics endpoint'),
+      // heap_sys is Go's figure (heap reserved from the OS): the seed article's residency is RSS / heap_sys.
+      heapSysBytes: after.heap?.runtime === 'go' ? heapTotal : null,
+      rssOverHeapSys: after.heap?.runtime === 'go' && heapTotal && rssEnd !== null ? rssEnd / heapTotal : null,
+      heapProcesses: after.heap?.processes ?? null,
+      rssPerConnectionBytes: rssEnd !== null && established !== null && established > 0 ? rssEnd / established : null,
+      heapSource: heapUsed === null && opts.heapReason ? `not measurable: ${opts.heapReason}` : after.heap?.source ?? (after.rssBytes === null ? 'not available: no target pid' : 'not available: the target has no metrics endpoint'),
       processes: after.processes,
     },
     generator: { ...m.generator, ...(opts.limits ? { limits: opts.limits } : {}) },
@@ -123,8 +133,18 @@ export function buildStageResult(opts: {
       timeWait: after.kernel.timeWait,
     },
     timeline,
+    cpu: stageCpu(before, after, m.requests),
     engine: opts.engine,
   };
+}
+
+/** CPU of the target's process tree between the window's edges, per request (µs). */
+export function stageCpu(before: Pick<Sample, 'cpuSeconds' | 'processes'>, after: Pick<Sample, 'cpuSeconds' | 'processes'>, requests: number): StageCpu {
+  const secs = delta(before.cpuSeconds, after.cpuSeconds);
+  if (secs === null) return { targetSeconds: null, perRequestUs: null, processes: after.processes, reason: 'not measurable: no target pid to read /proc/<pid>/stat from (external target without --pid)' };
+  if (secs < 0) return { targetSeconds: null, perRequestUs: null, processes: after.processes, reason: 'not measurable: the process tree lost CPU time during the window (a process exited)' };
+  if (requests === 0) return { targetSeconds: secs, perRequestUs: null, processes: after.processes, reason: 'no requests in the window' };
+  return { targetSeconds: secs, perRequestUs: (secs * 1e6) / requests, processes: after.processes, reason: null };
 }
 
 /** A stage that was not run (beyond what the target can hold, or interrupted before it began). */
@@ -135,11 +155,11 @@ export function skippedStage(spec: StageSpec, status: 'not-reached' | 'interrupt
     connectionCounts: { requested: spec.connections, established: 0, failed: 0, reopened: 0, failedByErrno: {}, serverSide: null },
     offeredRps: typeof spec.rate === 'number' ? spec.rate : 0, achievedRps: 0,
     warmupS: spec.warmupMs / 1000, durationS: 0, startedAt: new Date().toISOString(), requests: 0, errors: {}, errorRate: 0,
-    latencyMs: empty, serviceTimeMs: empty, hdr: '', serviceHdr: '', hlog: null,
+    latencyMs: empty, serviceTimeMs: null, hdr: '', serviceHdr: '', hlog: null,
     reuse: { client: null, upstream: null, gateway: null, clientConnectionsOpened: 0, upstreamConnectionsOpened: null, upstreamRequests: null },
     memory: { rssBytes: null, rssMaxBytes: null, heapUsedBytes: null, heapTotalBytes: null, residency: null, rssOverHeap: null, rssPerConnectionBytes: null, heapSource: 'not measured', processes: null },
-    generator: { valid: false, reasons: [reason], sendLagP99Ms: 0, sendLagMaxMs: 0, eventLoopP99Ms: 0, cpu: 0, workers: 0 },
+    generator: { valid: false, reasons: [reason], sendLagP99Ms: null, sendLagMaxMs: null, eventLoopP99Ms: 0, lagBoundMs: null, lagBoundRule: 'not measured: the stage did not run', cpu: 0, workers: 0 },
     kernel: { listenOverflows: null, listenDrops: null, retransSegs: null, timeWait: null },
-    timeline: [], engine: 'gw-bench',
+    timeline: [], cpu: { targetSeconds: null, perRequestUs: null, processes: null, reason: 'not measured: the stage did not run' }, engine: 'gw-bench',
   };
 }

@@ -1,24 +1,26 @@
 import type { RunResult, StageResult } from '../core/result.js';
 import { formatBytes, formatCount, formatMs } from '../core/units.js';
+import { withBound } from '../loadgen/lag-bound.js';
 
 const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toFixed(v > 0.999 && v < 1 ? 2 : 1)}%`);
 
 /** One row per stage; invalid and not-reached stages show why, never numbers as if they were results. */
 export function stageRow(s: StageResult): string[] {
-  const base = [s.name, formatCount(s.connectionCounts.established) + '/' + formatCount(s.connections)];
+  const base = [s.name + (s.engine === 'autocannon' ? ' [autocannon]' : ''), formatCount(s.connectionCounts.established) + '/' + formatCount(s.connections)];
   if (s.status === 'not-reached' || (s.status !== 'ok' && s.status !== 'invalid' && s.requests === 0)) {
-    return [...base, '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', `${s.status.toUpperCase()}: ${s.reasons[0] ?? ''}`];
+    return [...base, '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', `${s.status.toUpperCase()}: ${s.reasons[0] ?? ''}`];
   }
   const cap = s.capacity ? ` (cap ${s.capacity.rps === null ? 'none' : formatCount(s.capacity.rps)})` : '';
   const row = [
     ...base,
-    formatCount(s.offeredRps) + cap,
+    (s.offeredRps === null ? 'n/a' : formatCount(s.offeredRps)) + cap,
     formatCount(s.achievedRps),
     formatMs(s.latencyMs.p50),
-    formatMs(s.latencyMs.p99),
+    withBound(formatMs(s.latencyMs.p99), s.generator.lagBoundMs),
     formatMs(s.latencyMs.p999),
-    formatMs(s.serviceTimeMs.p99),
+    formatMs(s.serviceTimeMs?.p99),
     pct(s.errorRate),
+    s.cpu?.perRequestUs != null ? `${s.cpu.perRequestUs.toFixed(0)}µs` : 'n/a',
     `${pct(s.reuse.client)} / ${pct(s.reuse.upstream)}`,
     formatBytes(s.memory.rssBytes),
     formatBytes(s.memory.rssPerConnectionBytes),
@@ -28,7 +30,7 @@ export function stageRow(s: StageResult): string[] {
   return row;
 }
 
-export const SUMMARY_HEADER = ['stage', 'conns', 'offered/s', 'achieved/s', 'p50', 'p99', 'p99.9', 'svc p99', 'errors', 'reuse c/u', 'RSS', 'RSS/conn', 'heap/RSS', 'status'];
+export const SUMMARY_HEADER = ['stage', 'conns', 'offered/s', 'achieved/s', 'p50', 'p99', 'p99.9', 'svc p99', 'errors', 'CPU/req', 'reuse c/u', 'RSS', 'RSS/conn', 'heap/RSS', 'status'];
 
 /** Plain-text table, aligned, for the terminal and the closing note. */
 export function formatTable(header: string[], rows: string[][]): string {
@@ -42,6 +44,7 @@ export function formatSummary(r: RunResult, dir: string): string {
   const lines = [
     '',
     `${r.scenario.name}${r.scenario.quick ? ' (--quick)' : ''} on ${r.target.impl} ${r.target.version} - ${r.status}, verdict ${r.verdict.status} (exit ${r.verdict.exitCode})`,
+    ...(r.verdict.status === 'incomplete' ? [r.verdict.reasons[0] ?? 'incomplete'] : []),
     `placement: gateway ${r.env.placement.gateway ?? '-'}, upstreams ${r.env.placement.upstreams ?? '-'}, generator ${r.env.placement.generator ?? '-'} (${r.env.placement.method}); latency from intended send time; svc = service time (closed-loop view)`,
     '',
     formatTable(SUMMARY_HEADER, r.stages.map(stageRow)),

@@ -2,8 +2,12 @@ import { InconclusiveError, type GwBenchError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { RunStatus, StageResult, Verdict } from '../core/result.js';
 
-/** The run's verdict and exit code (exit codes: docs/errors.md). SLO breaches are the gate's business. */
-export function verdictOf(status: RunStatus, stages: StageResult[], failure: GwBenchError | null, maxErrorRate: number): Verdict {
+/**
+ * The run's verdict and exit code. A run is complete only when every measured stage is
+ * valid; otherwise it is `incomplete: N of M stages invalid` and exits 3 (0 with
+ * --allow-invalid, the word stays). SLO breaches are the gate's business.
+ */
+export function verdictOf(status: RunStatus, stages: StageResult[], failure: GwBenchError | null, maxErrorRate: number, allowInvalid = false): Verdict {
   const reasons: string[] = [];
   if (failure) {
     const target = failure.exitCode === ExitCode.TARGET_FAILURE;
@@ -20,10 +24,22 @@ export function verdictOf(status: RunStatus, stages: StageResult[], failure: GwB
   if (erroring.length) {
     return { status: 'target-failure', exitCode: ExitCode.TARGET_FAILURE, reasons: [...reasons, ...erroring.map((s) => `stage ${s.name}: error rate ${(s.errorRate * 100).toFixed(1)}% is above the ${(maxErrorRate * 100).toFixed(0)}% limit (${Object.entries(s.errors).filter(([k]) => !k.startsWith('expected_')).map(([k, v]) => `${k} ${v}`).join(', ')})`)] };
   }
-  if (measured.length && invalid.length === measured.length) {
+  if (invalid.length) {
+    const head = `${incompleteHeadline(stages)}${allowInvalid ? ' (--allow-invalid: exit 0, exploratory)' : ''}`;
+    const all = measured.length > 0 && invalid.length === measured.length;
     // Not thrown: the run finished and its stages are kept; the code names the verdict.
-    const e = new InconclusiveError('every measured stage is invalid: the generator fell behind; lower the rate or give the generator more CPU', [], 'GW_ERR_GENERATOR_SATURATED');
-    return { status: 'invalid', exitCode: e.exitCode, reasons: [...reasons, `${e.code}: ${e.message}`] };
+    const saturated = all ? [new InconclusiveError('every measured stage is invalid: the generator fell behind; lower the rate or give the generator more CPU', [], 'GW_ERR_GENERATOR_SATURATED')] : [];
+    return {
+      status: 'incomplete', exitCode: allowInvalid ? ExitCode.OK : ExitCode.INCONCLUSIVE,
+      reasons: [head, ...reasons, ...saturated.map((e) => `${e.code}: ${e.message}`)],
+    };
   }
   return { status: 'pass', exitCode: ExitCode.OK, reasons };
 }
+
+/** `incomplete: N of M stages invalid` (M counts every stage of the run, not-reached ones included). */
+export function incompleteHeadline(stages: readonly Pick<StageResult, 'status'>[]): string {
+  const n = stages.filter((s) => s.status === 'invalid').length;
+  return `incomplete: ${n} of ${stages.length} stages invalid`;
+}
+

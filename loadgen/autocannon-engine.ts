@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import { encodeHistogram, newHistogram, percentileMs, recordUs, type Histogram } from '../core/hdr.js';
 import { healthReasons } from './health.js';
 import { HealthReadings } from './health-readings.js';
+import { lagBound } from './lag-bound.js';
 import { mulberry32, randomInt } from '../core/prng.js';
 import { compilePath, tokensFor } from './request-builder.js';
 import { classifyStatus } from './status.js';
@@ -12,8 +13,9 @@ import type { IntervalMeasurement, StageMeasurement, StagePlan, StageProgress } 
  * closed model: each connection sends its next request when the previous one returns, so
  * there is no intended send time and its latency is the service time. That is exactly the
  * coordinated omission the comparison is meant to show; the numbers are mapped into the
- * same StageMeasurement shape, with `serviceHdr` = `latencyHdr` and send lag reported as 0
- * (not measurable in a closed model).
+ * same StageMeasurement shape with what it cannot measure left null or empty: no separate
+ * service-time histogram (`serviceHdr` ''), no send lag, no offered rate, no count of
+ * established connections.
  */
 
 /** autocannon runs in this process: more connections than this make no sense for one closed-loop event loop. */
@@ -22,7 +24,7 @@ export const AUTOCANNON_MAX_CONNECTIONS = 1000;
 interface Ctx { expect401?: boolean }
 
 /** Run a stage with autocannon (closed model, same connections and duration) and map its results. */
-export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (p: StageProgress) => void; signal?: AbortSignal } = {}): Promise<StageMeasurement> {
+export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (p: StageProgress) => void; signal?: AbortSignal; onWindow?: (edge: 'start' | 'end') => void } = {}): Promise<StageMeasurement> {
   const rng = mulberry32(plan.seed);
   const total = plan.requests.reduce((a, r) => a + r.weight, 0);
   const compiled = plan.requests.map((t) => ({ t, parts: compilePath(t.path), tokens: tokensFor(t.auth, plan.tokens), rr: 0, body: t.bodyBytes > 0 ? Buffer.alloc(t.bodyBytes, 0x61).toString() : undefined }));
@@ -102,8 +104,8 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
   start = performance.now();
   const startEpoch = performance.timeOrigin + start;
   const timers = [
-    setTimeout(() => health.begin(), plan.warmupMs),
-    setTimeout(() => { health.end(); healthRead = true; }, totalMs),
+    setTimeout(() => { health.begin(); opts.onWindow?.('start'); }, plan.warmupMs),
+    setTimeout(() => { opts.onWindow?.('end'); health.end(); health.finish(); healthRead = true; }, totalMs),
   ];
   let lastProgress = { t: start, n: 0 };
   const progress = setInterval(() => {
@@ -121,15 +123,17 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
     timers.forEach(clearTimeout);
     opts.signal?.removeEventListener('abort', onAbort);
   }
-  if (!healthRead && health.started) health.end(); // stopped early: the window so far
+  if (!healthRead && health.started) { health.end(); health.finish(); } // stopped early: the window so far
   const eldP99 = health.eventLoopP99Ms;
   const cpu = health.cpu;
-  const reasons = healthReasons(plan.health, { sendLagP99Ms: null, scheduleLagP99Ms: null, eventLoopP99Ms: [eldP99], cpu: [cpu], intended: 0, issued: 0, aborted: opts.signal?.aborted === true });
+  const reasons = healthReasons(plan.health, { lag: null, eventLoopP99Ms: [eldP99], cpu: [cpu], intended: 0, issued: 0, aborted: opts.signal?.aborted === true });
+  const lag = lagBound({ sendLagMaxMs: null, eventLoopMaxMs: null, measuredP99Ms: 0, floorMs: plan.health.maxSendLagP99Ms });
   const enc = encodeHistogram(latency);
   const seconds = plan.durationMs / 1000;
   return {
     index: plan.index,
-    connectionCounts: { requested: plan.connections, established: connections, failed: errors['connect'] ?? 0, reopened: 0, failedByErrno: {} },
+    // autocannon does not say how many of its connections it holds: null, never the planned count.
+    connectionCounts: { requested: plan.connections, established: null, failed: errors['connect'] ?? 0, reopened: 0, failedByErrno: {} },
     openAtEnd: connections,
     requests: windowCount + windowFailures,
     errors,
@@ -137,9 +141,11 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
     measureStartEpochMs: startEpoch + plan.warmupMs,
     measureEndEpochMs: startEpoch + totalMs,
     achievedRps: windowCount / seconds,
-    offeredRps: (windowCount + windowFailures) / seconds,
+    // Closed loop: the next request goes when a response returns, so there is no offered rate,
+    // and latency and service time are the same figure (recorded once, as latency).
+    offeredRps: null,
     latencyHdr: enc,
-    serviceHdr: enc,
+    serviceHdr: '',
     intervals: intervals.map((iv, i): IntervalMeasurement => {
       const index = i + firstInterval;
       return {
@@ -151,6 +157,6 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
         errors: iv.errors,
       };
     }),
-    generator: { valid: reasons.length === 0, reasons, sendLagP99Ms: 0, sendLagMaxMs: 0, eventLoopP99Ms: eldP99, cpu, workers: 1 },
+    generator: { valid: reasons.length === 0, reasons, sendLagP99Ms: null, sendLagMaxMs: null, eventLoopP99Ms: eldP99, eventLoopMaxMs: health.started ? health.eventLoopMaxMs : null, lagBoundMs: lag.boundMs, lagBoundRule: lag.rule, cpu, workers: 1 },
   };
 }

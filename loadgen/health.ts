@@ -1,3 +1,4 @@
+import type { LagBound } from './lag-bound.js';
 import type { HealthLimits } from './types.js';
 
 /**
@@ -13,8 +14,8 @@ export const DEFAULT_HEALTH_LIMITS: Readonly<HealthLimits> = Object.freeze({ max
 export const MIN_SENT_FRACTION = 0.97;
 
 export interface HealthInputs {
-  sendLagP99Ms: number | null;
-  scheduleLagP99Ms: number | null;
+  /** The generator's error bound on latency (lag-bound.ts); null when not measurable. */
+  lag: LagBound | null;
   eventLoopP99Ms: number[];
   cpu: number[];
   intended: number;
@@ -28,11 +29,8 @@ const fmt = (n: number): string => (Math.round(n * 100) / 100).toString();
 export function healthReasons(limits: HealthLimits, h: HealthInputs): string[] {
   const reasons: string[] = [];
   if (h.aborted) reasons.push('stage was aborted before its end');
-  if (h.sendLagP99Ms !== null && h.sendLagP99Ms > limits.maxSendLagP99Ms) {
-    reasons.push(`send lag p99 ${fmt(h.sendLagP99Ms)} ms exceeds the limit of ${fmt(limits.maxSendLagP99Ms)} ms (the generator sent late)`);
-  }
-  if (h.scheduleLagP99Ms !== null && h.scheduleLagP99Ms > limits.maxSendLagP99Ms) {
-    reasons.push(`schedule lag p99 ${fmt(h.scheduleLagP99Ms)} ms exceeds the limit of ${fmt(limits.maxSendLagP99Ms)} ms (the pacer fell behind its own schedule)`);
+  if (h.lag !== null && h.lag.boundMs !== null && !h.lag.ok) {
+    reasons.push(`generator lag bound ${fmt(h.lag.boundMs)} ms exceeds the allowed ${fmt(h.lag.allowedMs)} ms (${h.lag.rule}): the generator may have added more than that to the latencies`);
   }
   h.eventLoopP99Ms.forEach((d, i) => {
     if (d > limits.maxEventLoopP99Ms) reasons.push(`worker ${i}: event-loop delay p99 ${fmt(d)} ms exceeds the limit of ${fmt(limits.maxEventLoopP99Ms)} ms`);

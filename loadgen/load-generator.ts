@@ -2,7 +2,7 @@ import { GwBenchError } from '../core/errors.js';
 import { runAutocannonStage } from './autocannon-engine.js';
 import { mergeEncoded, percentileMs } from '../core/hdr.js';
 import { mergeStage } from './merge.js';
-import type { WorkerProgress, WorkerResult, WorkerStage } from './messages.js';
+import { BUSY_LOOP_ENV, type WorkerProgress, type WorkerResult, type WorkerStage } from './messages.js';
 import { perWorkerCapacity, sourceAddresses, splitStage } from './plan/workers.js';
 import { readFdLimit } from './limits.js';
 import type { WorkerShare } from './plan/types.js';
@@ -22,11 +22,18 @@ export interface StartOptions {
   cpuList?: string;
   /** Source addresses per worker; default: one distinct 127.1.x.y address per worker (or more if needed). */
   sourceAddresses?: string[][];
+  /**
+   * Debug only (the accuracy suite's slowed generator): every worker blocks its event loop
+   * for `spinMs` every `everyMs`, so sends and response stamps run late on purpose.
+   */
+  debugBusyLoop?: { spinMs: number; everyMs: number };
 }
 
 export interface RunStageOptions {
   onProgress?: (p: StageProgress) => void;
   signal?: AbortSignal;
+  /** Called at the measurement window's start and end, so counters outside the generator can be read at the same edges. */
+  onWindow?: (edge: 'start' | 'end') => void;
 }
 
 /** Delay between deciding the start time and the first intended send, so every worker gets the order in time. */
@@ -49,7 +56,8 @@ export class LoadGenerator {
       throw new GwBenchError('GW_ERR_USAGE', `sourceAddresses: ${opts.sourceAddresses.length} lists given for ${opts.workers} workers`);
     }
     const addrs = opts.sourceAddresses ?? sourceAddresses(opts.workers, perWorkerCapacity(readFdLimit()));
-    const handles = Array.from({ length: opts.workers }, (_, i) => new WorkerHandle(i, opts.cpuList));
+    const env = opts.debugBusyLoop ? { [BUSY_LOOP_ENV]: `${opts.debugBusyLoop.spinMs}/${opts.debugBusyLoop.everyMs}` } : undefined;
+    const handles = Array.from({ length: opts.workers }, (_, i) => new WorkerHandle(i, opts.cpuList, env));
     const gen = new LoadGenerator(handles, addrs);
     try {
       await Promise.all(handles.map((h) => h.waitFor('ready')));
@@ -136,6 +144,7 @@ export class LoadGenerator {
     const onAbort = (): void => { aborted = true; for (const h of this.handles) h.send({ type: 'abort' }); };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let watchdog: NodeJS.Timeout | undefined;
+    const windowTimers: NodeJS.Timeout[] = [];
     try {
       if (opts.signal?.aborted) throw new GwBenchError('GW_ERR_INTERRUPTED', `stage ${plan.index} interrupted before it started`);
       const connected = this.handles.map((h) => h.waitFor('connected'));
@@ -159,6 +168,7 @@ export class LoadGenerator {
       soFar = mergeEncoded([]);
       const results = this.handles.map((h) => h.waitFor('result'));
       for (const h of this.handles) h.send({ type: 'go', startEpochMs: startEpoch });
+      if (opts.onWindow) windowTimers.push(...windowEdges(startEpoch + plan.warmupMs, plan.durationMs, opts.onWindow));
       const deadline = START_DELAY_MS + totalMs + plan.requestTimeoutMs + WATCHDOG_SLACK_MS;
       const timedOut = new Promise<never>((_, reject) => {
         watchdog = setTimeout(() => reject(new GwBenchError('GW_ERR_WORKER', `stage ${plan.index}: workers did not report within ${deadline} ms`)), deadline);
@@ -169,6 +179,7 @@ export class LoadGenerator {
     } finally {
       clearInterval(progressTimer);
       clearTimeout(watchdog);
+      windowTimers.forEach(clearTimeout);
       opts.signal?.removeEventListener('abort', onAbort);
       for (const h of this.handles) h.onProgress = null;
     }
@@ -179,4 +190,13 @@ export class LoadGenerator {
     this.closing ??= Promise.all(this.handles.map((h) => h.stop())).then(() => undefined);
     return this.closing;
   }
+}
+
+/** Timers calling `on` at the window's start and end (epoch ms on this process's clock). */
+export function windowEdges(startEpochMs: number, durationMs: number, on: (edge: 'start' | 'end') => void): NodeJS.Timeout[] {
+  const now = performance.timeOrigin + performance.now();
+  return [
+    setTimeout(() => on('start'), Math.max(0, startEpochMs - now)),
+    setTimeout(() => on('end'), Math.max(0, startEpochMs + durationMs - now)),
+  ];
 }

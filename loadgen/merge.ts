@@ -1,5 +1,6 @@
 import { encodeHistogram, mergeEncoded, percentileMs } from '../core/hdr.js';
 import { healthReasons } from './health.js';
+import { lagBound } from './lag-bound.js';
 import type { WorkerResult } from './messages.js';
 import type { IntervalMeasurement, StageMeasurement, StagePlan } from './types.js';
 
@@ -56,9 +57,15 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
   }
   const sendLag = mergeEncoded(results.map((r) => r.sendLagHdr));
   const sendLagP99Ms = percentileMs(sendLag, 99);
+  const sendLagMaxMs = sendLag.totalCount === 0 ? 0 : sendLag.maxValue / 1000;
+  const latency = mergeEncoded(results.map((r) => r.latencyHdr));
+  const eventLoopMaxMs = Math.max(0, ...results.map((r) => r.eventLoopMaxMs ?? 0));
+  const lag = lagBound({
+    sendLagMaxMs, eventLoopMaxMs, measuredP99Ms: percentileMs(latency, 99) ?? 0, floorMs: plan.health.maxSendLagP99Ms,
+    queued: Math.max(0, results.reduce((a, r) => a + (r.queuedWindow ?? 0), 0)),
+  });
   const reasons = healthReasons(plan.health, {
-    sendLagP99Ms,
-    scheduleLagP99Ms: percentileMs(mergeEncoded(results.map((r) => r.scheduleLagHdr)), 99),
+    lag,
     eventLoopP99Ms: results.map((r) => r.eventLoopP99Ms),
     cpu: results.map((r) => r.cpu),
     intended,
@@ -78,15 +85,18 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
     measureEndEpochMs: Math.min(...starts) + plan.durationMs,
     achievedRps: completed / seconds,
     offeredRps: issued / seconds,
-    latencyHdr: encodeHistogram(mergeEncoded(results.map((r) => r.latencyHdr))),
+    latencyHdr: encodeHistogram(latency),
     serviceHdr: encodeHistogram(mergeEncoded(results.map((r) => r.serviceHdr))),
     intervals: mergeIntervals(results),
     generator: {
       valid: reasons.length === 0,
       reasons,
       sendLagP99Ms: sendLagP99Ms ?? 0,
-      sendLagMaxMs: sendLag.totalCount === 0 ? 0 : sendLag.maxValue / 1000,
+      sendLagMaxMs,
       eventLoopP99Ms: Math.max(0, ...results.map((r) => r.eventLoopP99Ms)),
+      eventLoopMaxMs,
+      lagBoundMs: lag.boundMs,
+      lagBoundRule: lag.rule,
       cpu: Math.max(0, ...results.map((r) => r.cpu)),
       workers,
       intended,

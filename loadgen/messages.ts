@@ -81,6 +81,10 @@ export interface WorkerResult {
   scheduleLagHdr: string;
   intervals: WorkerInterval[];
   eventLoopP99Ms: number;
+  /** Longest event-loop delay from the window's start to the drain's end, raw (includes the monitor's period), ms. */
+  eventLoopMaxMs: number;
+  /** Requests in the window that waited in the queue for a free connection. */
+  queuedWindow: number;
   cpu: number;
 }
 
@@ -90,3 +94,6 @@ export type FromWorker =
   | { type: 'progress'; progress: WorkerProgress }
   | { type: 'result'; result: WorkerResult }
   | { type: 'failed'; message: string };
+
+/** Environment variable carrying StartOptions.debugBusyLoop to a worker (`spinMs/everyMs`), read once at its start. */
+export const BUSY_LOOP_ENV = 'GWB_DEBUG_BUSY_LOOP';

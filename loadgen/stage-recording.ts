@@ -24,6 +24,7 @@ export class StageRecording {
   private intendedWindow = 0;
   private issuedWindow = 0;
   private completedWindow = 0;
+  private queuedWindow = 0;
   issuedTotal = 0;
   completedTotal = 0;
   errorsTotal = 0;
@@ -43,6 +44,11 @@ export class StageRecording {
   /** A request that found a free connection at issue time: its send lag. */
   sentImmediately(intended: number, now: number): void {
     if (intended >= this.tMeasure) recordUs(this.sendLag, (now - intended) * 1000);
+  }
+
+  /** A request that found no free connection and waits in the queue (named in the lag bound's rule). */
+  queued(intended: number): void {
+    if (intended >= this.tMeasure) this.queuedWindow++;
   }
 
   /** An intended send the schedule never got to. */
@@ -104,7 +110,7 @@ export class StageRecording {
   }
 
   /** The recorded part of a worker's result. */
-  result(): Pick<WorkerResult, 'intended' | 'issued' | 'completed' | 'errors' | 'latencyHdr' | 'serviceHdr' | 'sendLagHdr' | 'scheduleLagHdr' | 'intervals'> {
+  result(): Pick<WorkerResult, 'intended' | 'issued' | 'completed' | 'queuedWindow' | 'errors' | 'latencyHdr' | 'serviceHdr' | 'sendLagHdr' | 'scheduleLagHdr' | 'intervals'> {
     const intervals: WorkerInterval[] = this.intervals.map((iv, i) => {
       const index = i + this.firstInterval;
       return {
@@ -120,6 +126,7 @@ export class StageRecording {
       intended: this.intendedWindow,
       issued: this.issuedWindow,
       completed: this.completedWindow,
+      queuedWindow: this.queuedWindow,
       errors: { ...this.errors },
       latencyHdr: encodeHistogram(this.latency),
       serviceHdr: encodeHistogram(this.service),

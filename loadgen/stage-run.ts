@@ -92,6 +92,7 @@ export class StageRun implements PoolListener {
       this.rec.sentImmediately(intended, now);
       this.sendOn(c, intended, now);
     } else if (this.queue.length - this.qHead < this.maxQueue) {
+      this.rec.queued(intended);
       this.queue.push(intended);
     } else {
       this.rec.fail(intended, 'backlog', null);
@@ -193,6 +194,7 @@ export class StageRun implements PoolListener {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.health.finish();
     this.schedule.stop(false);
     for (const t of this.timers) clearTimeout(t);
     this.pool.active = false;
@@ -214,6 +216,7 @@ export class StageRun implements PoolListener {
       errors: { ...recorded.errors, ...Object.fromEntries(Object.entries(this.pool.failedInWindowByErrno).map(([errno, n]) => [`connect_${errno}`, n])) },
       eventLoopP99Ms: this.health.eventLoopP99Ms,
       cpu: this.health.cpu,
+      eventLoopMaxMs: this.health.eventLoopMaxMs,
     });
   }
 

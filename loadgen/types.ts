@@ -64,7 +64,8 @@ export interface StageMeasurement {
   index: number;
   connectionCounts: {
     requested: number;
-    established: number;
+    /** null: the engine cannot count them (autocannon). */
+    established: number | null;
     failed: number;
     reopened: number;
     failedByErrno: Record<string, number>;
@@ -79,9 +80,11 @@ export interface StageMeasurement {
   measureStartEpochMs: number;
   measureEndEpochMs: number;
   achievedRps: number;
-  offeredRps: number;
+  /** null for a closed-loop engine (autocannon): it has no offered rate. */
+  offeredRps: number | null;
   /** Merged (never averaged) histograms of the measurement window, compressed base64, microseconds. */
   latencyHdr: string;
+  /** '' when the engine cannot measure service time apart from latency (autocannon). */
   serviceHdr: string;
   intervals: IntervalMeasurement[];
   generator: GeneratorHealth;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { GwBenchError } from '../core/errors.js';
 import { OwnedProcess } from '../core/processes/owned.js';
 import { hasTaskset } from '../core/processes/taskset.js';
-import type { FromWorker, ToWorker } from './messages.js';
+import { BUSY_LOOP_ENV, type FromWorker, type ToWorker } from './messages.js';
 
 /**
  * The coordinator's side of one worker process: starting it through the owned-process
@@ -34,12 +34,14 @@ export class WorkerHandle {
   /** The CPU list the process was started under, or null when not pinned (none asked, or no taskset). */
   readonly pinnedTo: string | null;
 
-  constructor(readonly index: number, cpuList?: string) {
+  constructor(readonly index: number, cpuList?: string, extraEnv?: Record<string, string>) {
     const { file, execArgv } = workerEntry();
     this.pinnedTo = cpuList !== undefined && cpuList !== '' && hasTaskset() ? cpuList : null;
+    // The debug knob is only ever set through extraEnv: an inherited value is blanked.
+    const env = { [BUSY_LOOP_ENV]: '', ...extraEnv };
     // Same process group as the coordinator (a terminal's Ctrl-C reaches the workers, which
     // ignore it and wait for the coordinator's orders); output shared with ours.
-    this.owned = new OwnedProcess(`generator worker ${index}`, process.execPath, [...execArgv, file], { cpus: this.pinnedTo, ipc: true, group: false, output: 'inherit' });
+    this.owned = new OwnedProcess(`generator worker ${index}`, process.execPath, [...execArgv, file], { cpus: this.pinnedTo, ipc: true, group: false, output: 'inherit', env });
     this.child = this.owned.proc;
     this.exitPromise = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {

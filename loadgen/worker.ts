@@ -1,5 +1,5 @@
 import { ConnectionPool } from './connection-pool.js';
-import type { FromWorker, ToWorker, WorkerStage } from './messages.js';
+import { BUSY_LOOP_ENV, type FromWorker, type ToWorker, type WorkerStage } from './messages.js';
 import { StageRun } from './stage-run.js';
 
 /**
@@ -9,6 +9,22 @@ import { StageRun } from './stage-run.js';
  */
 
 const pool = new ConnectionPool();
+startBusyLoop(process.env[BUSY_LOOP_ENV]);
+
+/**
+ * Debug knob of the accuracy suite (StartOptions.debugBusyLoop), read once here: block the
+ * event loop for spinMs every everyMs, so both sends and response stamps run late.
+ */
+function startBusyLoop(spec: string | undefined): void {
+  const m = spec ? /^(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(spec) : null;
+  if (!m) return;
+  const [spinMs, everyMs] = [Number(m[1]), Number(m[2])];
+  if (!(spinMs > 0 && everyMs > spinMs)) return;
+  setInterval(() => {
+    const until = performance.now() + spinMs;
+    while (performance.now() < until) { /* spin on purpose */ }
+  }, everyMs).unref();
+}
 let pending: WorkerStage | null = null;
 let current: StageRun | null = null;
 

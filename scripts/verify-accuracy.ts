@@ -1,9 +1,10 @@
 /**
  * `npm run verify:accuracy`: prove on this machine that gw-bench's numbers are true, and
- * write docs/accuracy.md. Six checks (harness/accuracy/): the stall experiment against its
+ * write docs/accuracy.md. Seven checks (harness/accuracy/): the stall experiment against its
  * analytic distribution (with service time and autocannon beside it), arrivals on the wire
  * (count, spread, KS), histogram merge, connection counts and reuse from three edges, RSS
- * against independent readings, and saturation detection. Exits 1 if any check fails.
+ * against independent readings, saturation detection, and the generator lag bound under a
+ * generator slowed on purpose. Exits 1 if any check fails.
  *
  *   npm run verify:accuracy [-- --only stall,arrivals] [--out FILE]
  *
@@ -23,10 +24,11 @@ import { renderReport } from '../harness/accuracy/report.js';
 import { accuracyPlacement, pinSelfToGenerator, startRig, type Rig } from '../harness/accuracy/rig.js';
 import { rssCheck } from '../harness/accuracy/rss-check.js';
 import { saturationCheck } from '../harness/accuracy/saturation-check.js';
+import { lagBoundCheck, type LagBoundCase } from '../harness/accuracy/lag-bound-check.js';
 import { stallCheck, type StallCase } from '../harness/accuracy/stall-check.js';
 import type { CheckResult } from '../harness/accuracy/types.js';
 
-const ALL = ['stall', 'arrivals', 'merge', 'connections', 'rss', 'saturation'] as const;
+const ALL = ['stall', 'arrivals', 'merge', 'connections', 'rss', 'saturation', 'lagbound'] as const;
 type CheckId = (typeof ALL)[number];
 
 function parseArgs(argv: string[]): { only: CheckId[]; out: string } {
@@ -53,6 +55,13 @@ function usage(msg: string): never {
 const STALL_CASES: StallCase[] = [
   ...[100, 200, 400].flatMap((rate) => [250, 500, 1000].map((stallMs): StallCase => ({ rate, stallMs, mechanism: 'admin' }))),
   { rate: 200, stallMs: 500, mechanism: 'sigstop' },
+];
+
+/** Slowed-generator cases: a short and a long stall on a 20 ms target, and a small stall on a 200 ms target (5% of p99 allows ~10 ms). */
+const LAG_BOUND_CASES: LagBoundCase[] = [
+  { targetMs: 20, spinMs: 10, everyMs: 50, rate: 500, connections: 96, durationMs: 10000 },
+  { targetMs: 20, spinMs: 30, everyMs: 100, rate: 500, connections: 96, durationMs: 10000 },
+  { targetMs: 200, spinMs: 4, everyMs: 50, rate: 250, connections: 96, durationMs: 10000 },
 ];
 
 /** TIME_WAIT sockets on this machine (/proc/net/sockstat), or 0 when unreadable. */
@@ -158,6 +167,7 @@ async function main(): Promise<number> {
       cleanups.push(() => fast.close());
       return saturationCheck((await getRig()).gen, { host: '127.0.0.1', port: fast.port }, { repeats: 3, durationMs: 2000, maxProbes: 7 });
     });
+    await run('lagbound', '7. Generator lag bound (slowed generator)', () => lagBoundCheck(placement, LAG_BOUND_CASES, log));
   } finally {
     await cleanup();
   }

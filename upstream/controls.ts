@@ -13,10 +13,11 @@ export type ControlCommand =
   | { action: 'errors'; service?: string; rate: number; status?: number }
   | { action: 'latency'; service?: string; latency: LatencyModel }
   | { action: 'reset-counters'; service?: string }
+  | { action: 'mark-window'; service?: string }
   | { action: 'reset'; service?: string };
 
 export type ControlAction = ControlCommand['action'];
-export const CONTROL_ACTIONS: readonly ControlAction[] = ['stall', 'close-connections', 'refuse', 'errors', 'latency', 'reset-counters', 'reset'];
+export const CONTROL_ACTIONS: readonly ControlAction[] = ['stall', 'close-connections', 'refuse', 'errors', 'latency', 'reset-counters', 'mark-window', 'reset'];
 
 /** Answer of a control command: which services it touched and what it did. */
 export interface ControlResult {
@@ -43,6 +44,7 @@ const ALLOWED: Record<ControlAction, string[]> = {
   errors: ['service', 'rate', 'status'],
   latency: ['service', 'model', 'ms', 'min', 'max', 'p50', 'p99'],
   'reset-counters': ['service'],
+  'mark-window': ['service'],
   reset: ['service'],
 };
 
@@ -96,6 +98,7 @@ export function parseControl(action: string, rawParams: Record<string, unknown>,
     }
     case 'close-connections':
     case 'reset-counters':
+    case 'mark-window':
     case 'reset':
       cmd = { action: a, ...svc };
       break;

@@ -29,6 +29,8 @@ export interface InstanceStats {
   requests: number;
   /** Connections open now (a gauge: never reset). */
   openConnections: number;
+  /** Connections that carried at least one request since the last `mark-window` (or start). */
+  connectionsActive: number;
   /** Responses sent, by status code. */
   statuses: Record<string, number>;
 }
@@ -45,6 +47,10 @@ export class UpstreamInstance {
   private readonly sockets = new Set<net.Socket>();
   private connectionsAccepted = 0;
   private requests = 0;
+  /** Window number: a socket counts in connectionsActive once per window, on its first request in it. */
+  private window = 0;
+  private connectionsActive = 0;
+  private readonly socketWindow = new WeakMap<net.Socket, number>();
   private statuses: Record<string, number> = {};
   private readonly latencyRand: () => number;
   private readonly errorRand: () => number;
@@ -110,6 +116,13 @@ export class UpstreamInstance {
     this.connectionsAccepted = 0;
     this.requests = 0;
     this.statuses = {};
+    this.markWindow();
+  }
+
+  /** Start a new window for connectionsActive (the harness marks each measurement window's start). */
+  markWindow(): void {
+    this.window++;
+    this.connectionsActive = 0;
   }
 
   stats(): InstanceStats {
@@ -120,6 +133,7 @@ export class UpstreamInstance {
       connectionsAccepted: this.connectionsAccepted,
       requests: this.requests,
       openConnections: this.sockets.size,
+      connectionsActive: this.connectionsActive,
       statuses: { ...this.statuses },
     };
   }
@@ -139,6 +153,10 @@ export class UpstreamInstance {
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
+    if (this.socketWindow.get(req.socket) !== this.window) {
+      this.socketWindow.set(req.socket, this.window);
+      this.connectionsActive++;
+    }
     const echo = req.headers['x-gwb-echo'] === '1';
     const hash = echo ? createHash('sha256') : undefined;
     let bodyBytes = 0;

@@ -84,6 +84,7 @@ export class UpstreamSet {
           break;
         case 'latency': state.setLatency(cmd.latency); break;
         case 'reset-counters': for (const i of list) i.resetCounters(); break;
+        case 'mark-window': for (const i of list) i.markWindow(); break;
         case 'reset':
           state.restore();
           await Promise.all(list.map((i) => i.setRefusing(false)));

@@ -15,11 +15,11 @@ export interface UpstreamStats {
 }
 
 /** Sum of one counter over a service's instances (or every service when `service` is omitted). */
-export function sumCounter(stats: UpstreamStats, counter: 'requests' | 'connectionsAccepted' | 'openConnections', service?: string): number {
+export function sumCounter(stats: UpstreamStats, counter: 'requests' | 'connectionsAccepted' | 'openConnections' | 'connectionsActive', service?: string): number {
   let total = 0;
   for (const [name, s] of Object.entries(stats.services)) {
     if (service !== undefined && name !== service) continue;
-    for (const i of s.instances) total += i[counter];
+    for (const i of s.instances) total += i[counter] ?? 0;
   }
   return total;
 }

@@ -50,6 +50,16 @@ func serve(cfg *Config) int {
 		return 1
 	}
 	metrics := NewMetrics()
+	slot, slots := 0, 1
+	if worker {
+		// every slot is scanned: a slot never written (or stale) is skipped
+		slot, _ = strconv.Atoi(os.Getenv(workerEnv))
+		slots = maxHeapSlots
+	}
+	if slot >= 0 && slot < maxHeapSlots {
+		publishHeap(breakerMem, slot)
+	}
+	metrics.Registry.MustRegister(newAllHeapCollector(breakerMem, slots))
 	gw, err := NewGateway(cfg, metrics, breakerMem)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-nethttp:", err)

@@ -7,8 +7,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// sharedBytes is the size of the memory the worker processes share (breaker slots).
-const sharedBytes = 4096
+// sharedBytes is the size of the memory the worker processes share: breaker slots in the
+// first page, then one heap slot per process (heapshare.go).
+const sharedBytes = heapRegion + maxHeapSlots*heapSlotBytes
 
 // breakerFD is the descriptor a worker inherits the shared memory on (fd 3 is the ready pipe).
 const breakerFD = 4

@@ -20,6 +20,7 @@ interface Args {
   'max-error-rate': string;
   report: boolean;
   quiet: boolean;
+  'allow-invalid': boolean;
 }
 
 const CPU_LIST = /^(none|[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*)$/;
@@ -45,7 +46,8 @@ export const runCommand: CommandModule<object, Args> = {
     .option('debug-delay', { type: 'string', describe: 'Reference gateway only: add this delay to every request (to test the gate)' })
     .option('max-error-rate', { type: 'string', default: '10%', describe: 'Error rate of a measured stage above which the run is a target failure (exit 4)' })
     .option('report', { type: 'boolean', default: true, describe: 'Render report.html / report.md (--no-report to skip)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'No progress or summary output' }) as never,
+    .option('quiet', { type: 'boolean', default: false, describe: 'No progress or summary output' })
+    .option('allow-invalid', { type: 'boolean', default: false, describe: 'Exit 0 when stages are invalid (exploratory use); the result still says incomplete' }) as never,
   handler: async (args) => {
     for (const f of ['gateway-cpus', 'upstream-cpus', 'generator-cpus'] as const) {
       if (args[f] !== undefined && !CPU_LIST.test(args[f]!)) throw new UsageError(`--${f}: ${JSON.stringify(args[f])} is not a CPU list like 1, 0-1, 0,2 or none`);
@@ -79,7 +81,7 @@ export const runCommand: CommandModule<object, Args> = {
       const { exitCode } = await runScenario({
         scenarioFile: args.scenario, quick: args.quick, out: args.out, quiet: args.quiet, seed: args.seed,
         target: impl || args.url || debugDelayMs !== undefined ? { impl: impl ?? 'reference', url: args.url, pid: args.pid, metricsUrl: args['metrics-url'], debugDelayMs } : undefined,
-        placement, signal: ac.signal, maxErrorRate, metricsPort: args['metrics-port'], report: args.report, doctor: args.doctor,
+        placement, signal: ac.signal, maxErrorRate, metricsPort: args['metrics-port'], report: args.report, doctor: args.doctor, allowInvalid: args['allow-invalid'],
       });
       process.exitCode = exitCode;
     } finally {

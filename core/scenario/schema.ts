@@ -182,7 +182,7 @@ export const scenarioSchema: Json = {
       additionalProperties: false,
       description: 'Limits past which a stage is invalid because the generator fell behind',
       properties: {
-        maxSendLagP99: duration('Send lag p99 limit'),
+        maxSendLagP99: duration('Floor of the allowed generator lag bound: a stage is valid when send lag max + event-loop delay max <= max(this, 5% of its p99) (docs/metrics.md)'),
         maxEventLoopP99: duration('Worker event-loop delay p99 limit'),
         maxCpu: percent('Worker CPU limit, fraction of one core'),
       },

@@ -73,14 +73,14 @@ export async function arrivalsCheck(gen: LoadGenerator, rec: ArrivalRecorder, o:
   const gap = 1000 / o.rate;
   const meanGap = (c[c.length - 1]! - c[0]!) / Math.max(1, c.length - 1);
   // the two end stamps carry the generator's lateness; spread over n gaps it is tiny
-  const meanTol = (2 * Math.max(cm.generator.sendLagP99Ms, 5)) / Math.max(1, c.length - 1);
+  const meanTol = (2 * Math.max((cm.generator.sendLagP99Ms ?? 0), 5)) / Math.max(1, c.length - 1);
   rows.push({ case: 'constant: mean inter-arrival time', expected: `${gap.toFixed(3)} ms (1/rate)`, measured: `${meanGap.toFixed(4)} ms`, tolerance: `±${meanTol.toFixed(4)} ms (2 x send lag over n-1 gaps)`, pass: Math.abs(meanGap - gap) <= meanTol });
   const dev = g.map((x) => Math.abs(x - gap)).sort((a, b) => a - b);
   // a gap is the difference of two sends' lateness, each within the send-lag p99 most of the time
-  const devTol = 2 * cm.generator.sendLagP99Ms + 1 + cTake.eventLoopP99Ms;
+  const devTol = 2 * (cm.generator.sendLagP99Ms ?? 0) + 1 + cTake.eventLoopP99Ms;
   const p99dev = rankPercentile(dev, 99);
-  rows.push({ case: 'constant: p99 of |gap - 1/rate|', expected: '0 ms', measured: `${p99dev.toFixed(3)} ms (p50 ${rankPercentile(dev, 50).toFixed(3)} ms)`, tolerance: `≤ ${devTol.toFixed(2)} ms (2 x send lag p99 ${cm.generator.sendLagP99Ms.toFixed(2)} ms + 1 ms + server loop delay p99 ${cTake.eventLoopP99Ms.toFixed(2)} ms)`, pass: p99dev <= devTol });
-  rows.push(latenessRow('constant', c, scheduledTimes(cPlan), cm.generator.sendLagMaxMs, cTake.eventLoopMaxMs));
+  rows.push({ case: 'constant: p99 of |gap - 1/rate|', expected: '0 ms', measured: `${p99dev.toFixed(3)} ms (p50 ${rankPercentile(dev, 50).toFixed(3)} ms)`, tolerance: `≤ ${devTol.toFixed(2)} ms (2 x send lag p99 ${(cm.generator.sendLagP99Ms ?? 0).toFixed(2)} ms + 1 ms + server loop delay p99 ${cTake.eventLoopP99Ms.toFixed(2)} ms)`, pass: p99dev <= devTol });
+  rows.push(latenessRow('constant', c, scheduledTimes(cPlan), (cm.generator.sendLagMaxMs ?? 0), cTake.eventLoopMaxMs));
 
   // Poisson
   const pPlan = accuracyPlan('127.0.0.1', rec.port, { rate: o.poissonRate, durationMs: o.durationMs, connections: 8, arrival: 'poisson', seed: o.seed });
@@ -98,16 +98,16 @@ export async function arrivalsCheck(gen: LoadGenerator, rec: ArrivalRecorder, o:
   const d = ksStatistic(pg, cdf);
   const crit = ksCritical(pg.length, o.alpha);
   rows.push({ case: `Poisson: KS D of the gaps at the server vs Exp(${o.poissonRate}/s), n=${pg.length}`, expected: `< ${crit.toFixed(4)} (critical, alpha=${o.alpha})`, measured: d.toFixed(4), tolerance: '-', pass: d < crit });
-  rows.push(latenessRow('Poisson', p, pTimes, pm.generator.sendLagMaxMs, pTake.eventLoopMaxMs));
+  rows.push(latenessRow('Poisson', p, pTimes, (pm.generator.sendLagMaxMs ?? 0), pTake.eventLoopMaxMs));
   if (o.infoPoissonRate > 0) {
     const iPlan = accuracyPlan('127.0.0.1', rec.port, { rate: o.infoPoissonRate, durationMs: o.durationMs, connections: 8, arrival: 'poisson', seed: o.seed + 1 });
     const im = await gen.runStage(iPlan);
     const ig = gaps((await rec.take()).times);
     const icdf = exponentialCdf(o.infoPoissonRate / 1000);
     const iTimes = scheduledTimes(iPlan);
-    extra.push(`For information (not part of the pass): Poisson at ${o.infoPoissonRate} req/s (mean gap ${(1000 / o.infoPoissonRate).toFixed(1)} ms), n=${ig.length}: KS D of the schedule ${ksStatistic(gaps(iTimes), icdf).toFixed(4)}, at the server ${ksStatistic(ig, icdf).toFixed(4)}, critical ${ksCritical(ig.length, o.alpha).toFixed(4)}; generator send lag p99 ${im.generator.sendLagP99Ms.toFixed(2)} ms. When the mean gap approaches the generator's timer granularity (Node timers tick in whole milliseconds, and sends that fall due in one turn go out back to back) the gaps on the wire are no longer exponential at sub-millisecond scale, although each request still leaves within the send lag of its intended time and its latency is measured from that intended time.`, '');
+    extra.push(`For information (not part of the pass): Poisson at ${o.infoPoissonRate} req/s (mean gap ${(1000 / o.infoPoissonRate).toFixed(1)} ms), n=${ig.length}: KS D of the schedule ${ksStatistic(gaps(iTimes), icdf).toFixed(4)}, at the server ${ksStatistic(ig, icdf).toFixed(4)}, critical ${ksCritical(ig.length, o.alpha).toFixed(4)}; generator send lag p99 ${(im.generator.sendLagP99Ms ?? 0).toFixed(2)} ms. When the mean gap approaches the generator's timer granularity (Node timers tick in whole milliseconds, and sends that fall due in one turn go out back to back) the gaps on the wire are no longer exponential at sub-millisecond scale, although each request still leaves within the send lag of its intended time and its latency is measured from that intended time.`, '');
   }
-  extra.push(`Attempts used: constant ${cAttempts}, Poisson ${pAttempts} (a stage is run again, up to 3 attempts, when the generator reports itself invalid). Generator during these stages: constant ${cm.generator.valid ? 'valid' : `INVALID (${cm.generator.reasons.join('; ')})`}, send lag p99 ${cm.generator.sendLagP99Ms.toFixed(2)} ms; Poisson ${pm.generator.valid ? 'valid' : `INVALID (${pm.generator.reasons.join('; ')})`}, send lag p99 ${pm.generator.sendLagP99Ms.toFixed(2)} ms. Mean Poisson gap at the server ${((p[p.length - 1]! - p[0]!) / Math.max(1, p.length - 1)).toFixed(3)} ms (1/rate = ${(1000 / o.poissonRate).toFixed(3)} ms).`);
+  extra.push(`Attempts used: constant ${cAttempts}, Poisson ${pAttempts} (a stage is run again, up to 3 attempts, when the generator reports itself invalid). Generator during these stages: constant ${cm.generator.valid ? 'valid' : `INVALID (${cm.generator.reasons.join('; ')})`}, send lag p99 ${(cm.generator.sendLagP99Ms ?? 0).toFixed(2)} ms; Poisson ${pm.generator.valid ? 'valid' : `INVALID (${pm.generator.reasons.join('; ')})`}, send lag p99 ${(pm.generator.sendLagP99Ms ?? 0).toFixed(2)} ms. Mean Poisson gap at the server ${((p[p.length - 1]! - p[0]!) / Math.max(1, p.length - 1)).toFixed(3)} ms (1/rate = ${(1000 / o.poissonRate).toFixed(3)} ms).`);
   return {
     id: 'arrivals', title: '2. Arrivals on the wire (pacing)',
     method: [

@@ -64,9 +64,9 @@ export async function connectionsCheck(gen: LoadGenerator, t: ConnectionTarget, 
   const va = await connectionViews(a, t);
   const peersA = await establishedPeers(t.host, t.port);
   const accA = sumCounter(await t.admin.stats(), 'connectionsAccepted', user);
-  rows.push({ case: `ramp to ${o.connections}: generator established`, expected: String(o.connections), measured: String(a.connectionCounts.established), tolerance: 'exact', pass: a.connectionCounts.established === o.connections });
+  rows.push({ case: `ramp to ${o.connections}: generator established`, expected: String(o.connections), measured: String((a.connectionCounts.established ?? 0)), tolerance: 'exact', pass: (a.connectionCounts.established ?? 0) === o.connections });
   rows.push({ case: `ramp to ${o.connections}: open at end - generator / server (openConnections) / kernel (/proc/net/tcp ESTABLISHED on the server's address:port)`, expected: `${o.connections} / ${o.connections} / ${o.connections}`, measured: `${va.generator} / ${va.server} / ${va.kernel}`, tolerance: 'exact', pass: va.generator === o.connections && va.server === o.connections && va.kernel === o.connections });
-  rows.push({ case: 'ramp: connections accepted by the server vs opened by the generator', expected: String(a.connectionCounts.established + a.connectionCounts.reopened), measured: String(accA), tolerance: 'exact', pass: accA === a.connectionCounts.established + a.connectionCounts.reopened });
+  rows.push({ case: 'ramp: connections accepted by the server vs opened by the generator', expected: String((a.connectionCounts.established ?? 0) + a.connectionCounts.reopened), measured: String(accA), tolerance: 'exact', pass: accA === (a.connectionCounts.established ?? 0) + a.connectionCounts.reopened });
 
   // B: steady stage on the same connections: full reuse on both sides
   await t.admin.control({ action: 'reset-counters', service: user });

@@ -172,7 +172,7 @@ export async function stallCheck(rig: Rig, o: StallOptions): Promise<CheckResult
       // stall sets it, but at least absTol + the generator's own measured send-lag p99, since
       // the model has a generator that is never late and the generator measures how late it was
       const rel = o.relTol * hi;
-      const floor = tail ? o.absTolMs : o.absTolMs + r.m.generator.sendLagP99Ms;
+      const floor = tail ? o.absTolMs : o.absTolMs + (r.m.generator.sendLagP99Ms ?? 0);
       const tol = Math.max(rel, floor);
       const why = rel >= floor ? ` (${Math.round(o.relTol * 100)}%)` : tail ? '' : ` (${o.absTolMs} ms + send lag p99)`;
       rows.push({ case: `${name}: ${label}`, expected: range(lo, hi), measured: ms(got), tolerance: `±${ms(tol)}${why}`, pass: got >= lo - tol && got <= hi + tol });

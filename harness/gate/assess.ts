@@ -43,7 +43,7 @@ export function assessTrial(result: RunResult, variant: Variant, functional: rea
       const c = evaluateThreshold(th, s);
       if (c.outcome === 'fail') { failed = true; notes.push(`${variant}: ${c.message}`); }
     }
-    const ratio = s.offeredRps > 0 ? s.achievedRps / s.offeredRps : 1;
+    const ratio = s.offeredRps !== null && s.offeredRps > 0 ? s.achievedRps / s.offeredRps : 1;
     if (ratio < minAchievedRatio && s.capacity === undefined) {
       // The base not carrying the offered load means the setup is wrong for this machine;
       // the candidate falling short is what the achieved_rps comparison is for.

@@ -15,7 +15,8 @@ export interface TrialStage {
   index: number;
   name: string;
   status: StageStatus;
-  offeredRps: number;
+  /** null for a closed-loop engine (autocannon). */
+  offeredRps: number | null;
   achievedRps: number;
   metrics: Record<string, number | null>;
 }

@@ -141,12 +141,13 @@ export function show(kind: MetricKind, v: number): string {
 export function evaluateThreshold(th: Threshold, stage: StageResult): ThresholdCheck {
   const def = STAGE_METRICS.get(th.metric);
   if (!def) throw new ConfigError(`threshold "${th.expr}": unknown metric ${th.metric}`);
-  const limit = th.relativeTo === 'offered' ? th.value * stage.offeredRps : th.value;
-  const actual = def.read(stage);
+  const offered = stage.offeredRps ?? NaN; // null: a closed-loop engine has no offered rate
+  const limit = th.relativeTo === 'offered' ? th.value * offered : th.value;
+  const actual = th.relativeTo === 'offered' && stage.offeredRps === null ? null : def.read(stage);
   const base = { expr: th.expr, metric: th.metric, stage: stage.index, stageName: stage.name, actual, limit, functional: def.functional === true };
   if (actual === null) return { ...base, outcome: 'unavailable', message: `${th.expr}: ${th.metric} not available in stage ${stage.name}` };
   const ok = compare(actual, th.op, limit);
-  const lim = th.relativeTo === 'offered' ? `${show(def.kind, limit)} (${+(th.value * 100).toFixed(3)}% of offered ${show(def.kind, stage.offeredRps)})` : show(def.kind, limit);
+  const lim = th.relativeTo === 'offered' ? `${show(def.kind, limit)} (${+(th.value * 100).toFixed(3)}% of offered ${show(def.kind, offered)})` : show(def.kind, limit);
   return {
     ...base,
     outcome: ok ? 'pass' : 'fail',

@@ -14,6 +14,8 @@ export interface ImplInfo {
   /** Most connections the implementation can hold on this machine, or null for no known limit. */
   maxConnections: number | null;
   maxConnectionsReason?: string;
+  /** Why the implementation has no heap figure (impl.json `heapReason`), shown in place of it. */
+  heapReason?: string;
   contract?: 'full' | 'partial';
   dir: string | null;
   build: string | null;
@@ -35,7 +37,7 @@ export function referenceImpl(): ImplInfo {
     multiProcess: true, maxConnections: null, contract: 'full', dir: null, build: null,
     run: { cmd: process.execPath, args: [join(PACKAGE_ROOT, 'dist', 'harness', 'processes', 'entries', 'gateway.js')] },
     version: VERSION,
-    heapMetrics: { used: 'nodejs_heap_size_used_bytes', total: 'nodejs_heap_size_total_bytes' },
+    heapMetrics: { used: 'nodejs_heap_size_used_bytes', total: 'nodejs_heap_size_total_bytes', runtime: 'node' },
   };
 }
 
@@ -56,6 +58,7 @@ function baselineImpl(name: string): ImplInfo {
   return {
     name, language: meta.language ?? 'unknown', runtime: meta.runtime ?? 'unknown', framework: meta.framework ?? 'unknown',
     multiProcess: meta.multiProcess ?? false, maxConnections: meta.maxConnections ?? null, maxConnectionsReason: meta.maxConnectionsReason,
+    ...(meta.heapReason ? { heapReason: meta.heapReason } : {}),
     contract: meta.contract ?? 'full', dir,
     build: existsSync(join(dir, 'build.sh')) ? join(dir, 'build.sh') : null,
     run: { cmd: join(dir, 'run.sh'), args: [] },

@@ -14,7 +14,7 @@ h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bo
 .warn{border:2px solid #c62828;background:#ffebee;padding:10px 14px;margin:14px 0;border-radius:4px}
 .warn strong{color:#b71c1c}
 .verdict{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px}
-.v-pass{background:#e8f5e9;color:#1b5e20}.v-fail,.v-target-failure{background:#ffebee;color:#b71c1c}.v-invalid,.v-interrupted{background:#fff8e1;color:#e65100}
+.v-pass{background:#e8f5e9;color:#1b5e20}.v-fail,.v-target-failure{background:#ffebee;color:#b71c1c}.v-invalid,.v-incomplete,.v-interrupted{background:#fff8e1;color:#e65100}
 ul.summary li{margin:3px 0}
 .bad{color:#b71c1c;font-weight:600}
 table{border-collapse:collapse;margin:6px 0 4px;font-size:12px}

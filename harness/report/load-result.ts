@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { GwBenchError } from '../../core/errors.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from '../../core/result.js';
+import { READABLE_SCHEMA_VERSIONS, RESULT_SCHEMA_VERSION, type RunResult } from '../../core/result.js';
 import { resultProblems } from '../../core/result-schema.js';
 import { decodeHdr } from './hdr.js';
+import { upgradeResult } from './upgrade-result.js';
 
 function invalid(file: string, what: string, details?: string[]): never {
   throw new GwBenchError('GW_ERR_RESULT_INVALID', `${file}: ${what}`, { details });
@@ -20,7 +21,7 @@ function histogramProblems(doc: Record<string, unknown>): string[] {
     if (!isObject(s)) return;
     for (const key of ['hdr', 'serviceHdr']) {
       const v = s[key];
-      if (typeof v !== 'string') continue;
+      if (typeof v !== 'string' || v === '') continue;
       try {
         decodeHdr(v);
       } catch (err) {
@@ -47,10 +48,12 @@ export async function loadResult(file: string): Promise<RunResult> {
     invalid(file, `not valid JSON (${(err as Error).message})`);
   }
   if (!isObject(doc)) invalid(file, 'not a JSON object');
-  if (doc['schemaVersion'] !== RESULT_SCHEMA_VERSION) {
-    invalid(file, `schemaVersion is ${JSON.stringify(doc['schemaVersion'])}, this gw-bench reads version ${RESULT_SCHEMA_VERSION}`);
+  if (!READABLE_SCHEMA_VERSIONS.includes(doc['schemaVersion'] as number)) {
+    invalid(file, `schemaVersion is ${JSON.stringify(doc['schemaVersion'])}, this gw-bench reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')} (writes ${RESULT_SCHEMA_VERSION})`);
   }
-  const problems = [...await resultProblems(doc), ...histogramProblems(doc)];
+  // An older file is read as the current version (in memory), then checked like a new one.
+  const result = upgradeResult(doc as unknown as RunResult);
+  const problems = [...await resultProblems({ ...result, schemaVersion: RESULT_SCHEMA_VERSION }), ...histogramProblems(doc)];
   if (problems.length > 0) invalid(file, `${problems.length} problem(s) in the result`, problems);
-  return doc as unknown as RunResult;
+  return result;
 }

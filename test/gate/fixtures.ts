@@ -15,7 +15,8 @@ export function stage(over: Partial<StageResult> & { p50?: number; p99?: number 
     hdr: '', serviceHdr: '', hlog: null,
     reuse: { client: 0.95, upstream: 0.99, gateway: null, clientConnectionsOpened: 20, upstreamConnectionsOpened: 4, upstreamRequests: 400 },
     memory: { rssBytes: 80e6, rssMaxBytes: 90e6, heapUsedBytes: 20e6, heapTotalBytes: 30e6, residency: 0.25, rssOverHeap: 4, rssPerConnectionBytes: 4e6, heapSource: 'fixture', processes: 1 },
-    generator: { valid: true, reasons: [], sendLagP99Ms: 0.5, sendLagMaxMs: 1, eventLoopP99Ms: 2, cpu: 0.2, workers: 1 },
+    generator: { valid: true, reasons: [], sendLagP99Ms: 0.5, sendLagMaxMs: 1, eventLoopP99Ms: 2, lagBoundMs: 3, lagBoundRule: 'fixture', cpu: 0.2, workers: 1 },
+    cpu: { targetSeconds: 0.04, perRequestUs: 100, processes: 1, reason: null },
     kernel: { listenOverflows: 0, listenDrops: 0, retransSegs: 0, timeWait: 0 },
     timeline: [], engine: 'gw-bench',
     ...rest,
@@ -25,7 +26,7 @@ export function stage(over: Partial<StageResult> & { p50?: number; p99?: number 
 /** A complete result with the given stages. */
 export function result(stages: StageResult[], over: Partial<RunResult> = {}): RunResult {
   return {
-    schemaVersion: 1, tool: { name: 'gw-bench', version: '0.0.0-test' }, status: 'complete',
+    schemaVersion: 2, tool: { name: 'gw-bench', version: '0.0.0-test' }, status: 'complete',
     startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:10.000Z',
     scenario: { name: 'fixture', file: 'fixture.yaml', quick: false, spec: {} },
     target: { impl: 'reference', version: 'test', command: 'fixture', url: 'http://127.0.0.1:1', pid: null, workers: 1, metricsUrl: null },

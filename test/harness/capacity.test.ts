@@ -20,7 +20,7 @@ function measurement(rate: number, ms: number, valid = true): StageMeasurement {
     requests: rate, errors: {}, connectionsOpenedInWindow: 0, measureStartEpochMs: now - 1000, measureEndEpochMs: now,
     achievedRps: rate, offeredRps: rate, latencyHdr: hdr, serviceHdr: hdr,
     intervals: [{ startMs: 0, endMs: 1000, phase: 'measure', hdr, count: rate, errors: 0 }],
-    generator: { valid, reasons: valid ? [] : ['send lag too high'], sendLagP99Ms: 0, sendLagMaxMs: 0, eventLoopP99Ms: 0, cpu: 0.1, workers: 1 },
+    generator: { valid, reasons: valid ? [] : ['send lag too high'], sendLagP99Ms: 0, sendLagMaxMs: 0, eventLoopP99Ms: 0, lagBoundMs: 0, lagBoundRule: 'test', cpu: 0.1, workers: 1 },
   };
 }
 

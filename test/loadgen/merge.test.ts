@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeHistogram, encodeHistogram, mergeEncoded, newHistogram, recordUs } from '../../core/hdr.js';
 import { healthReasons, DEFAULT_HEALTH_LIMITS } from '../../loadgen/health.js';
 import { mergeIntervals, mergeStage } from '../../loadgen/merge.js';
+import { lagBound } from '../../loadgen/lag-bound.js';
 import type { WorkerResult } from '../../loadgen/messages.js';
 import { mulberry32 } from '../../core/prng.js';
 import { testPlan } from './helpers.js';
@@ -53,7 +54,7 @@ function workerResult(index: number, over: Partial<WorkerResult> = {}): WorkerRe
       { index: -1, startMs: -1000, endMs: 0, hdr: enc, count: 1, errors: 0 },
       { index: 0, startMs: 0, endMs: 1000, hdr: enc, count: 1, errors: 1 },
     ],
-    eventLoopP99Ms: 1, cpu: 0.2,
+    eventLoopP99Ms: 1, eventLoopMaxMs: 2, queuedWindow: 0, cpu: 0.2,
     ...over,
   };
 }
@@ -86,10 +87,11 @@ test('mergeStage: one saturated worker makes the stage invalid, with the reason'
 });
 
 test('healthReasons: each limit on its own', () => {
-  const ok = { sendLagP99Ms: 1, scheduleLagP99Ms: 1, eventLoopP99Ms: [1], cpu: [0.5], intended: 100, issued: 100, aborted: false };
+  const ok = { lag: lagBound({ sendLagMaxMs: 1, eventLoopMaxMs: 2, measuredP99Ms: 20, floorMs: 5 }), eventLoopP99Ms: [1], cpu: [0.5], intended: 100, issued: 100, aborted: false };
   assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, ok), []);
-  assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, sendLagP99Ms: 6 })[0]!, /^send lag p99 6 ms exceeds the limit of 5 ms/);
-  assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, scheduleLagP99Ms: 7 })[0]!, /^schedule lag p99 7 ms exceeds the limit of 5 ms \(the pacer fell behind/);
+  const late = lagBound({ sendLagMaxMs: 4, eventLoopMaxMs: 3, measuredP99Ms: 20, floorMs: 5 });
+  assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, lag: late })[0]!, /^generator lag bound 7 ms exceeds the allowed 5 ms/);
+  assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, lag: null }), [], 'an engine without send times is judged by the other checks');
   assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, eventLoopP99Ms: [1, 25] })[0]!, /^worker 1: event-loop delay p99 25 ms exceeds the limit of 20 ms/);
   assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, issued: 97 }), [], '97% sent is enough');
   assert.equal(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, issued: 96 }).length, 1);

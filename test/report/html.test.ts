@@ -39,7 +39,7 @@ describe('report.html and report.md', () => {
   it('writes report.html, report.md and one PNG per chart', () => {
     assert.equal(out.html, join(dir, 'report.html'));
     assert.equal(out.md, join(dir, 'report.md'));
-    assert.equal(out.charts.length, 12, '8 step charts + 3 timelines + generator health');
+    assert.equal(out.charts.length, 13, '9 step charts + 3 timelines + generator health');
     for (const f of out.charts) assert.ok(existsSync(f), f);
   });
 
@@ -49,7 +49,7 @@ describe('report.html and report.md', () => {
     assert.doesNotMatch(html, /url\(\s*['"]?\s*https?:/i);
     assert.doesNotMatch(html, /<link\b/i);
     const imgs = [...html.matchAll(/<img\b[^>]*\bsrc="([^"]*)"/g)].map((m) => m[1]!);
-    assert.equal(imgs.length, 12);
+    assert.equal(imgs.length, 13);
     for (const src of imgs) assert.match(src, /^data:image\/png;base64,iVBORw0KGgo/);
   });
 
@@ -81,10 +81,13 @@ describe('report.html and report.md', () => {
 
   it('tables show both memory ratios with their formulas, and mark non-results', () => {
     assert.match(html, /<th>residency heapUsed\/RSS<\/th>/);
-    assert.match(html, /<th>RSS\/heapUsed \(seed\)<\/th>/);
+    assert.match(html, /<th>RSS\/heapUsed<\/th>/);
+    assert.match(html, /<th>RSS\/heap_sys \(seed\)<\/th>/);
+    assert.match(html, /<th>CPU \/ request<\/th>/);
+    assert.match(html, /<td>4\.75ms \(generator adds at most \d/, 'p99 shown with the generator lag bound');
     assert.match(html, /<tr class="invalid"><td class="l">50k conn<\/td><td class="l">ts-ref<\/td><td class="l">INVALID: not a result<\/td>/);
     assert.match(html, /<tr class="not-reached"><td class="l">100k conn<\/td><td class="l">ts-ref<\/td><td class="l">NOT-REACHED: not a result<\/td><td>not reached<\/td>/);
-    assert.match(html, /<td>\(17\.1ms\)<\/td>/, 'invalid p99 shown only in parentheses');
+    assert.match(html, /<td>\(17\.1ms \(generator adds at most [0-9.]+ ms\)\)<\/td>/, 'invalid p99 shown only in parentheses, with its bound');
   });
 
   it('markdown has the summary, tables and relative links to charts that exist', () => {
@@ -92,7 +95,7 @@ describe('report.html and report.md', () => {
     assert.match(md, /> \*\*Environment differs: Results from different machines/);
     assert.match(md, /- \*\*50k conn\*\*: only go has a result: p99 4\.75ms, 9,950 req\/s; ts-ref: INVALID/);
     const links = [...md.matchAll(/!\[[^\]]*\]\((charts\/[^)]+\.png)\)/g)].map((m) => m[1]!);
-    assert.equal(links.length, 12);
+    assert.equal(links.length, 13);
     for (const l of links) assert.ok(existsSync(join(dir, l)), l);
     assert.doesNotMatch(md, /data:image/);
     assert.match(md, /\| p99 \| lower \| 1\.33x \| 1\.20x \| 1\.11x \| ours invalid \| ours not reached \|/);

@@ -45,7 +45,7 @@ describe('loadResult', () => {
   it('wrong schemaVersion', async () => {
     const file = join(dir, 'v99.json');
     await writeFile(file, JSON.stringify({ schemaVersion: 99, stages: [] }));
-    assert.match((await rejection(file)).message, /schemaVersion is 99, this gw-bench reads version 1$/);
+    assert.match((await rejection(file)).message, /schemaVersion is 99, this gw-bench reads versions 1 and 2 \(writes 2\)$/);
   });
 
   it('missing stage fields: every problem named with its path', async () => {

@@ -74,13 +74,32 @@ describe('mock upstream instances over loopback', () => {
     const url = set.services.beta!.urls[1]!;
     for (let i = 0; i < 3; i++) assert.equal((await request(url, { agent })).status, 200);
     let b1 = stats().beta!.instances[1]!;
-    assert.deepEqual({ ...b1, port: 0, url: '' }, { id: 'beta-1', port: 0, url: '', connectionsAccepted: 1, requests: 3, openConnections: 1, statuses: { 200: 3 } });
+    assert.deepEqual({ ...b1, port: 0, url: '' }, { id: 'beta-1', port: 0, url: '', connectionsAccepted: 1, requests: 3, openConnections: 1, connectionsActive: 1, statuses: { 200: 3 } });
     assert.equal(stats().beta!.instances[0]!.requests, 0);
     agent.destroy();
     for (let i = 0; i < 100 && stats().beta!.instances[1]!.openConnections > 0; i++) await new Promise((r) => setTimeout(r, 10));
     b1 = stats().beta!.instances[1]!;
     assert.equal(b1.openConnections, 0);
     assert.equal(b1.connectionsAccepted, 1);
+  });
+
+  it('mark-window: connectionsActive counts connections that carried a request since the mark, each once', async () => {
+    await set.control({ action: 'reset-counters' });
+    const url = set.services.beta!.urls[0]!;
+    const a1 = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const a2 = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < 3; i++) await request(url, { agent: a1 });
+    await request(url, { agent: a2 });
+    assert.equal(stats().beta!.instances[0]!.connectionsActive, 2);
+    await set.control({ action: 'mark-window', service: 'beta' });
+    assert.equal(stats().beta!.instances[0]!.connectionsActive, 0, 'a new window starts empty');
+    for (let i = 0; i < 4; i++) await request(url, { agent: a1 });
+    const b0 = stats().beta!.instances[0]!;
+    assert.equal(b0.connectionsActive, 1, 'only the connection that carried requests in this window, once');
+    assert.equal(b0.connectionsAccepted, 2, 'accepted counts are not reset by a mark');
+    assert.equal((await admin(set, 'mark-window', { ms: 1 })).status, 400, 'mark-window takes only service');
+    a1.destroy();
+    a2.destroy();
   });
 
   it('injects errors with the requested status, and reset restores 200', async () => {

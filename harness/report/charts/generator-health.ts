@@ -37,13 +37,14 @@ export function healthLimits(result: RunResult): HealthLimitsUsed {
 }
 
 /**
- * Chart 8: generator health per stage: send-lag p99 (solid) and worker event-loop delay p99
- * (dashed) with the limit lines. Unlike the other charts this one DOES draw invalid stages,
+ * Chart 8: generator health per stage: the lag bound (solid) against its allowance (dotted
+ * red), and worker event-loop delay p99 (dashed) with its limit line. Unlike the other charts this one DOES draw invalid stages,
  * as large red crosses, because showing why a stage is invalid is its purpose.
  */
 export function generatorHealthChart({ results, steps }: ReportData): ChartSpec {
   const notes: string[] = [];
   const datasets: unknown[] = [];
+  const limits = results.map(({ result }) => healthLimits(result));
   results.forEach(({ label, result }, i) => {
     const stages = steps.map((step) => stageAt(result, step));
     // A stage that never ran has no generator figures: a gap, not a zero.
@@ -55,7 +56,9 @@ export function generatorHealthChart({ results, steps }: ReportData): ChartSpec 
       pointBorderColor: stages.map((s) => (s && !s.generator.valid ? LIMIT_RED : implColour(i))),
     };
     const value = (v: number) => Math.max(v, HEALTH_FLOOR_MS);
-    datasets.push({ label: `${label} send-lag p99`, data: stages.map((s) => (ran(s) ? value(s!.generator.sendLagP99Ms) : null)), borderColor: implColour(i), backgroundColor: implColour(i), borderWidth: 2.5, ...style });
+    datasets.push({ label: `${label} lag bound`, data: stages.map((s) => (ran(s) && s!.generator.lagBoundMs != null ? value(s!.generator.lagBoundMs) : null)), borderColor: implColour(i), backgroundColor: implColour(i), borderWidth: 2.5, ...style });
+    // The allowance max(floor, 5% of the stage's p99) differs per stage: drawn per implementation.
+    datasets.push({ label: `${label} allowed bound`, data: stages.map((s) => (ran(s) && s!.generator.lagBoundMs != null ? Math.max(limits[i]!.sendLagP99Ms, 0.05 * s!.latencyMs.p99) : null)), borderColor: LIMIT_RED, backgroundColor: LIMIT_RED, borderDash: [2, 2], borderWidth: 1, pointRadius: 0 });
     datasets.push({ label: `${label} event-loop p99`, data: stages.map((s) => (ran(s) ? value(s!.generator.eventLoopP99Ms) : null)), borderColor: implColour(i), backgroundColor: implColour(i), borderDash: [6, 4], borderWidth: 1.5, ...style });
     steps.forEach((step, k) => {
       const s = stages[k];
@@ -64,15 +67,13 @@ export function generatorHealthChart({ results, steps }: ReportData): ChartSpec 
     });
   });
   // Limits come from the primary (first) result; a result judged by other limits is named.
-  const limits = results.map(({ result }) => healthLimits(result));
   const used = limits[0]!;
   const suffix = used.recorded ? '' : ' (default)';
-  datasets.push({ label: `send-lag limit ${used.sendLagP99Ms} ms${suffix}`, data: steps.map(() => used.sendLagP99Ms), borderColor: LIMIT_RED, backgroundColor: LIMIT_RED, borderWidth: 1.5, pointRadius: 0 });
   datasets.push({ label: `event-loop limit ${used.eventLoopP99Ms} ms${suffix}`, data: steps.map(() => used.eventLoopP99Ms), borderColor: LIMIT_RED, backgroundColor: LIMIT_RED, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
   results.forEach(({ label }, i) => {
     const l = limits[i]!;
-    if (l.sendLagP99Ms !== used.sendLagP99Ms || l.eventLoopP99Ms !== used.eventLoopP99Ms) notes.push(`${label} was judged by other limits: send lag ${l.sendLagP99Ms} ms, event loop ${l.eventLoopP99Ms} ms`);
+    if (l.sendLagP99Ms !== used.sendLagP99Ms || l.eventLoopP99Ms !== used.eventLoopP99Ms) notes.push(`${label} was judged by other limits: lag-bound floor ${l.sendLagP99Ms} ms, event loop ${l.eventLoopP99Ms} ms`);
   });
   const title = 'Load-generator health per stage (red cross = stage INVALID)';
-  return stepChart({ id: 'generator-health', type: 'line', title, notes, steps, datasets, y: { type: 'logarithmic', title: { display: true, text: 'ms (log)' } }, caption: `Send lag = actual - intended send time when a connection was free; a stage past a limit is invalid and not a result. Values below ${HEALTH_FLOOR_MS} ms are drawn at ${HEALTH_FLOOR_MS} ms.` });
+  return stepChart({ id: 'generator-health', type: 'line', title, notes, steps, datasets, y: { type: 'logarithmic', title: { display: true, text: 'ms (log)' } }, caption: `Lag bound = send lag max + event-loop delay max: the most the generator can have added to any request's latency. A stage is valid when it is at most the allowed bound max(floor, 5% of the stage's p99) (dotted red) and the event-loop p99 is under its limit; otherwise it is invalid and not a result. Values below ${HEALTH_FLOOR_MS} ms are drawn at ${HEALTH_FLOOR_MS} ms.` });
 }

@@ -1,4 +1,6 @@
 import type { ReportData } from '../steps.js';
+import { cpuPerRequestChart } from './cpu-per-request.js';
+import { engineLabelled, engineNote, withEngineNote } from './engine.js';
 import { errorsByStepChart } from './errors-by-step.js';
 import { generatorHealthChart } from './generator-health.js';
 import { latencyByStepChart } from './latency-by-step.js';
@@ -12,7 +14,10 @@ import { reuseByStepChart } from './reuse-by-step.js';
 import type { ChartSpec } from './types.js';
 
 /** Every chart of a report, in reading order. Pure: results in, chart.js configs out. A new chart is one entry here. */
-export function buildCharts(data: ReportData): ChartSpec[] {
+export function buildCharts(input: ReportData): ChartSpec[] {
+  // Every chart names the engine behind each line: a closed-loop engine's latency is not comparable as is.
+  const note = engineNote(input.results);
+  const data: ReportData = { ...input, results: engineLabelled(input.results) };
   return [
     percentileSpectrumChart(data),
     latencyByStepChart(data),
@@ -22,9 +27,10 @@ export function buildCharts(data: ReportData): ChartSpec[] {
     memoryRssChart(data),
     memoryPerConnectionChart(data),
     memoryResidencyChart(data),
+    cpuPerRequestChart(data),
     ...data.results.map((r, i) => latencyOverTimeChart(r, i)),
     generatorHealthChart(data),
-  ];
+  ].map((c) => withEngineNote(c, note));
 }
 
 export type { ChartSpec } from './types.js';

@@ -23,9 +23,12 @@ export function latencyByStepChart({ results, steps }: ReportData): ChartSpec {
     spanGaps: false,
   }) as Record<string, unknown>));
   results.forEach(({ label, result }, i) => {
+    // The generator's error bound drawn above p99: the true p99 lies between the two lines.
+    const upper = perStep(result, steps, (s) => (s.generator.lagBoundMs == null ? null : s.latencyMs.p99 + s.generator.lagBoundMs));
+    if (upper.some((v) => v !== null)) datasets.push({ label: `${label} p99 + generator lag bound`, data: upper, borderColor: implColour(i), backgroundColor: 'rgba(0,0,0,0)', borderDash: [1, 2], borderWidth: 1, pointRadius: 2, pointStyle: 'dash', spanGaps: false });
     const shadow = invalidSeries(`${label} p99`, perStepInvalid(result, steps, (s) => s.latencyMs.p99), implColour(i));
     if (shadow) datasets.push(shadow);
   });
   const title = 'Latency percentiles by step (intended-send-time latency)';
-  return stepChart({ id: 'latency-by-step', type: 'line', title, notes, steps, datasets, y: logMsAxis('latency (ms, log)'), caption: 'Each point is a percentile read from the stage\'s merged histogram. Gaps are stages that are not results (see notes); faded hollow points are p99 of invalid stages, shown only so they can be seen, not as results.' });
+  return stepChart({ id: 'latency-by-step', type: 'line', title, notes, steps, datasets, y: logMsAxis('latency (ms, log)'), caption: 'Each point is a percentile read from the stage\'s merged histogram; the thin dotted line is p99 plus the generator lag bound (the most the generator can have added, docs/metrics.md). Gaps are stages that are not results (see notes); faded hollow points are p99 of invalid stages, shown only so they can be seen, not as results.' });
 }

@@ -15,7 +15,10 @@ export function memoryResidencyChart({ results, steps }: ReportData): ChartSpec 
     pointRadius: 3,
   }));
   for (const { label, result } of results) {
-    if (result.stages.every((s) => s.memory.residency === null)) notes.push(`${label}: residency not available (no heap figure)`);
+    if (result.stages.every((s) => s.memory.residency === null)) {
+      const why = result.stages.find((s) => s.memory.heapSource.startsWith('not '))?.memory.heapSource;
+      notes.push(`${label}: residency not available (${why ?? 'no heap figure'})`);
+    }
   }
   const title = 'Heap residency (heap used / RSS) by step';
   return stepChart({ id: 'memory-residency', type: 'line', title, notes, steps, datasets, y: { min: 0, max: 100, title: { display: true, text: 'heap used / RSS (%)' } }, caption: 'Residency = heapUsed / RSS: the share of resident memory that is live heap. The seed article\'s ratio RSS / heapUsed is its inverse (tables show both).' });
