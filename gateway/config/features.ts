@@ -151,7 +151,7 @@ function regionConfig(p: Problems, v: unknown): RegionConfig | null {
       if (typeof r === 'string') p.add(`regions.cidrs.${region}[${i}]`, item, r); else cidrs.push(r);
     });
   }
-  if (!header && cidrs.length === 0) p.add('regions', v, 'needs a header or cidrs (or both)');
+  if ((o.header === undefined || o.header === null) && o.cidrs === undefined) p.add('regions', v, 'needs a header or cidrs (or both)');
   const fallback = o.default === undefined ? 'default' : String(o.default);
   if (!REGION_RE.test(fallback)) p.add('regions.default', o.default, 'is not a region name (a-z, 0-9, . _ -; up to 32)');
   cidrs.sort((a, b) => b.prefix - a.prefix);
