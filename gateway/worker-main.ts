@@ -7,10 +7,10 @@
 import { GwBenchError, exitCodeOf } from '../core/errors.js';
 import { runGateway } from './run.js';
 
-interface WorkerOpts { file?: string | null; overrides?: Record<string, unknown>; env?: Record<string, string | undefined> }
+interface WorkerOpts { file?: string | null; overrides?: Record<string, unknown>; env?: Record<string, string | undefined>; etcdLayer?: Record<string, unknown> | null }
 
 const opts = JSON.parse(process.env.GWB_GATEWAY_WORKER_OPTS ?? '{}') as WorkerOpts;
-runGateway({ file: opts.file ?? null, overrides: opts.overrides, env: opts.env }).catch((err: unknown) => {
+runGateway({ file: opts.file ?? null, overrides: opts.overrides, env: opts.env, etcdLayer: opts.etcdLayer ?? null }).catch((err: unknown) => {
   if (err instanceof GwBenchError) {
     process.stderr.write(`gw-bench: ${err.message} [${err.code}]\n${err.details.map((d) => `  ${d}\n`).join('')}`);
   } else {
