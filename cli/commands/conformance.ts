@@ -23,6 +23,8 @@ interface ConformanceArgs {
   'max-body'?: string;
   'max-header'?: string;
   'ready-timeout': string;
+  capabilities?: string[];
+  impl?: string;
 }
 
 /** `gw-bench conformance`: check an implementation against docs/gateway-contract.md. */
@@ -48,12 +50,14 @@ export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
     .option('breaker-cooldown', { type: 'string', describe: 'GW_BREAKER_COOLDOWN_MS (e.g. 2s)' })
     .option('max-body', { type: 'string', describe: 'GW_MAX_BODY_BYTES (e.g. 1MiB)' })
     .option('max-header', { type: 'string', describe: 'GW_MAX_HEADER_BYTES (e.g. 16384)' })
-    .option('ready-timeout', { type: 'string', default: '60s', describe: '--impl-command: how long to wait for GET /healthz' }),
+    .option('ready-timeout', { type: 'string', default: '60s', describe: '--impl-command: how long to wait for GET /healthz' })
+    .option('capabilities', { type: 'string', array: true, describe: 'optional capabilities the gateway declares (shadow, region-breaker): their checks run, the others report "not implemented"' })
+    .option('impl', { type: 'string', describe: 'take the declared capabilities from this implementation (reference, or baselines/<impl>/impl.json "capabilities")' }),
   handler: async (args) => {
-    const { runConformance, listChecks, checkLine, summaryLine } = await import('../../harness/conformance/index.js');
+    const { runConformance, listChecks, checkLine, summaryLine, implCapabilities, parseCapabilities } = await import('../../harness/conformance/index.js');
     const out = (s: string) => process.stdout.write(`${s}\n`);
     if (args.list) {
-      for (const c of listChecks()) out(`${c.name.padEnd(26)} ${c.quick ? '[quick] ' : ''}${c.rule}`);
+      for (const c of listChecks()) out(`${c.name.padEnd(26)} ${c.quick ? '[quick] ' : ''}${c.capability ? `[optional: ${c.capability}] ` : ''}${c.rule}`);
       return;
     }
     if (args['impl-command'] && (args.url || args['upstream-admin'])) {
@@ -78,6 +82,10 @@ export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
     if (args['max-body']) settings.maxBodyBytes = parseSize(args['max-body'], '--max-body');
     if (args['max-header']) settings.maxHeaderBytes = parseSize(args['max-header'], '--max-header');
     const only = args.only?.flatMap((s) => s.split(/[,\s]+/)).filter(Boolean);
+    if (args.impl !== undefined && args.capabilities !== undefined) throw new UsageError('--impl and --capabilities both declare capabilities; give one');
+    const capabilities = args.impl !== undefined
+      ? implCapabilities(args.impl)
+      : parseCapabilities(args.capabilities?.flatMap((s) => s.split(/[,\s]+/)).filter(Boolean) ?? [], '--capabilities');
 
     const report = await runConformance({
       url: args.url,
@@ -88,6 +96,7 @@ export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
       only,
       settings,
       readyTimeoutMs: parseDuration(args['ready-timeout'], '--ready-timeout'),
+      capabilities,
       onCheck: args.json ? undefined : (r) => out(checkLine(r)),
     });
     if (args.json) out(JSON.stringify(report, null, 2));

@@ -3,3 +3,4 @@ export { runConformance, listChecks, type ConformanceOptions, type ConformanceRe
 export { CONTRACT_DEFAULTS, settingsEnv, type GatewaySettings } from './settings.js';
 export { checkLine, summaryLine } from './format.js';
 export { startImpl, freePort, type ImplProcess } from './impl-process.js';
+export { CAPABILITIES, REFERENCE_CAPABILITIES, implCapabilities, parseCapabilities, type Capability } from './capabilities.js';
