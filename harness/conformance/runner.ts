@@ -182,7 +182,7 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Con
 }
 
 /** An optional check that does not run: its capability is not declared, or the mode cannot configure it. */
-function optionalNotRun(check: Check, declared: readonly Capability[], mode: TargetMode): CheckResult | null {
+export function optionalNotRun(check: Check, declared: readonly Capability[], mode: TargetMode): CheckResult | null {
   if (!check.capability) return null;
   if (!declared.includes(check.capability)) return { name: check.name, ok: true, notImplemented: true, reason: `not implemented (capability "${check.capability}" not declared)`, ms: 0 };
   if (mode !== 'impl-command') return { name: check.name, ok: true, skipped: true, reason: 'skipped: optional checks configure the gateway through its env, so they need --impl-command', ms: 0 };
