@@ -5,11 +5,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
-/** The stand-in upstream: every path answers 200 with a small JSON body, keep-alive 65 s. */
+/** The stand-in upstream: every path answers 200 with a small JSON body, keep-alive 65 s; GET /__count = requests so far. */
 export const UPSTREAM_SRC = `
 import http from 'node:http';
 const body = Buffer.from(JSON.stringify({ service: 'standin', pad: 'x'.repeat(200) }));
+let count = 0;
 const s = http.createServer((req, res) => {
+  if (req.url === '/__count') { res.end(String(count)); return; }
+  count++;
   req.resume();
   req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); res.end(body); });
 });
