@@ -8,6 +8,8 @@ import { EtcdClient } from '../../gateway/config/etcd-client.js';
 import type { GatewayHandle } from '../../gateway/server.js';
 import { goodClaims, hsToken, sleep, startStandIn, startTestGateway, testClient, upstreamsFor, type StandIn } from './helpers.js';
 import { ETCD_AVAILABLE, TestEtcd } from './etcd-server.js';
+import { killQuietly, spawnGateway } from './process.js';
+import { Agent, request } from 'undici';
 
 const PREFIX = '/gwb-test/gateway/';
 const auth = { authorization: `Bearer ${hsToken(goodClaims())}` };
@@ -134,5 +136,36 @@ test('etcd killed and restarted mid-run: zero failed requests, the running confi
     await gw.close();
     assert.deepEqual(failed, []);
     assert.ok(ok > 50, `${ok} requests completed`);
+  }
+});
+
+test('etcd with 2 workers: the primary watches, every worker applies the revision', { skip }, async () => {
+  await kv.deletePrefix(PREFIX);
+  // rr: fresh connections alternate between the workers, so both are asked.
+  const proc = await spawnGateway({ GW_WORKERS: '2', GW_CLUSTER_SCHEDULING: 'rr', GW_ETCD_ENDPOINTS: etcd.url, GW_ETCD_PREFIX: PREFIX, GW_UPSTREAM_USER: a.origin });
+  const agent = new Agent({ pipelining: 0 });
+  try {
+    const get = async (path: string): Promise<{ status: number; pid: number | null }> => {
+      const r = await request(`${proc.url}${path}`, { dispatcher: agent });
+      const text = await r.body.text();
+      return { status: r.statusCode, pid: r.statusCode === 200 ? (JSON.parse(text) as { pid: number }).pid : null };
+    };
+    assert.equal((await get('/healthz-etcd')).status, 404);
+    await kv.put(`${PREFIX}routes`, [
+      '- { method: GET, path: /healthz, type: health }',
+      '- { method: GET, path: /healthz-etcd, type: health }',
+      '- { method: GET, path: /api/user/:uid, type: proxy, upstream: user }',
+    ].join('\n'));
+    for (let i = 0; i < 200 && (proc.stderr.match(/\] gateway: config reloaded/g) ?? []).length < 2; i++) await sleep(25);
+    const pids = new Set<number>();
+    for (let i = 0; i < 6; i++) {
+      const r = await get('/healthz-etcd');
+      assert.equal(r.status, 200, 'every worker serves the route from etcd');
+      pids.add(r.pid!);
+    }
+    assert.equal(pids.size, 2, 'both workers answered');
+  } finally {
+    await agent.close();
+    killQuietly(proc);
   }
 });
