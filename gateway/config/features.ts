@@ -99,9 +99,11 @@ export function validateGatewayConfig(raw: Obj, source = 'configuration'): Gatew
   };
   if (defaultTarget) checkTarget('shadow.upstream', defaultTarget);
 
-  const routes = base?.routes ?? [];
-  const withShadow: RouteConfig[] = routes.map((r, i) => {
+  // Judged on the raw routes, so these problems are reported even when the core ones fail.
+  const rawRoutes: unknown[] = Array.isArray(core.routes) ? core.routes : [];
+  const shadows = rawRoutes.map((r, i): ShadowRouteConfig | null => {
     const path = `routes[${i}].shadow`;
+    const type = r && typeof r === 'object' ? (r as Obj).type : undefined;
     const given = feat.routeShadow[i];
     let s: ShadowRouteConfig | null = null;
     if (given !== undefined && given !== null) {
@@ -109,13 +111,14 @@ export function validateGatewayConfig(raw: Obj, source = 'configuration'): Gatew
       const up = typeof o.upstream === 'string' ? o.upstream : (p.add(`${path}.upstream`, o.upstream, 'is not an upstream name'), '');
       if (up) checkTarget(`${path}.upstream`, up);
       s = Object.freeze({ upstream: up, share: o.share === undefined ? 1 : p.unit(`${path}.share`, o.share, parsePercent, 0) });
-    } else if (given === undefined && defaultTarget && (r.type === 'proxy' || r.type === 'feed')) {
+      if (type !== 'proxy' && type !== 'feed') p.add(path, given, 'is only allowed on proxy and feed routes');
+    } else if (given === undefined && defaultTarget && (type === 'proxy' || type === 'feed')) {
       s = Object.freeze({ upstream: defaultTarget, share: defaultShare });
     }
-    if (s && (r.type === 'health' || r.type === 'metrics')) p.add(path, given, 'is only allowed on proxy and feed routes');
     // share 0 = off: keep the hot path free of a per-request check.
-    return Object.freeze({ ...r, shadow: s && s.share > 0 ? s : null });
+    return s && s.share > 0 ? s : null;
   });
+  const withShadow: RouteConfig[] = (base?.routes ?? []).map((r, i) => Object.freeze({ ...r, shadow: shadows[i] ?? null }));
 
   const bloom = negativeBloom(p, feat.bloom);
   const regions = regionConfig(p, feat.regions);
