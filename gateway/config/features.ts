@@ -118,7 +118,8 @@ export function validateGatewayConfig(raw: Obj, source = 'configuration'): Gatew
     // share 0 = off: keep the hot path free of a per-request check.
     return s && s.share > 0 ? s : null;
   });
-  const withShadow: RouteConfig[] = (base?.routes ?? []).map((r, i) => Object.freeze({ ...r, shadow: shadows[i] ?? null }));
+  // Routes without mirroring stay the core's objects (no `shadow` key; the handler tests it for truthiness).
+  const withShadow: RouteConfig[] = (base?.routes ?? []).map((r, i) => (shadows[i] ? Object.freeze({ ...r, shadow: shadows[i] }) : r));
 
   const bloom = negativeBloom(p, feat.bloom);
   const regions = regionConfig(p, feat.regions);

@@ -10,7 +10,7 @@ function problems(overrides: Record<string, unknown>, env: Record<string, string
 
 test('features are off by default: no shadow on any route, no regions, no etcd, no Bloom filter', () => {
   const c = loadConfig({ env: {} });
-  assert.ok(c.routes.every((r) => r.shadow === null));
+  assert.ok(c.routes.every((r) => !r.shadow));
   assert.equal(c.regions, null);
   assert.equal(c.etcd, null);
   assert.equal(c.jwt.negativeBloom, null);
@@ -25,7 +25,7 @@ test('env: GW_SHADOW_UPSTREAM mirrors every proxy and feed route to an upstream 
   assert.deepEqual(c.etcd, { endpoints: ['http://127.0.0.1:2379'], prefix: '/gw-bench/gateway/', maxBackoffMs: 2000 });
   assert.deepEqual(c.jwt.negativeBloom, { capacity: 5000, falsePositiveRate: 0.01 });
   const off = loadConfig({ env: { GW_SHADOW_UPSTREAM: 'http://127.0.0.1:19999', GW_SHADOW_SHARE: '0%' } });
-  assert.ok(off.routes.every((r) => r.shadow === null));
+  assert.ok(off.routes.every((r) => !r.shadow));
 });
 
 test('route-level shadow overrides the default; shadow: null on a route opts it out', () => {
@@ -33,7 +33,7 @@ test('route-level shadow overrides the default; shadow: null on a route opts it 
     { method: 'GET', path: '/api/user/:uid', type: 'proxy', upstream: 'user', shadow: { upstream: 'interact', share: '10%' } },
     { method: 'POST', path: '/api/interact', type: 'proxy', upstream: 'interact', shadow: null },
   ] } });
-  assert.deepEqual(c.routes.map((r) => r.shadow), [{ upstream: 'interact', share: 0.1 }, null]);
+  assert.deepEqual(c.routes.map((r) => r.shadow ?? null), [{ upstream: 'interact', share: 0.1 }, null]);
 });
 
 test('bad feature values: every problem named with its path and value, core problems in the same error', () => {
