@@ -80,6 +80,9 @@ export class ShadowMirror {
       this.metrics.shadow(s.upstream, 'dropped');
     });
     body.on('error', (err) => t.destroy(err));
+    // A body that closes without ending (client gone) releases the slot even if nothing
+    // downstream destroys the tap (undici does, on the aborted upstream request).
+    body.once('close', () => { if (!t.writableEnded) t.destroy(); });
     body.pipe(t);
     return t;
   }

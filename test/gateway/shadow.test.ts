@@ -129,3 +129,21 @@ test('no shadow configured: no mirror object and no counters', async () => {
     assert.doesNotMatch((await client.send(`${gw.url}/metrics`)).text, /gateway_shadow_requests_total\{/);
   } finally { await gw.close(); }
 });
+
+test('a mirrored body request whose client goes away mid-body releases its in-flight slot (dropped, not leaked)', async () => {
+  const gw = await startTestGateway(config('100%', { shadow: { maxInFlight: 1, timeout: '5s' } }));
+  try {
+    const { connect } = await import('node:net');
+    const sock = connect(gw.port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    sock.write(`POST /api/interact HTTP/1.1\r\nhost: x\r\nauthorization: ${auth.authorization}\r\ncontent-length: 1000\r\n\r\n${'a'.repeat(100)}`);
+    await sleep(100);
+    sock.destroy();
+    await until(() => false, 300);
+    assert.equal(await counter(gw, 'dropped'), 1);
+    shadow.seen.length = 0;
+    assert.equal((await client.send(`${gw.url}/api/user/1`, { headers: auth })).status, 200);
+    await until(() => shadow.seen.length >= 1);
+    assert.equal(shadow.seen.length, 1, 'the slot is free again');
+  } finally { await gw.close(); }
+});
