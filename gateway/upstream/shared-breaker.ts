@@ -103,11 +103,20 @@ export class BreakerMirrors {
   readonly factory: BreakerFactory = (service, cfg, onChange) => {
     const m = new MirrorBreaker(service, cfg, this, onChange);
     this.mirrors.set(service, m);
+    const early = this.early.get(service);
+    if (early) { this.early.delete(service); m.apply({ ...early.u, openForMs: Math.max(0, early.u.openForMs - (Date.now() - early.at)) }); }
     return m;
   };
 
+  /** Updates for breakers this worker has not created yet (a region first seen elsewhere). */
+  private readonly early = new Map<string, { u: BreakerUpdateMsg; at: number }>();
+
   /** Apply a state broadcast from the primary. */
-  onUpdate(u: BreakerUpdateMsg): void { this.mirrors.get(u.service)?.apply(u); }
+  onUpdate(u: BreakerUpdateMsg): void {
+    const m = this.mirrors.get(u.service);
+    if (m) m.apply(u);
+    else if (u.service.includes('@')) this.early.set(u.service, { u, at: Date.now() });
+  }
 
   /** The primary applied every report up to `seq` (acks arrive in order). */
   onAck(seq: number): void {
