@@ -31,8 +31,8 @@ before(async () => {
   b = await startStandIn('b');
 });
 after(async () => {
-  if (skip) return;
   await client.agent.close();
+  if (skip) return;
   await kv.close();
   await etcd.stop();
   await a.close();
@@ -169,4 +169,18 @@ test('etcd with 2 workers: the primary watches, every worker applies the revisio
     await agent.close();
     killQuietly(proc);
   }
+});
+
+test('etcd unreachable at start: the gateway serves the file/env config after a bounded wait and keeps retrying', async () => {
+  const { refusedOrigin } = await import('./helpers.js');
+  const lines: string[] = [];
+  const t0 = Date.now();
+  const gw = await startTestGateway({ etcd: { endpoints: [await refusedOrigin()], maxBackoff: '50ms' }, breaker: { failures: 4 } }, { log: (l) => lines.push(l) });
+  try {
+    assert.ok(Date.now() - t0 < 6000, 'startup waits at most a few seconds for etcd');
+    assert.equal(gw.config().breaker.failures, 4);
+    assert.equal(gw.configRevision(), null);
+    assert.equal((await client.send(`${gw.url}/healthz`)).status, 200);
+    assert.equal(lines.filter((l) => /etcd .* unavailable/.test(l)).length, 1, 'one log line per outage, not per retry');
+  } finally { await gw.close(); }
 });
