@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { AggregatorRegistry } from 'prom-client';
 import type { GatewayConfig } from './config/types.js';
 import { loadConfig } from './config/load.js';
-import { startGateway, type StartOptions } from './server.js';
+import { startGateway, ETCD_START_WAIT_MS, type StartOptions } from './server.js';
+import { EtcdSource, layerOf } from './config/etcd-source.js';
 import { watchConfigFile } from './reload.js';
 import { GwBenchError } from '../core/errors.js';
 import { BreakerAuthority, BreakerMirrors, type BreakerAckMsg, type BreakerEventMsg, type BreakerUpdateAckMsg, type BreakerUpdateMsg } from './pools/shared-breaker.js';
@@ -14,6 +15,7 @@ type Msg =
   | { type: 'gwb:metrics-req'; id: number }
   | { type: 'gwb:metrics-res'; id: number; contentType: string; text: string; error?: string }
   | { type: 'gwb:reload' }
+  | { type: 'gwb:etcd-layer'; layer: Record<string, unknown>; revision: number }
   | { type: 'gwb:shutdown' }
   | BreakerEventMsg
   | BreakerUpdateMsg
@@ -92,10 +94,33 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
     }
   };
 
+  // etcd (when configured) is watched here only; a revision that validates is sent to
+  // every worker, and a worker forked later starts with the last one.
+  let etcdLayer: Record<string, unknown> | null = null;
+  let etcdRevision = 0;
+  let etcd: EtcdSource | null = null;
+  if (config.etcd && opts.watch !== false) {
+    const prefix = config.etcd.prefix;
+    etcd = new EtcdSource(config.etcd, (rev) => {
+      try {
+        const layer = layerOf(rev, prefix);
+        breakers.configure(loadConfig({ env: opts.env, file: opts.file, overrides: opts.overrides, etcdLayer: layer }));
+        etcdLayer = layer;
+        etcdRevision = rev.revision;
+      } catch (err) {
+        const detail = err instanceof GwBenchError ? [err.message, ...err.details].join('; ') : String(err);
+        log(`gateway: etcd revision ${rev.revision} rejected, keeping the running config: ${detail}`);
+        return;
+      }
+      broadcast({ type: 'gwb:etcd-layer', layer: etcdLayer, revision: etcdRevision });
+    }, log);
+    await etcd.ready(ETCD_START_WAIT_MS);
+  }
+
   // Workers run gateway/worker-main.js, not the CLI: less code loaded per process.
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./worker-main.js', import.meta.url)), args: [] });
-  const workerOpts = JSON.stringify({ file: opts.file ?? null, overrides: opts.overrides, env: opts.env });
   const fork = (): void => {
+    const workerOpts = JSON.stringify({ file: opts.file ?? null, overrides: opts.overrides, env: opts.env, etcdLayer, etcdRevision });
     const w = cluster.fork({ GWB_GATEWAY_WORKER_OPTS: workerOpts });
     w.on('message', (m: Msg) => onMessage(w, m));
   };
@@ -120,7 +145,7 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
     const file = opts.file;
     watchConfigFile(file, () => {
       try {
-        breakers.configure(loadConfig({ env: opts.env, file, overrides: opts.overrides }));
+        breakers.configure(loadConfig({ env: opts.env, file, overrides: opts.overrides, etcdLayer }));
       } catch (err) {
         const detail = err instanceof GwBenchError ? [err.message, ...err.details].join('; ') : String(err);
         log(`gateway: config reload rejected, keeping the running config: ${detail}`);
@@ -133,6 +158,7 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
   const shutdown = (): void => {
     if (shuttingDown) return;
     shuttingDown = true;
+    void etcd?.close();
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
     for (const w of workers) if (w.isConnected()) w.send({ type: 'gwb:shutdown' } satisfies Msg);
     const deadline = setTimeout(() => {
@@ -191,6 +217,7 @@ export async function runWorker(config: GatewayConfig, opts: StartOptions): Prom
     }
     else if (m.type === 'gwb:breaker-ack') mirrors.onAck(m.seq);
     else if (m.type === 'gwb:reload') void gw.reload();
+    else if (m.type === 'gwb:etcd-layer') void gw.reloadEtcd(m.layer, m.revision);
     else if (m.type === 'gwb:shutdown') stop();
   });
   // A terminal Ctrl-C reaches the whole process group; drain like the primary asked.

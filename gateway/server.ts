@@ -10,6 +10,10 @@ import { createRequestHandler } from './routes/dispatch.js';
 import { rawErrorResponse } from './http/respond.js';
 import { watchConfigFile, type ConfigWatcher } from './reload.js';
 import type { BreakerFactory } from './pools/breaker.js';
+import { EtcdSource, layerOf } from './config/etcd-source.js';
+
+/** How long startup waits for etcd's first answer before serving the file config. */
+export const ETCD_START_WAIT_MS = 3000;
 
 export interface StartOptions extends ConfigSources {
   /** Watch `file` and reload on change (default: true when a file is given). */
@@ -35,6 +39,10 @@ export interface GatewayHandle {
   reload(): Promise<boolean>;
   /** Swap in an already validated config. */
   apply(config: GatewayConfig): void;
+  /** etcd revision of the config in force (etcd source configured), else null. */
+  configRevision(): number | null;
+  /** Re-validate with a new etcd layer (cluster workers get it from the primary); false = rejected, old config stays. */
+  reloadEtcd(layer: Record<string, unknown>, revision: number): Promise<boolean>;
   /** Graceful stop: refuse new connections, let in-flight requests finish (up to the shutdown timeout), close the rest. */
   close(): Promise<void>;
 }
@@ -136,10 +144,16 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
     log(`gateway: config reloaded (${config.routes.length} routes${retired.length ? `; upstreams replaced: ${retired.map((s) => s.name).join(', ')}` : ''}${restart.length ? `; ${restart.join(', ')} changes need a restart and were not applied` : ''})`);
   };
 
-  const reload = async (): Promise<boolean> => {
+  // The last etcd layer that validated: a file change is re-validated with it, and a bad
+  // etcd revision leaves it (and the running config) in place.
+  let etcdLayer = opts.etcdLayer ?? null;
+  let etcdRevision: number | null = null;
+  const reload = async (layer: Record<string, unknown> | null = etcdLayer, revision: number | null = etcdRevision): Promise<boolean> => {
     let config: GatewayConfig;
     try {
-      config = loadConfig({ env: opts.env, file: opts.file, overrides: opts.overrides });
+      config = loadConfig({ env: opts.env, file: opts.file, overrides: opts.overrides, etcdLayer: layer });
+      etcdLayer = layer;
+      etcdRevision = revision;
     } catch (err) {
       metrics.reload(false);
       const detail = err instanceof GwBenchError ? [err.message, ...err.details].join('; ') : String(err);
@@ -152,12 +166,27 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
 
   let watcher: ConfigWatcher | null = null;
   if (opts.file && opts.watch !== false) watcher = watchConfigFile(opts.file, () => { void reload(); });
+  let etcd: EtcdSource | null = null;
+  if (initial.etcd && opts.watch !== false) {
+    const prefix = initial.etcd.prefix;
+    etcd = new EtcdSource(initial.etcd, (rev) => {
+      let layer: Record<string, unknown>;
+      try { layer = layerOf(rev, prefix); } catch (err) {
+        metrics.reload(false);
+        log(`gateway: config reload rejected, keeping the running config: ${(err as Error).message}`);
+        return;
+      }
+      void reload(layer, rev.revision);
+    }, log);
+    await etcd.ready(ETCD_START_WAIT_MS);
+  }
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       draining = true;
       watcher?.close();
+      void etcd?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Sockets go idle as their in-flight responses finish; close them as they do.
       const sweep = setInterval(() => server.closeIdleConnections(), 25);
@@ -177,7 +206,9 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     host, port, server, metrics,
     config: () => state.config,
-    reload, apply, close,
+    configRevision: () => etcdRevision,
+    reload: () => reload(), apply, close,
+    reloadEtcd: (layer, revision) => reload(layer, revision),
   };
 }
 

@@ -4,6 +4,8 @@ import { compileRoutes, type RouteTable } from './routes/router.js';
 import { UpstreamService, upstreamKey } from './pools/service.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import type { BreakerFactory } from './pools/breaker.js';
+import { ShadowMirror } from './shadow/mirror.js';
+import { RegionResolver } from './regions/resolver.js';
 
 /**
  * Everything a request needs, built from one config and never mutated. A request reads
@@ -15,6 +17,10 @@ export interface GatewayState {
   readonly routes: RouteTable;
   readonly services: ReadonlyMap<string, UpstreamService>;
   readonly jwt: JwtVerifier;
+  /** Traffic mirroring; null when no route has `shadow`. */
+  readonly shadow: ShadowMirror | null;
+  /** Per-region breakers' region lookup; null when `regions:` is not configured. */
+  readonly regions: RegionResolver | null;
 }
 
 /** Build a state for `config`, reusing unchanged services and the JWT caches of `prev`. */
@@ -28,6 +34,10 @@ export function buildState(config: GatewayConfig, metrics: GatewayMetrics, prev:
   const jwt = prev && JSON.stringify(prev.config.jwt) === JSON.stringify(config.jwt)
     ? prev.jwt
     : new JwtVerifier(config.jwt, (cache, hit) => metrics.jwt(cache, hit));
-  const state: GatewayState = Object.freeze({ config, routes: compileRoutes(config.routes), services, jwt });
+  const shadow = config.shadow && config.routes.some((r) => r.shadow)
+    ? new ShadowMirror(config.shadow, services, metrics, prev?.shadow?.gate)
+    : null;
+  const regions = config.regions ? new RegionResolver(config.regions) : null;
+  const state: GatewayState = Object.freeze({ config, routes: compileRoutes(config.routes), services, jwt, shadow, regions });
   return { state, retired };
 }

@@ -7,7 +7,7 @@
 import { runEntry } from '../core/processes/entry.js';
 import { runGateway } from './run.js';
 
-interface WorkerOpts { file?: string | null; overrides?: Record<string, unknown>; env?: Record<string, string | undefined> }
+interface WorkerOpts { file?: string | null; overrides?: Record<string, unknown>; env?: Record<string, string | undefined>; etcdLayer?: Record<string, unknown> | null }
 
 const opts = JSON.parse(process.env.GWB_GATEWAY_WORKER_OPTS ?? '{}') as WorkerOpts;
-runEntry('gateway worker', () => runGateway({ file: opts.file ?? null, overrides: opts.overrides, env: opts.env }));
+runEntry('gateway worker', () => runGateway({ file: opts.file ?? null, overrides: opts.overrides, env: opts.env, etcdLayer: opts.etcdLayer ?? null }));

@@ -23,6 +23,8 @@ interface ConformanceArgs {
   'max-body'?: string;
   'max-header'?: string;
   'ready-timeout': string;
+  capabilities?: string[];
+  impl?: string;
 }
 
 /** Gateway knobs the checks rely on, given when they differ from the contract defaults: flag -> setting, the GW_* variable it mirrors, parser. */
@@ -53,12 +55,14 @@ export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
     .option('jwt-private-key-file', { type: 'string', describe: 'RS256: PKCS#8 PEM private key matching the gateway\'s GW_JWT_PUBLIC_KEY_FILE' })
     .option('jwt-issuer', { type: 'string', describe: 'GW_JWT_ISSUER of the gateway' })
     .options(Object.fromEntries(KNOBS.map((k) => [k.flag, { type: 'string', describe: k.env }] as const)))
-    .option('ready-timeout', { type: 'string', default: '60s', describe: '--impl-command: how long to wait for GET /healthz' }) as never,
+    .option('ready-timeout', { type: 'string', default: '60s', describe: '--impl-command: how long to wait for GET /healthz' })
+    .option('capabilities', { type: 'string', array: true, describe: 'optional capabilities the gateway declares (shadow, region-breaker): their checks run, the others report "not implemented"' })
+    .option('impl', { type: 'string', describe: 'take the declared capabilities from this implementation (reference, or baselines/<impl>/impl.json "capabilities")' }) as never,
   handler: async (args) => {
-    const { runConformance, listChecks, checkLine, summaryLine } = await import('../../harness/conformance/index.js');
+    const { runConformance, listChecks, checkLine, summaryLine, implCapabilities, parseCapabilities } = await import('../../harness/conformance/index.js');
     const out = (s: string) => process.stdout.write(`${s}\n`);
     if (args.list) {
-      for (const c of listChecks()) out(`${c.name.padEnd(26)} ${c.quick ? '[quick] ' : ''}${c.rule}`);
+      for (const c of listChecks()) out(`${c.name.padEnd(26)} ${c.quick ? '[quick] ' : ''}${c.capability ? `[optional: ${c.capability}] ` : ''}${c.rule}`);
       return;
     }
     if (args['impl-command'] && (args.url || args['upstream-admin'])) {
@@ -81,6 +85,10 @@ export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
       if (v) settings[k.setting] = k.parse(v, `--${k.flag}`);
     }
     const only = args.only?.flatMap((s) => s.split(/[,\s]+/)).filter(Boolean);
+    if (args.impl !== undefined && args.capabilities !== undefined) throw new UsageError('--impl and --capabilities both declare capabilities; give one');
+    const capabilities = args.impl !== undefined
+      ? implCapabilities(args.impl)
+      : parseCapabilities(args.capabilities?.flatMap((s) => s.split(/[,\s]+/)).filter(Boolean) ?? [], '--capabilities');
 
     const report = await runConformance({
       url: args.url,
@@ -91,6 +99,7 @@ export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
       only,
       settings,
       readyTimeoutMs: parseDuration(args['ready-timeout'], '--ready-timeout'),
+      capabilities,
       onCheck: args.json ? undefined : (r) => out(checkLine(r)),
     });
     if (args.json) out(JSON.stringify(report, null, 2));

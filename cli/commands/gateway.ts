@@ -8,6 +8,8 @@ interface GatewayArgs {
   port?: number;
   workers?: string;
   'debug-delay'?: string;
+  etcd?: string;
+  'etcd-prefix'?: string;
 }
 
 /** `gw-bench gateway`: run the reference TypeScript gateway (env per the contract, optional YAML, hot reload). */
@@ -19,6 +21,8 @@ export const gatewayCommand: CommandModule<object, GatewayArgs> = {
     .option('host', { type: 'string', describe: 'Listen address (overrides GW_LISTEN_HOST and the file)' })
     .option('port', { type: 'number', describe: 'Listen port (overrides GW_LISTEN_PORT and the file)' })
     .option('workers', { type: 'string', describe: 'Processes: a number or "auto" (overrides GW_WORKERS)' })
+    .option('etcd', { type: 'string', describe: 'etcd client URL(s), comma separated: watch a key prefix as a config layer over the file (env GW_ETCD_ENDPOINTS)' })
+    .option('etcd-prefix', { type: 'string', describe: 'etcd key prefix, ending in / (default /gw-bench/gateway/; env GW_ETCD_PREFIX)' })
     .option('debug-delay', { type: 'string', describe: 'Artificial delay before each proxied request, e.g. 5ms (env GW_DEBUG_DELAY_MS); for testing regression gates' }),
   handler: async (argv) => {
     const overrides: Record<string, unknown> = {};
@@ -31,6 +35,7 @@ export const gatewayCommand: CommandModule<object, GatewayArgs> = {
         throw new UsageError(err instanceof UnitError ? err.message : String(err));
       }
     }
+    if (argv.etcd !== undefined || argv['etcd-prefix'] !== undefined) overrides.etcd = { endpoints: argv.etcd, prefix: argv['etcd-prefix'] };
     const { runGateway } = await import('../../gateway/run.js');
     await runGateway({ file: argv.config ?? null, overrides });
   },

@@ -2,6 +2,7 @@ import { createHmac, createPublicKey, createSecretKey, timingSafeEqual, verify a
 import { LRUCache } from 'lru-cache';
 import type { JwtConfig } from '../config/types.js';
 import type { JwtCacheKind } from '../observability/metrics.js';
+import { RotatingBloom } from './bloom.js';
 
 /** Why a token was refused (kept for logs and tests; the client always sees the same 401). */
 export type JwtRejection =
@@ -28,6 +29,8 @@ export class JwtVerifier {
   private readonly negative: LRUCache<string, JwtRejection>;
   private readonly hmacKey: KeyObject | null;
   private readonly publicKey: KeyObject | null;
+  /** Optional admission filter in front of `negative` (jwt.negativeBloom); null = off, no per-call cost. */
+  readonly bloom: RotatingBloom | null;
 
   constructor(
     private readonly cfg: JwtConfig,
@@ -38,6 +41,7 @@ export class JwtVerifier {
     this.negative = new LRUCache({ max: cfg.negativeCacheSize, ttl: cfg.negativeTtlMs, ttlAutopurge: false });
     this.hmacKey = cfg.alg === 'HS256' ? createSecretKey(Buffer.from(cfg.secret, 'utf8')) : null;
     this.publicKey = cfg.alg === 'RS256' && cfg.publicKeyPem ? createPublicKey(cfg.publicKeyPem) : null;
+    this.bloom = cfg.negativeBloom ? new RotatingBloom(cfg.negativeBloom.capacity, cfg.negativeBloom.falsePositiveRate) : null;
   }
 
   /** Check an `Authorization` header value. */
@@ -52,16 +56,44 @@ export class JwtVerifier {
       this.positive.delete(token);
     }
     this.onCache('positive', false);
+    if (this.bloom !== null) return this.checkBehindBloom(this.bloom, token);
     const known = this.negative.get(token);
     if (known !== undefined) { this.onCache('negative', true); return { ok: false, reason: known }; }
     this.onCache('negative', false);
 
     const outcome = this.verify(token);
     if (outcome.ok) this.positive.set(token, { sub: outcome.sub, expMs: outcome.expMs });
-    // A token refused only for its `nbf` becomes valid later: forget the refusal by then.
-    else if (outcome.retryAtMs !== undefined) this.negative.set(token, outcome.reason, { ttl: Math.max(1, Math.min(this.cfg.negativeTtlMs, outcome.retryAtMs - this.now())) });
-    else this.negative.set(token, outcome.reason);
+    else this.remember(token, outcome);
     return outcome.ok ? { ok: true, sub: outcome.sub } : { ok: false, reason: outcome.reason };
+  }
+
+  /**
+   * With the Bloom filter: a token it has never seen skips the negative LRU and is
+   * verified; a first refusal only sets its bits (nothing stored per token), so a flood
+   * of one-off forged tokens cannot evict the repeat offenders from the LRU. A token the
+   * filter has seen is looked up in the LRU (exact, so a false positive never rejects:
+   * it falls through to full verification) and, when refused again, stored there.
+   */
+  private checkBehindBloom(bloom: RotatingBloom, token: string): JwtOutcome {
+    const seen = bloom.has(token);
+    if (seen) {
+      const known = this.negative.get(token);
+      if (known !== undefined) { this.onCache('negative', true); return { ok: false, reason: known }; }
+    }
+    this.onCache('negative', false);
+    const outcome = this.verify(token);
+    if (outcome.ok) { this.positive.set(token, { sub: outcome.sub, expMs: outcome.expMs }); return { ok: true, sub: outcome.sub }; }
+    // `nbf` refusals expire; the filter cannot forget one key, so they bypass it.
+    if (outcome.retryAtMs !== undefined || seen) this.remember(token, outcome);
+    else bloom.add(token);
+    if (seen) bloom.add(token); // keep a repeat offender in the current generation
+    return { ok: false, reason: outcome.reason };
+  }
+
+  private remember(token: string, outcome: { reason: JwtRejection; retryAtMs?: number }): void {
+    // A token refused only for its `nbf` becomes valid later: forget the refusal by then.
+    if (outcome.retryAtMs !== undefined) this.negative.set(token, outcome.reason, { ttl: Math.max(1, Math.min(this.cfg.negativeTtlMs, outcome.retryAtMs - this.now())) });
+    else this.negative.set(token, outcome.reason);
   }
 
   private verify(token: string): { ok: true; sub: string; expMs: number } | { ok: false; reason: JwtRejection; retryAtMs?: number } {

@@ -4,7 +4,7 @@ import { ConfigError } from '../../core/errors.js';
 import { DEFAULT_RAW_CONFIG } from './defaults.js';
 import { rawConfigFromEnv } from './env.js';
 import type { GatewayConfig } from './types.js';
-import { validateConfig } from './validate.js';
+import { rawFeaturesFromEnv, validateGatewayConfig } from './features.js';
 
 type Obj = Record<string, unknown>;
 
@@ -15,6 +15,8 @@ export interface ConfigSources {
   readonly file?: string | null;
   /** Raw values merged last (CLI flags, tests). Same shape as the YAML file. */
   readonly overrides?: Obj;
+  /** The etcd layer (config/etcd-source.ts): merged over the file, under the overrides. */
+  readonly etcdLayer?: Obj | null;
 }
 
 function isPlainObject(v: unknown): v is Obj {
@@ -52,8 +54,10 @@ export function readYamlConfig(file: string): Obj {
 
 /** Build the gateway config: defaults < env (contract §1) < YAML file < overrides; validated once, frozen. */
 export function loadConfig(sources: ConfigSources = {}): GatewayConfig {
-  let raw: Obj = mergeRaw(DEFAULT_RAW_CONFIG as unknown as Obj, rawConfigFromEnv(sources.env ?? process.env));
+  const env = sources.env ?? process.env;
+  let raw: Obj = mergeRaw(mergeRaw(DEFAULT_RAW_CONFIG as unknown as Obj, rawConfigFromEnv(env)), rawFeaturesFromEnv(env));
   if (sources.file) raw = mergeRaw(raw, readYamlConfig(sources.file));
+  if (sources.etcdLayer) raw = mergeRaw(raw, sources.etcdLayer);
   if (sources.overrides) raw = mergeRaw(raw, sources.overrides);
-  return validateConfig(raw, sources.file ?? 'configuration');
+  return validateGatewayConfig(raw, sources.file ?? 'configuration');
 }

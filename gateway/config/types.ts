@@ -1,4 +1,5 @@
 /** The validated, frozen configuration of one reference gateway (see docs/gateway-contract.md §1). */
+import type { EtcdSourceConfig, NegativeBloomConfig, RegionConfig, ShadowConfig, ShadowRouteConfig } from './feature-types.js';
 
 export type JwtAlg = 'HS256' | 'RS256';
 export type RouteType = 'proxy' | 'feed' | 'health' | 'metrics';
@@ -26,6 +27,8 @@ export interface RouteConfig {
   readonly type: RouteType;
   readonly upstream: string | null;
   readonly auth: boolean;
+  /** Optional traffic mirroring (config/features.ts). */
+  readonly shadow?: ShadowRouteConfig | null;
 }
 
 export interface BreakerConfig {
@@ -45,6 +48,7 @@ export interface JwtConfig {
   readonly cacheSize: number;
   readonly negativeCacheSize: number;
   readonly negativeTtlMs: number;
+  readonly negativeBloom?: NegativeBloomConfig | null;
 }
 
 export interface GatewayConfig {
@@ -66,6 +70,10 @@ export interface GatewayConfig {
   };
   readonly routes: readonly RouteConfig[];
   readonly debugDelayMs: number;
+  /** Optional features (config/features.ts); absent = off. */
+  readonly shadow?: ShadowConfig;
+  readonly regions?: RegionConfig | null;
+  readonly etcd?: EtcdSourceConfig | null;
 }
 
 /** Names of the contract's services, as used in YAML `upstreams:` and in metric labels. */

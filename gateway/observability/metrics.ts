@@ -22,6 +22,8 @@ export class GatewayMetrics {
   private readonly jwtCache: Counter<'cache' | 'result'>;
   private readonly jwtChildren: Record<string, { inc(): void }>;
   private readonly reloads: Counter<'result'>;
+  private readonly shadowRq: Counter<'upstream' | 'result'>;
+  private readonly regionBreakerState: Gauge<'upstream' | 'region'>;
 
   constructor() {
     const registers = [this.registry];
@@ -49,6 +51,14 @@ export class GatewayMetrics {
       'negative:miss': this.jwtCache.labels('negative', 'miss'),
     };
     this.reloads = new Counter({ name: 'gateway_config_reloads_total', help: 'Config reload attempts by result', labelNames: ['result'], registers });
+    this.shadowRq = new Counter({
+      name: 'gateway_shadow_requests_total', help: 'Mirrored (shadow) requests: mirrored = sent, dropped = not sent (in-flight bound, body too large, client aborted), failed = error, timeout or 5xx',
+      labelNames: ['upstream', 'result'], registers,
+    });
+    this.regionBreakerState = new Gauge({
+      name: 'gateway_region_breaker_state', help: 'Per-region circuit breaker state (0 closed, 1 open, 2 half-open)',
+      labelNames: ['upstream', 'region'], registers, aggregator: 'max',
+    });
     // Summed across cluster workers by the aggregator: tells a reader how many processes answered.
     new Gauge({ name: 'gateway_workers_reporting', help: 'Processes whose metrics are included in this scrape', registers, aggregator: 'sum' }).set(1);
     new Gauge({ name: 'gateway_info', help: 'Implementation and version', labelNames: ['impl', 'version'], registers, aggregator: 'max' })
@@ -81,5 +91,8 @@ export class GatewayMetrics {
 
   breaker(upstream: string, value: number): void { this.breakerState.labels(upstream).set(value); }
   jwt(cache: JwtCacheKind, hit: boolean): void { this.jwtChildren[`${cache}:${hit ? 'hit' : 'miss'}`]!.inc(); }
+  /** One shadow request outcome (only called while mirroring is configured). */
+  shadow(upstream: string, result: 'mirrored' | 'dropped' | 'failed'): void { this.shadowRq.labels(upstream, result).inc(); }
+  regionBreaker(upstream: string, region: string, value: number): void { this.regionBreakerState.labels(upstream, region).set(value); }
   reload(ok: boolean): void { this.reloads.labels(ok ? 'applied' : 'rejected').inc(); }
 }

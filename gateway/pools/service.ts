@@ -19,8 +19,10 @@ export class UpstreamService {
   readonly key: string;
   private readonly pools: Pool[];
   private readonly balancer: SmoothWeightedBalancer<Pool>;
+  /** Per-region breakers (`regions:` configured), created on first use; keyed `name@region` where shared. */
+  private regional: Map<string, Breaker> | null = null;
 
-  constructor(readonly cfg: UpstreamConfig, breakerCfg: BreakerConfig, metrics: GatewayMetrics, breakers: BreakerFactory = localBreakers) {
+  constructor(readonly cfg: UpstreamConfig, private readonly breakerCfg: BreakerConfig, private readonly metrics: GatewayMetrics, private readonly breakers: BreakerFactory = localBreakers) {
     this.name = cfg.name;
     this.key = upstreamKey(cfg, breakerCfg);
     this.pools = cfg.instances.map((inst) => {
@@ -41,6 +43,22 @@ export class UpstreamService {
     this.balancer = new SmoothWeightedBalancer(this.pools.map((item, i) => ({ item, weight: cfg.instances[i]!.weight })));
     metrics.breaker(cfg.name, BREAKER_STATE_VALUE.closed);
     this.breaker = breakers(cfg.name, breakerCfg, (s) => metrics.breaker(cfg.name, BREAKER_STATE_VALUE[s]));
+  }
+
+  /**
+   * The breaker of this service for one client region. At most `maxRegions` are kept;
+   * later regions share the `fallback` region's breaker, so a header naming endless
+   * regions cannot grow memory.
+   */
+  breakerFor(region: string, maxRegions: number, fallback: string): Breaker {
+    this.regional ??= new Map();
+    let b = this.regional.get(region);
+    if (b !== undefined) return b;
+    if (this.regional.size >= maxRegions && region !== fallback) return this.breakerFor(fallback, maxRegions + 1, fallback);
+    b = this.breakers(`${this.name}@${region}`, this.breakerCfg, (s) => this.metrics.regionBreaker(this.name, region, BREAKER_STATE_VALUE[s]));
+    this.metrics.regionBreaker(this.name, region, BREAKER_STATE_VALUE.closed);
+    this.regional.set(region, b);
+    return b;
   }
 
   /** The pool of the instance that should take the next request. */

@@ -29,13 +29,18 @@ export interface BreakerUpdateAckMsg { type: 'gwb:breaker-update-ack'; ackId: nu
 /** Primary side: the deciding breakers, fed by worker events. */
 export class BreakerAuthority {
   private readonly entries = new Map<string, { key: string; breaker: CircuitBreaker; streak: boolean }>();
+  private breakerKey: string | null = null;
 
   constructor(private readonly broadcast: (u: BreakerUpdateMsg) => void, private readonly now: () => number = Date.now) {}
 
   /** (Re)build breakers for the services of `config`; unchanged ones keep their state. */
   configure(config: GatewayConfig): void {
     const key = JSON.stringify(config.breaker);
-    for (const name of Object.keys(config.upstreams)) {
+    this.breakerKey = key;
+    // Per-region breakers (`name@region`) are created on their first report; a changed
+    // breaker config resets them like the per-service ones.
+    const names = new Set([...Object.keys(config.upstreams), ...[...this.entries.keys()].filter((n) => n.includes('@') && n.split('@')[0]! in config.upstreams)]);
+    for (const name of names) {
       const old = this.entries.get(name);
       if (old && old.key === key) continue;
       this.entries.set(name, { key, breaker: new CircuitBreaker(config.breaker, () => {}, this.now), streak: false });
@@ -45,13 +50,19 @@ export class BreakerAuthority {
 
   /** Apply one worker's outcome report. */
   onEvent(e: BreakerEventMsg): void {
-    const entry = this.entries.get(e.service);
+    let entry = this.entries.get(e.service);
+    const at = e.service.indexOf('@');
+    if (!entry && at > 0 && this.breakerKey !== null && this.entries.has(e.service.slice(0, at))) {
+      entry = { key: this.breakerKey, breaker: new CircuitBreaker(JSON.parse(this.breakerKey) as BreakerConfig, () => {}, this.now), streak: false };
+      this.entries.set(e.service, entry);
+    }
     if (!entry) return;
     const b = entry.breaker;
     const before = b.state;
     // While open, only an outcome arriving after the cool-down counts (it is a probe's);
-    // earlier ones belong to calls that started before the breaker opened.
-    if (b.state !== 'closed' && !b.tryAcquire()) return;
+    // earlier ones belong to calls that started before the breaker opened. A per-region
+    // mirror a worker created after the breaker opened does not know it is open: tell it.
+    if (b.state !== 'closed' && !b.tryAcquire()) { if (at > 0) this.broadcast(this.update(e.service, b)); return; }
     if (e.failed) b.onFailure(); else b.onSuccess();
     const streak = b.streak > 0;
     if (b.state === before && streak === entry.streak && before !== 'open') return;
@@ -92,11 +103,20 @@ export class BreakerMirrors {
   readonly factory: BreakerFactory = (service, cfg, onChange) => {
     const m = new MirrorBreaker(service, cfg, this, onChange);
     this.mirrors.set(service, m);
+    const early = this.early.get(service);
+    if (early) { this.early.delete(service); m.apply({ ...early.u, openForMs: Math.max(0, early.u.openForMs - (Date.now() - early.at)) }); }
     return m;
   };
 
+  /** Updates for breakers this worker has not created yet (a region first seen elsewhere). */
+  private readonly early = new Map<string, { u: BreakerUpdateMsg; at: number }>();
+
   /** Apply a state broadcast from the primary. */
-  onUpdate(u: BreakerUpdateMsg): void { this.mirrors.get(u.service)?.apply(u); }
+  onUpdate(u: BreakerUpdateMsg): void {
+    const m = this.mirrors.get(u.service);
+    if (m) m.apply(u);
+    else if (u.service.includes('@')) this.early.set(u.service, { u, at: Date.now() });
+  }
 
   /** The primary applied every report up to `seq` (acks arrive in order). */
   onAck(seq: number): void {

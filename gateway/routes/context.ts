@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayState } from '../state.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { RouteMatch } from './router.js';
+import type { ShadowTap } from '../shadow/mirror.js';
 
 /** What a route handler gets for one client request. */
 export interface RequestContext {
@@ -17,6 +18,10 @@ export interface RequestContext {
   /** State snapshot taken when the request arrived. */
   readonly state: GatewayState;
   readonly metrics: GatewayMetrics;
+  /** The client's region when per-region breakers are configured (`regions:`), else null. */
+  readonly region: string | null;
+  /** Set when this request is mirrored and has a body: the proxy wraps the body with it. */
+  readonly shadowTap: ShadowTap | null;
   /** Mark the response `connection: close` if shutdown began while it was in flight. */
   closeIfDraining(): void;
 }

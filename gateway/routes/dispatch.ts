@@ -57,7 +57,10 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     }
 
     const closeIfDraining = (): void => { if (deps.isDraining() && !res.headersSent) res.setHeader('connection', 'close'); };
-    const ctx: RequestContext = { req, res, requestId, sub, path, query: q < 0 ? '' : url.slice(q + 1), match, state, metrics, closeIfDraining };
+    // Optional features: one field test each when off (no per-request work).
+    const region = state.regions === null ? null : state.regions.of(req);
+    const shadowTap = match.route.shadow ? state.shadow!.start(match.route, req, requestId, sub) : null;
+    const ctx: RequestContext = { req, res, requestId, sub, path, query: q < 0 ? '' : url.slice(q + 1), match, state, metrics, closeIfDraining, region, shadowTap };
     switch (match.route.type) {
       case 'health':
         sendJson(res, 200, health, requestId);

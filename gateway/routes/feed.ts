@@ -3,6 +3,7 @@ import { upstreamRequestHeaders } from '../http/headers.js';
 import { sendError, sendJson } from '../http/respond.js';
 import type { UpstreamService } from '../pools/service.js';
 import { LiteAbort } from '../pools/abort.js';
+import { regionBreaker } from './proxy.js';
 
 type PartResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly timedOut: boolean };
 
@@ -79,7 +80,7 @@ export function feed(ctx: RequestContext): void {
 
 /** One fan-out call; never rejects. Non-2xx, transport error, open breaker or upstream timeout → failed part. */
 async function callPart(ctx: RequestContext, service: UpstreamService, path: string, headers: string[], cancel: LiteAbort): Promise<PartResult> {
-  const breaker = service.breaker;
+  const breaker = ctx.region === null ? service.breaker : regionBreaker(ctx, service);
   if (!breaker.tryAcquire()) return { ok: false, timedOut: false };
   ctx.metrics.upstreamRequest(service.name);
   try {

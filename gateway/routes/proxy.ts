@@ -6,6 +6,7 @@ import { sendError } from '../http/respond.js';
 import { BodyLimit } from '../http/body-limit.js';
 import { LiteAbort } from '../pools/abort.js';
 import type { UpstreamService } from '../pools/service.js';
+import type { Breaker } from '../pools/breaker.js';
 
 /**
  * Proxy one request to a service (contract §2 "Proxied routes"): breaker check, weighted
@@ -15,7 +16,7 @@ import type { UpstreamService } from '../pools/service.js';
  */
 export function proxyRequest(ctx: RequestContext, service: UpstreamService): void {
   const { req, res, requestId, metrics } = ctx;
-  const breaker = service.breaker;
+  const breaker = ctx.region === null ? service.breaker : regionBreaker(ctx, service);
   if (!breaker.tryAcquire()) { sendError(res, 503, 'circuit_open', requestId); return; }
 
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
@@ -28,6 +29,7 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
       req.pipe(limiter);
       body = limiter;
     }
+    if (ctx.shadowTap !== null) body = ctx.shadowTap.wrap(body);
   }
 
   const ac = new LiteAbort();
@@ -104,4 +106,10 @@ function deferredResponse(res: ServerResponse, status: number, headers: Outgoing
       });
     },
   });
+}
+
+/** The service's breaker for the request's region (`regions:` configured). */
+export function regionBreaker(ctx: RequestContext, service: UpstreamService): Breaker {
+  const r = ctx.state.config.regions!;
+  return service.breakerFor(ctx.region!, r.maxRegions, r.fallback);
 }

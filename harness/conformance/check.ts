@@ -4,6 +4,8 @@ import { sumCounter } from '../../upstream/stats.js';
 import type { HttpCallOptions, HttpClient, HttpResult } from './http-client.js';
 import type { GatewaySettings } from './settings.js';
 import type { TokenMinter } from './tokens.js';
+import type { Capability } from './capabilities.js';
+import type { ShadowRecorder } from './shadow-recorder.js';
 
 /** Thrown by a check to fail with a one-line reason. */
 export class CheckFailed extends Error {}
@@ -24,6 +26,8 @@ export interface CheckContext {
   readonly services: Record<string, string[]>;
   /** A valid `Bearer ...` header value (sub = conformance-user-1). */
   readonly auth: string;
+  /** The shadow upstream of the `shadow` optional checks (started only when declared, --impl-command). */
+  readonly shadow: ShadowRecorder | null;
 }
 
 /** One contract rule. `quick` checks form the pre-measurement subset. */
@@ -32,6 +36,8 @@ export interface Check {
   /** The contract rule in a few words (shown by --list). */
   rule: string;
   quick?: boolean;
+  /** Optional check: runs only when the implementation declares this capability. */
+  capability?: Capability;
   run(ctx: CheckContext): Promise<void>;
 }
 

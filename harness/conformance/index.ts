@@ -4,3 +4,4 @@ export { CONTRACT_DEFAULTS, settingsEnv, type GatewaySettings } from './settings
 export { checkLine, summaryLine } from './format.js';
 export { startImpl, type ImplProcess } from '../processes/impl-command.js';
 export { freePort } from '../../core/processes/free-port.js';
+export { CAPABILITIES, REFERENCE_CAPABILITIES, implCapabilities, parseCapabilities, type Capability } from './capabilities.js';

@@ -6,6 +6,7 @@ import type { ImplProcess } from '../processes/impl-command.js';
 import { CONTRACT_DEFAULTS, type GatewaySettings } from './settings.js';
 import { closeTarget, openTarget, type TargetMode, type TargetOptions } from './target.js';
 import { TokenMinter } from './tokens.js';
+import { parseCapabilities, type Capability } from './capabilities.js';
 import type { UpstreamControl } from '../../upstream/admin-client.js';
 
 /**
@@ -30,9 +31,13 @@ export interface ConformanceOptions extends Omit<TargetOptions, 'given'> {
 export interface CheckResult {
   name: string;
   ok: boolean;
-  /** One line: why it failed (absent on pass). */
+  /** One line: why it failed, or why an optional check did not run (absent on pass). */
   reason?: string;
   ms: number;
+  /** Optional check whose capability the implementation does not declare: not run, not a failure. */
+  notImplemented?: true;
+  /** Optional check declared but not runnable in this mode (needs --impl-command): not run, not a failure. */
+  skipped?: true;
 }
 
 export interface ConformanceReport {
@@ -45,6 +50,10 @@ export interface ConformanceReport {
   checks: CheckResult[];
   passed: number;
   failed: number;
+  /** Optional checks not run: capability not declared, or not runnable in this mode. */
+  notImplemented: number;
+  skipped: number;
+  capabilities: string[];
   ok: boolean;
   durationMs: number;
 }
@@ -54,9 +63,9 @@ const CHECK_TIMEOUT_MS = 30_000;
 const REQUIRED_SERVICES = ['user-status', 'barrage', 'user', 'interact'];
 
 /** Names of every check, in run order, with their rule and whether they are in the quick subset. */
-export function listChecks(): { name: string; rule: string; quick: boolean }[] {
+export function listChecks(): { name: string; rule: string; quick: boolean; capability?: string }[] {
   return [
-    ...ALL_CHECKS.map((c) => ({ name: c.name, rule: c.rule, quick: c.quick === true })),
+    ...ALL_CHECKS.map((c) => ({ name: c.name, rule: c.rule, quick: c.quick === true, ...(c.capability ? { capability: c.capability } : {}) })),
     { name: 'announces-listening', rule: '--impl-command only: stdout prints "listening on http://HOST:PORT"', quick: false },
     { name: 'sigterm-exit', rule: '--impl-command only: the process tree exits within 10 s of SIGTERM', quick: false },
   ];
@@ -117,7 +126,8 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Con
   const t0 = performance.now();
   const checks = selectChecks(opts);
   const settings: GatewaySettings = { ...CONTRACT_DEFAULTS, ...opts.settings };
-  const target = await openTarget({ ...opts, given: opts.settings }, settings);
+  const capabilities = parseCapabilities(opts.capabilities ?? [], '--capabilities');
+  const target = await openTarget({ ...opts, capabilities, given: opts.settings }, settings);
   const { baseUrl, upstream, services, impl } = target;
   try {
     const missing = REQUIRED_SERVICES.filter((s) => !services[s]);
@@ -130,17 +140,21 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Con
       throw new TargetError('GW_ERR_TARGET_UNREACHABLE', `gateway ${baseUrl.origin} does not answer: ${(err as Error).message}`, impl?.outputTail().split('\n'));
     }
     const tokens = new TokenMinter(settings);
-    const ctx: CheckContext = { baseUrl, http, upstream, settings, tokens, services, auth: await tokens.bearer() };
+    const ctx: CheckContext = { baseUrl, http, upstream, settings, tokens, services, auth: await tokens.bearer(), shadow: target.shadow ?? null };
 
     const results: CheckResult[] = [];
     const record = (r: CheckResult) => { results.push(r); opts.onCheck?.(r); };
     await neutral(upstream);
     for (const check of checks) {
+      const notRun = optionalNotRun(check, capabilities, target.mode);
+      if (notRun) { record(notRun); continue; }
       record(await runOne(check, ctx));
       await settle(ctx).catch(() => { /* the next check reports what is broken */ });
     }
     if (impl && !opts.quick) for (const r of await processChecks(impl, opts.only)) record(r);
     const failed = results.filter((r) => !r.ok).length;
+    const notImplemented = results.filter((r) => r.notImplemented).length;
+    const skipped = results.filter((r) => r.skipped).length;
     const { jwtSecret: _s, jwtPrivateKeyPem: _k, ...shown } = settings;
     return {
       url: baseUrl.origin,
@@ -149,14 +163,25 @@ export async function runConformance(opts: ConformanceOptions = {}): Promise<Con
       ...(opts.implCommand ? { implCommand: opts.implCommand } : {}),
       settings: shown,
       checks: results,
-      passed: results.length - failed,
+      passed: results.length - failed - notImplemented - skipped,
       failed,
+      notImplemented,
+      skipped,
+      capabilities,
       ok: failed === 0,
       durationMs: performance.now() - t0,
     };
   } finally {
     await closeTarget(target.cleanups);
   }
+}
+
+/** An optional check that does not run: its capability is not declared, or the mode cannot configure it. */
+export function optionalNotRun(check: Check, declared: readonly Capability[], mode: TargetMode): CheckResult | null {
+  if (!check.capability) return null;
+  if (!declared.includes(check.capability)) return { name: check.name, ok: true, notImplemented: true, reason: `not implemented (capability "${check.capability}" not declared)`, ms: 0 };
+  if (mode !== 'impl-command') return { name: check.name, ok: true, skipped: true, reason: 'skipped: optional checks configure the gateway through its env, so they need --impl-command', ms: 0 };
+  return null;
 }
 
 /** The two checks only a suite that started the implementation can make; the second stops it. */

@@ -12,6 +12,9 @@ import { startImpl, type ImplProcess } from '../processes/impl-command.js';
 import { configDocument, launchUpstreams, type RunningUpstreams } from '../processes/upstreams.js';
 import { settingsEnv, type GatewaySettings } from './settings.js';
 import { newRsaPrivateKeyPem, TokenMinter } from './tokens.js';
+import type { Capability } from './capabilities.js';
+import { ShadowRecorder } from './shadow-recorder.js';
+import { REGION_HEADER } from './checks/optional.js';
 
 export type TargetMode = 'own-upstreams' | 'external-upstreams' | 'impl-command';
 
@@ -25,6 +28,8 @@ export interface Target {
   impl?: ImplProcess;
   /** Processes the suite started (upstreams, implementation), all owned: killed if it exits early. */
   pids: number[];
+  /** Shadow upstream of the `shadow` optional checks (declared capability, mode c only). */
+  shadow?: ShadowRecorder;
   /** Run in reverse order when the suite ends. */
   cleanups: (() => Promise<unknown>)[];
 }
@@ -38,6 +43,8 @@ export interface TargetOptions {
   /** Explicit settings from the caller (decides what mode c may generate). */
   given?: Partial<GatewaySettings>;
   readyTimeoutMs?: number;
+  /** Declared optional capabilities: mode c sets up what their checks need (gateway-contract.md "Optional capabilities"). */
+  capabilities?: readonly Capability[];
 }
 
 /** The contract's upstream set as an owned process (the same launcher `run` uses), stopped by the cleanups. */
@@ -65,6 +72,16 @@ async function startWithImpl(command: string, opts: TargetOptions, settings: Gat
     await writeFile(publicKeyFile, new TokenMinter(settings).publicKeyPem!);
   }
   const port = await freePort();
+  const optionalEnv: Record<string, string> = {};
+  let shadow: ShadowRecorder | undefined;
+  if (opts.capabilities?.includes('shadow')) {
+    const rec = await ShadowRecorder.start();
+    shadow = rec;
+    cleanups.push(() => rec.close());
+    optionalEnv.GW_SHADOW_UPSTREAM = rec.url;
+    optionalEnv.GW_SHADOW_SHARE = '100%';
+  }
+  if (opts.capabilities?.includes('region-breaker')) optionalEnv.GW_BREAKER_REGION_HEADER = REGION_HEADER;
   const env = {
     GW_LISTEN_HOST: '127.0.0.1',
     GW_LISTEN_PORT: String(port),
@@ -72,11 +89,12 @@ async function startWithImpl(command: string, opts: TargetOptions, settings: Gat
     GW_WORKERS: '1',
     ...upstreamEnv(services),
     ...settingsEnv(settings, publicKeyFile),
+    ...optionalEnv,
     ...opts.implEnv,
   };
   const impl = await startImpl(command, { env, host: '127.0.0.1', port, cwd: opts.implCwd, readyTimeoutMs: opts.readyTimeoutMs });
   cleanups.push(() => impl.stop());
-  return { mode: 'impl-command', baseUrl: new URL(impl.url), upstream: set.admin, services, impl, pids: [set.process.pid, impl.pid], cleanups };
+  return { mode: 'impl-command', baseUrl: new URL(impl.url), upstream: set.admin, services, impl, shadow, pids: [set.process.pid, impl.pid], cleanups };
 }
 
 /** Set up the target for one of the three modes (see README). On failure, whatever started is torn down. */

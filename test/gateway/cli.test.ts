@@ -35,3 +35,15 @@ test('gw-bench gateway: bad flags, env and files fail before listening, exit 2, 
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /nope\.yaml: cannot be read/);
 });
+
+test('gw-bench gateway: bad optional-feature flags and env exit 2 naming the field', () => {
+  const etcd = run(['--etcd', 'ftp://127.0.0.1:2379', '--etcd-prefix', 'nope']);
+  assert.equal(etcd.code, 2);
+  assert.match(etcd.stderr, /etcd\.endpoints\[0\]: "ftp:\/\/127\.0\.0\.1:2379" is not an http:\/\/ URL/);
+  assert.match(etcd.stderr, /etcd\.prefix: "nope" is not a key prefix ending in \//);
+  assert.doesNotMatch(etcd.stderr, /at .*\.js:\d+/, 'no stack trace');
+  const shadow = run([], { GW_SHADOW_UPSTREAM: 'not a url', GW_SHADOW_SHARE: 'half' });
+  assert.equal(shadow.code, 2);
+  assert.match(shadow.stderr, /upstreams\.shadow\.instances\[0\]: "not a url" is not a URL|shadow\.upstream/);
+  assert.match(shadow.stderr, /shadow\.share: "half" is not a percentage/);
+});

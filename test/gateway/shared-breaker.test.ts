@@ -73,3 +73,27 @@ test('mirror: answers locally, reports only while a streak runs, one probe per w
   assert.equal(b.tryAcquire(), true);
   assert.deepEqual(states, ['open', 'half-open', 'closed']);
 });
+
+test('mirrors: a region breaker opened before this worker first used the region starts open', () => {
+  const mirrors = new BreakerMirrors(() => {});
+  mirrors.onUpdate({ type: 'gwb:breaker-update', service: 'user@eu', state: 'open', openForMs: 60_000, streak: false });
+  const eu = mirrors.factory('user@eu', config.breaker, () => {});
+  assert.equal(eu.state, 'open');
+  assert.equal(eu.tryAcquire(), false);
+  assert.equal(mirrors.factory('user@us', config.breaker, () => {}).state, 'closed');
+});
+
+test('authority: per-region breakers are created on their first report and open independently', () => {
+  const sent: BreakerUpdateMsg[] = [];
+  const auth = new BreakerAuthority((u) => sent.push(u));
+  auth.configure(config);
+  const ev = (service: string): BreakerEventMsg => ({ type: 'gwb:breaker-event', service, failed: true, seq: 0 });
+  for (let i = 0; i < 3; i++) auth.onEvent(ev('user@eu'));
+  auth.onEvent(ev('user@us'));
+  assert.deepEqual(auth.snapshot().map((u) => [u.service, u.state]), [['user@eu', 'open'], ['user@us', 'closed']]);
+  auth.onEvent(ev('nope@eu'));
+  assert.ok(!auth.snapshot().some((u) => u.service === 'nope@eu'), 'regions of unknown upstreams are ignored');
+  const before = sent.length;
+  auth.onEvent(ev('user@eu')); // from a worker that did not know it was open
+  assert.deepEqual([sent.length - before, sent.at(-1)!.service, sent.at(-1)!.state], [1, 'user@eu', 'open'], 'the stale worker is told');
+});

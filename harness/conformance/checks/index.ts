@@ -6,6 +6,7 @@ import { feedChecks } from './feed.js';
 import { interactChecks } from './interact.js';
 import { limitChecks } from './limits.js';
 import { proxyChecks } from './proxy.js';
+import { optionalChecks } from './optional.js';
 
 /** Every check in run order; the breaker runs last because a broken breaker would poison what follows. */
 export const ALL_CHECKS: readonly Check[] = [
@@ -16,5 +17,6 @@ export const ALL_CHECKS: readonly Check[] = [
   ...interactChecks,
   ...authChecks,
   ...limitChecks,
+  ...optionalChecks,
   ...faultChecks,
 ];
