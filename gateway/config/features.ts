@@ -1,6 +1,6 @@
 import { ConfigError, GwBenchError } from '../../core/errors.js';
 import { parseCount, parseDuration, parsePercent, parseSize } from '../../core/units.js';
-import { parseCidr } from '../regions/cidr.js';
+import { parseCidr } from './cidr.js';
 import type { CidrRange, EtcdSourceConfig, NegativeBloomConfig, RegionConfig, ShadowConfig, ShadowRouteConfig } from './feature-types.js';
 import type { GatewayConfig, RouteConfig } from './types.js';
 import { validateConfig } from './validate.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RegionConfig } from '../config/feature-types.js';
-import { matchCidr } from './cidr.js';
+import { matchCidr } from '../config/cidr.js';
 
 const REGION_RE = /^[a-z0-9][a-z0-9_.-]{0,31}$/;
 

@@ -47,7 +47,7 @@ test('bad feature values: every problem named with its path and value, core prob
     jwt: { negativeBloom: { capacity: 3, falsePositiveRate: '60%' } },
     etcd: { endpoints: 'ftp://x', prefix: '/no-slash' },
   }), [
-    'listen.port: 70000 is out of range 0..65535',
+    'listen.port: 70000 must be <= 65535',
     'shadow.maxInFlight: 0 is out of range 1..100000',
     'shadow.timeout: "soon" is not a duration like 500ms, 20s or 2m',
     'routes[0].shadow: {"upstream":"user"} is only allowed on proxy and feed routes',

@@ -7,7 +7,7 @@ import { Agent, request } from 'undici';
 import { get as httpGet } from 'node:http';
 import { goodClaims, hsToken, startStandIn, startTestGateway, testClient, upstreamsFor, type StandIn } from './helpers.js';
 import { killQuietly, spawnGateway, type GatewayProcess } from './process.js';
-import { matchCidr, parseCidr } from '../../gateway/regions/cidr.js';
+import { matchCidr, parseCidr } from '../../gateway/config/cidr.js';
 import { loadConfig } from '../../gateway/config/load.js';
 import { ConfigError } from '../../core/errors.js';
 import type { CidrRange } from '../../gateway/config/feature-types.js';

@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import type { CidrRange } from '../config/feature-types.js';
+import type { CidrRange } from './feature-types.js';
 
 /** An address as [family, bigint], or null when it is neither IPv4 nor IPv6. IPv4-mapped IPv6 counts as IPv4. */
 export function addressValue(addr: string): [4 | 6, bigint] | null {
