@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { inputProblemLines, parseYamlInput, YamlInputError } from '../core/yaml-input.js';
 import { ConfigError } from '../core/errors.js';
 import { parseDuration, parsePercent, parseSize } from '../core/units.js';
 import type { LatencyModel } from './latency.js';
@@ -217,8 +217,9 @@ export async function loadConfigFile(path: string): Promise<UpstreamConfig> {
     throw new ConfigError(`cannot read upstream config ${path}: ${(err as Error).message}`);
   }
   let doc: unknown;
-  try { doc = parseYaml(text); } catch (err) {
-    throw new ConfigError(`cannot parse upstream config ${path}: ${(err as Error).message.split('\n')[0]}`);
+  try { doc = parseYamlInput(text, path, 'an upstream config').data; } catch (err) {
+    if (!(err instanceof YamlInputError)) throw err;
+    throw new ConfigError(`cannot parse upstream config ${err.message}`, inputProblemLines(err));
   }
   return validateConfig(doc, path);
 }

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { ScenarioError } from '../errors.js';
+import { DEFAULT_INPUT_LIMITS, parseYamlInput, sizeMessage, YamlInputError, type YamlInput } from '../yaml-input.js';
 import { normalizeScenario } from './normalize.js';
 import { schemaProblems, type Problem } from './problems.js';
 import type { Scenario } from './types.js';
@@ -15,41 +15,26 @@ function freeze<T>(o: T): T {
   return o;
 }
 
-/** Find the YAML node a problem path points at (`load.stages[0].rate`) to report its line. */
-function lineOf(root: Node | null, path: string, lc: LineCounter): number | undefined {
-  let node: unknown = root;
-  let lastGood: unknown = root;
-  for (const seg of path.split(/\.|(?=\[)/)) {
-    if (!seg || seg === '(root)') continue;
-    const idx = /^\[(\d+)\]$/.exec(seg);
-    if (idx && isSeq(node)) node = node.items[Number(idx[1])];
-    else if (!idx && isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === seg);
-      node = pair ? (pair.value ?? pair.key) : undefined;
-      if (pair && !pair.value) node = pair.key;
-    } else node = undefined;
-    if (!node) break;
-    lastGood = node;
-  }
-  const range = (lastGood as { range?: [number, number, number] } | undefined)?.range;
-  return range ? lc.linePos(range[0]).line : undefined;
-}
+/** Most problem lines printed; the rest are counted ("and K more"), so a huge bad file stays readable. */
+export const MAX_PROBLEMS_SHOWN = 50;
 
-/** Format problems as the lines users see: `path (line N): message`. */
-export function formatProblems(problems: Problem[]): string[] {
-  return problems.map((p) => `${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`);
+/** Format problems as the lines users see: `path (line N): message`, at most `max` then "and K more". */
+export function formatProblems(problems: Problem[], max = MAX_PROBLEMS_SHOWN): string[] {
+  const lines = problems.slice(0, max).map((p) => `${p.path}${p.line ? ` (line ${p.line}${p.column ? `, column ${p.column}` : ''})` : ''}: ${p.message}`);
+  if (problems.length > max) lines.push(`and ${problems.length - max} more`);
+  return lines;
 }
 
 /** Validate scenario text; returns every problem found, or the frozen scenario. */
 export function parseScenario(text: string, file: string): { scenario?: Scenario; problems: Problem[] } {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    return {
-      problems: doc.errors.map((e) => ({ path: '(yaml)', line: e.linePos?.[0]?.line, message: e.message.split('\n')[0]! })),
-    };
+  let input: YamlInput;
+  try {
+    input = parseYamlInput(text, file, 'a scenario');
+  } catch (e) {
+    if (!(e instanceof YamlInputError)) throw e;
+    return { problems: e.problems.length ? e.problems.map((p) => ({ path: '(yaml)', ...p })) : [{ path: '(file)', message: e.message.replace(/^[^:]*: /, '') }] };
   }
-  const data = doc.toJS() as unknown;
+  const data = input.data;
   const problems = schemaProblems(data);
   let scenario: Scenario | undefined;
   // Cross-field rules run even when the schema failed, so the user sees everything at once;
@@ -63,7 +48,7 @@ export function parseScenario(text: string, file: string): { scenario?: Scenario
     // Normalization assumes the schema's shapes; with schema problems it may not get far.
     if (!problems.length) throw e;
   }
-  for (const p of problems) p.line ??= lineOf(doc.contents as Node | null, p.path, lc);
+  for (const p of problems) p.line ??= input.lineOf(p.path);
   problems.sort((a, b) => (a.line ?? 1e9) - (b.line ?? 1e9));
   return problems.length ? { problems } : { scenario: freeze(scenario!), problems: [] };
 }
@@ -73,12 +58,18 @@ export async function loadScenario(file: string): Promise<Scenario> {
   const abs = resolve(file);
   let text: string;
   try {
+    // Refuse an oversized file before reading it into memory.
+    const { size } = await stat(abs);
+    if (size > DEFAULT_INPUT_LIMITS.maxBytes) throw new ScenarioError(sizeMessage(file, size), [], 'GW_ERR_SCENARIO_READ');
     text = await readFile(abs, 'utf8');
   } catch (e) {
+    if (e instanceof ScenarioError) throw e;
     throw new ScenarioError(`cannot read scenario ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, [], 'GW_ERR_SCENARIO_READ');
   }
   const { scenario, problems } = parseScenario(text, abs);
   if (!scenario) {
+    // A file-level limit (empty, several documents, too large or deep): one plain line.
+    if (problems.length === 1 && problems[0]!.path === '(file)') throw new ScenarioError(`${file}: ${problems[0]!.message}`);
     throw new ScenarioError(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, formatProblems(problems));
   }
   return scenario;

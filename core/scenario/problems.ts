@@ -7,6 +7,7 @@ export interface Problem {
   path: string;
   message: string;
   line?: number;
+  column?: number;
 }
 
 const UNIT_EXPECTATION: Record<string, string> = {
@@ -61,7 +62,10 @@ export function schemaProblems(doc: unknown): Problem[] {
       problems.push({ path: pointerToPath(e.instancePath), message: `${show(e.data)} is not ${UNIT_EXPECTATION[unitKind] ?? unitKind}` });
     }
   }
-  const underUnit = (p: string): boolean => [...unitPaths].some((u) => p === u || p.startsWith(`${u}/`));
+  // Prefix lookups, not a scan of every unit path per error: linear in the number of errors.
+  const underUnit = (p: string): boolean => {
+    for (let q = p; ; q = q.slice(0, q.lastIndexOf('/'))) { if (unitPaths.has(q)) return true; if (!q) return false; }
+  };
 
   const seen = new Set<string>();
   for (const e of errors) {
@@ -86,6 +90,10 @@ export function schemaProblems(doc: unknown): Problem[] {
         break;
       case 'const':
         p = { path, message: `${show(e.data)} must be ${show((e.params as { allowedValue: unknown }).allowedValue)}` };
+        break;
+      case 'maximum':
+        // Seeds are the only capped integers: say why, since a bigger one would be truncated.
+        p = { path, message: `${show(e.data)} is above ${(e.params as { limit: number }).limit}${/seed$/.test(path) ? ' (seeds are 32-bit unsigned)' : ''}` };
         break;
       case 'type':
         p = { path, message: `${show(e.data)} must be ${(e.params as { type: string }).type}` };
