@@ -73,6 +73,9 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
     headersTimeout: initial.server.headersTimeoutMs,
     requestTimeout: initial.server.requestTimeoutMs,
     keepAliveTimeout: initial.server.keepAliveTimeoutMs,
+    // Node enforces headersTimeout only on this sweep (30 s by default): a slowloris client
+    // kept its socket up to 30 s past a short headers timeout. A quarter of it, 30 s at most.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(initial.server.headersTimeoutMs / 4))),
     noDelay: true,
   } as Parameters<typeof createServer>[0]);
   applyServerSettings(server, initial);

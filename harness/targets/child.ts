@@ -71,6 +71,9 @@ export class OwnedProcess {
   /** Last lines of output, for error messages. */
   lastLines(n = 8): string[] { return this.tail.slice(-n); }
 
+  /** Call `fn` with every later output line (reliability tests count log lines such as reloads). */
+  onLine(fn: (line: string) => void): void { this.lineListeners.push(fn); }
+
   /** Resolve with the first output line matching `re` (or reject on exit/timeout). */
   waitForLine(re: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
     return new Promise((resolve, reject) => {
