@@ -9,6 +9,7 @@ import { startGateway, type RunningTarget } from '../targets/gateway.js';
 import { referenceImpl } from '../targets/impls.js';
 import { startUpstreams, type RunningUpstreams } from '../targets/upstreams.js';
 import { makeJwtSetup, type JwtSetup } from '../tokens.js';
+import { FaultyLink } from './faulty-link.js';
 
 /**
  * The reference gateway and the mock upstreams as separate processes, started exactly the
@@ -23,6 +24,8 @@ export interface Rig {
   readonly upstreams: RunningUpstreams;
   readonly jwt: JwtSetup;
   readonly dir: string;
+  /** The relay in front of the `user` service, when asked for (RST and refused faults). */
+  readonly link: FaultyLink | null;
   /** Requests every mock upstream instance received so far (the admin counters). */
   upstreamRequests(): Promise<number>;
   /** Gateway worker pids (children of the primary; the primary itself with one worker). */
@@ -39,6 +42,8 @@ export interface RigOptions {
   specs?: readonly UpstreamSpec[];
   /** Per-line sink for the gateway's and upstreams' output. */
   onLine?: (line: string) => void;
+  /** Put a FaultyLink between the gateway and the `user` service. */
+  link?: boolean;
 }
 
 /** Fast, fixed-latency upstreams: the faults and probes are about behaviour, not latency. */
@@ -48,15 +53,17 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const dir = await mkdtemp(join(tmpdir(), 'gwb-rig-'));
   const upstreams = await startUpstreams({ specs: opts.specs ?? FAST_UPSTREAMS, seed: 1, dir, cpus: null });
   let gateway: RunningTarget;
+  let link: FaultyLink | null = null;
   try {
+    if (opts.link) link = await FaultyLink.start(upstreams.env.GW_UPSTREAM_USER!);
     const jwt = await makeJwtSetup({ alg: 'HS256', count: 50, ttlMs: 3_600_000, dir });
     const impl = referenceImpl();
     const run = opts.args ? { ...impl.run, args: [...impl.run.args, ...opts.args] } : impl.run;
-    gateway = await startGateway({ impl: { ...impl, run }, env: { ...upstreams.env, ...jwt.env, ...(opts.env ?? {}) }, workers: opts.workers ?? 1, cpus: null, healthTimeoutMs: 30_000 });
+    gateway = await startGateway({ impl: { ...impl, run }, env: { ...upstreams.env, ...(link ? { GW_UPSTREAM_USER: link.url } : {}), ...jwt.env, ...(opts.env ?? {}) }, workers: opts.workers ?? 1, cpus: null, healthTimeoutMs: 30_000 });
     if (opts.onLine) { gateway.process?.onLine(opts.onLine); upstreams.process.onLine(opts.onLine); }
     const u = new URL(gateway.url);
     return {
-      url: gateway.url, host: u.hostname, port: Number(u.port), gateway, upstreams, jwt, dir,
+      url: gateway.url, host: u.hostname, port: Number(u.port), gateway, upstreams, jwt, dir, link,
       upstreamRequests: async () => sumCounter(await upstreams.admin.stats(), 'requests'),
       workerPids: async () => {
         const tree = await processTree(gateway.pid!).catch(() => []);
@@ -65,11 +72,13 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       },
       close: async () => {
         await gateway.stop().catch(() => undefined);
+        await link?.close();
         await upstreams.process.stop().catch(() => undefined);
         await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (e) {
+    await link?.close();
     await upstreams.process.stop();
     throw e;
   }
