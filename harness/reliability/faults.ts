@@ -7,9 +7,15 @@ import { startRig, type Rig, type RigOptions } from './rig.js';
  * test/faults/ assert on them and scripts/reliability-report.ts writes them.
  */
 
-async function withRig<T>(opts: RigOptions, fn: (rig: Rig) => Promise<T>): Promise<T> {
+/** Run `fn` on a fresh rig; the orphan count comes from stopping it. */
+async function withRig(opts: RigOptions, fn: (rig: Rig) => Promise<FaultFigures>): Promise<FaultFigures> {
   const rig = await startRig(opts);
-  try { return await fn(rig); } finally { await rig.close(); }
+  let f: FaultFigures | undefined;
+  try { f = await fn(rig); } finally {
+    const orphans = await rig.close();
+    if (f) f.orphans = orphans;
+  }
+  return f;
 }
 
 /** Crash and orphan counts after a run: the gateway primary must be alive, its worker count as configured. */

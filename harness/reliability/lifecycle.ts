@@ -19,6 +19,7 @@ export async function reloadsUnderLoad(count = 100): Promise<FaultFigures & { re
   let rejected = 0;
   const rig = await startRig({ args: ['--config', file], onLine: (l) => { if (/config reloaded/.test(l)) reloads++; if (/reload rejected/.test(l)) rejected++; } });
   let reloadMs = 0;
+  let f: (FaultFigures & { reloads: number; rejected: number; reloadMs: number }) | undefined;
   try {
     const driver: StageEvent = {
       atMs: 1000,
@@ -35,14 +36,16 @@ export async function reloadsUnderLoad(count = 100): Promise<FaultFigures & { re
       },
     };
     const r = await runWithEvents(faultPlan(rig, { durationMs: Math.max(10_000, count * 250) }), [driver]);
-    return {
+    f = {
       name: `${count} config reloads`, fault: `${count} config file replacements during one stage, each confirmed before the next`,
       requests: r.m?.requests ?? 0, errors: r.m ? realErrors(r.m) : { stage_failed: 1 }, recoveryMs: null, recoveryNote: 'nothing to recover from',
       crashes: rig.gateway.alive() ? 0 : 1, hung: r.hung, orphans: 0, notes: [`reloads applied: ${reloads}`, `rejected: ${rejected}`, ...(r.error ? [r.error] : [])],
       reloads, rejected, reloadMs,
     };
+    return f;
   } finally {
-    await rig.close();
+    const orphans = await rig.close();
+    if (f) f.orphans = orphans; // the caller gets this same object
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -54,6 +57,7 @@ export async function reloadsUnderLoad(count = 100): Promise<FaultFigures & { re
 export async function drainUnderLoad(workers = 1): Promise<FaultFigures & { inFlightAtSignal: number; failedInFlight: number; exitCode: number | null; drainMs: number }> {
   const rig = await startRig({ workers });
   const agent = new Agent({ connections: 32, keepAliveTimeout: 30_000 });
+  let f: (FaultFigures & { inFlightAtSignal: number; failedInFlight: number; exitCode: number | null; drainMs: number }) | undefined;
   try {
     await rig.upstreams.admin.control({ action: 'latency', latency: { model: 'constant', ms: 200 } });
     const results: { sentAt: number; doneAt: number; ok: boolean; what: string }[] = [];
@@ -89,15 +93,17 @@ export async function drainUnderLoad(workers = 1): Promise<FaultFigures & { inFl
     const errors: Record<string, number> = {};
     for (const f of failed) errors[f.what] = (errors[f.what] ?? 0) + 1;
     const exitCode = rig.gateway.process!.exitInfo?.code ?? null;
-    return {
+    f = {
       name: `SIGTERM drain (${workers} worker${workers > 1 ? 's' : ''})`, fault: 'SIGTERM to the gateway with 32 requests in flight (upstream latency 200 ms)',
       requests: sentBefore.length, errors, recoveryMs: null, recoveryNote: 'the gateway exits by design',
       crashes: exitCode === 0 ? 0 : 1, hung: exitAt < 0, orphans: 0,
       notes: [`exit code ${exitCode}`, `drained in ${exitAt < 0 ? 'n/a' : exitAt - signalAt} ms`, `requests after the signal refused: ${results.filter((x) => x.sentAt >= signalAt && !x.ok).length}`],
       inFlightAtSignal: inFlight.length, failedInFlight: failed.length, exitCode, drainMs: exitAt < 0 ? -1 : exitAt - signalAt,
     };
+    return f;
   } finally {
     await agent.close();
-    await rig.close();
+    const orphans = await rig.close();
+    if (f) f.orphans = orphans;
   }
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { DEFAULT_UPSTREAMS } from '../../core/scenario/defaults.js';
 import type { UpstreamSpec } from '../../core/scenario/types.js';
 import { sumCounter } from '../../upstream/stats.js';
-import { processTree } from '../procfs.js';
+import { readFileSync } from 'node:fs';
+import { isAlive, processTree } from '../procfs.js';
 import { startGateway, type RunningTarget } from '../targets/gateway.js';
 import { referenceImpl } from '../targets/impls.js';
 import { startUpstreams, type RunningUpstreams } from '../targets/upstreams.js';
@@ -30,7 +31,8 @@ export interface Rig {
   upstreamRequests(): Promise<number>;
   /** Gateway worker pids (children of the primary; the primary itself with one worker). */
   workerPids(): Promise<number[]>;
-  close(): Promise<void>;
+  /** Stop everything; resolves with the number of rig processes still alive afterwards (orphans). */
+  close(): Promise<number>;
 }
 
 export interface RigOptions {
@@ -48,6 +50,12 @@ export interface RigOptions {
 
 /** Fast, fixed-latency upstreams: the faults and probes are about behaviour, not latency. */
 export const FAST_UPSTREAMS: readonly UpstreamSpec[] = DEFAULT_UPSTREAMS.map((u) => ({ ...u, latency: { model: 'constant', valueMs: 1 } }));
+
+/** Alive and not a zombie waiting to be reaped. */
+function isLive(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try { return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); } catch { return false; }
+}
 
 export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const dir = await mkdtemp(join(tmpdir(), 'gwb-rig-'));
@@ -71,10 +79,14 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
         return children.length ? children : [gateway.pid!];
       },
       close: async () => {
+        const owned = new Set<number>([gateway.pid!, upstreams.process.pid]);
+        for (const root of [gateway.pid!, upstreams.process.pid]) for (const p of await processTree(root).catch(() => [])) owned.add(p);
         await gateway.stop().catch(() => undefined);
         await link?.close();
         await upstreams.process.stop().catch(() => undefined);
         await rm(dir, { recursive: true, force: true });
+        await new Promise((r) => setTimeout(r, 200));
+        return [...owned].filter(isLive).length;
       },
     };
   } catch (e) {

@@ -13,6 +13,7 @@ const total = (f: FaultFigures): number => Object.values(f.errors).reduce((a, b)
 
 function common(f: FaultFigures): void {
   console.log(`# ${show(f)}`);
+  assert.equal(f.orphans, 0, 'no rig process left');
   assert.equal(f.hung, false, show(f));
   assert.equal(f.crashes, 0, show(f));
   assert.ok(f.requests > 500, `requests ${f.requests}`);
