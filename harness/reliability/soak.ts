@@ -37,6 +37,25 @@ export interface SoakResult {
 export const RSS_DRIFT_LIMIT = 0.05;
 export const P99_DRIFT_LIMIT = 0.10;
 
+/**
+ * Only growth counts against RSS (a heap that shrinks after warm-up is not a leak). p99 is
+ * judged only when the generator kept its schedule: otherwise its latencies include the
+ * generator's own lateness and the verdict is inconclusive.
+ */
+export function soakVerdict(rss: Drift | null, p99: Drift | null, generator: { valid: boolean; reasons: string[] }): { verdict: SoakResult['verdict']; reasons: string[] } {
+  const reasons: string[] = [];
+  if (!rss || !p99) return { verdict: 'inconclusive', reasons: ['fewer than 3 windows after the first minute'] };
+  const rssLeak = rss.drift >= RSS_DRIFT_LIMIT;
+  if (rssLeak) reasons.push(`RSS grew ${(rss.drift * 100).toFixed(1)} % (limit ${RSS_DRIFT_LIMIT * 100} %)`);
+  if (!generator.valid) {
+    reasons.push(`p99 not judged: the generator fell behind (${generator.reasons[0] ?? 'unhealthy'})`);
+    return { verdict: rssLeak ? 'leak suspected' : 'inconclusive', reasons };
+  }
+  const p99Leak = p99.drift >= P99_DRIFT_LIMIT;
+  if (p99Leak) reasons.push(`p99 grew ${(p99.drift * 100).toFixed(1)} % (limit ${P99_DRIFT_LIMIT * 100} %)`);
+  return { verdict: rssLeak || p99Leak ? 'leak suspected' : 'no leak', reasons };
+}
+
 async function plan(rig: Rig, over: Partial<StagePlan>): Promise<StagePlan> {
   const s = await loadScenario(join(PACKAGE_ROOT, 'scenarios', 'smoke.yaml'));
   return {
@@ -94,12 +113,7 @@ export async function runSoak(opts: { minutes: number; windowS?: number; rate?: 
     }
     const rssDrift = theilSenDrift(windows.map((w) => [w.minute, w.rssMiB]));
     const p99Drift = theilSenDrift(windows.map((w) => [w.minute, w.p99Ms]));
-    const reasons: string[] = [];
-    if (!rssDrift || !p99Drift) reasons.push('fewer than 3 windows after the first minute');
-    if (rssDrift && Math.abs(rssDrift.drift) >= RSS_DRIFT_LIMIT) reasons.push(`RSS drift ${(rssDrift.drift * 100).toFixed(1)} % (limit ${RSS_DRIFT_LIMIT * 100} %)`);
-    if (p99Drift && p99Drift.drift >= P99_DRIFT_LIMIT) reasons.push(`p99 drift ${(p99Drift.drift * 100).toFixed(1)} % (limit ${P99_DRIFT_LIMIT * 100} %)`);
-    if (!m.generator.valid) reasons.push(`generator fell behind: ${m.generator.reasons.join('; ')}`);
-    const verdict = !rssDrift || !p99Drift ? 'inconclusive' : reasons.some((r) => r.startsWith('RSS') || r.startsWith('p99')) ? 'leak suspected' : m.generator.valid ? 'no leak' : 'inconclusive';
+    const { verdict, reasons } = soakVerdict(rssDrift, p99Drift, m.generator);
     return {
       startedAt: new Date(t0).toISOString(), minutes: opts.minutes, windowS, capacityRps: capacity, rateRps: rate, connections: p.connections, windows,
       rss: rssDrift, p99: p99Drift, verdict, reasons, generator: { valid: m.generator.valid, reasons: m.generator.reasons }, node: process.version,
