@@ -25,3 +25,10 @@ export function fuzz<Ts extends [unknown, ...unknown[]]>(name: string, defaultRu
 export async function fuzzAsync<Ts extends [unknown, ...unknown[]]>(name: string, defaultRuns: number, prop: fc.IAsyncProperty<Ts>): Promise<void> {
   await fc.assert(prop, fuzzParams(name, defaultRuns) as fc.Parameters<Ts>);
 }
+
+/** A test timeout that grows with the budget (npm run fuzz multiplies the runs). */
+export function fuzzTimeoutMs(baseMs: number): number {
+  const exact = Number(process.env.GW_FUZZ_RUNS);
+  const factor = Number(process.env.GW_FUZZ_FACTOR) || 1;
+  return Math.round(baseMs * Math.max(factor, Number.isInteger(exact) && exact > 0 ? exact / 100 : 1));
+}

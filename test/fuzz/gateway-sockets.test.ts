@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { startRig, type Rig } from '../../harness/reliability/rig.js';
-import { fuzzAsync } from './budget.js';
+import { fuzzAsync, fuzzTimeoutMs } from './budget.js';
 
 /**
  * Random malformed requests over raw sockets against a 2-worker reference gateway, never
@@ -54,7 +54,7 @@ const request = fc.record({ method, path, version, auth: badAuth, headers: fc.ar
     return bytes;
   });
 
-test('fuzz gateway over raw sockets: malformed requests without a valid token never crash a worker or reach an upstream', { timeout: 180_000 }, async () => {
+test('fuzz gateway over raw sockets: malformed requests without a valid token never crash a worker or reach an upstream', { timeout: fuzzTimeoutMs(120_000) }, async () => {
   const pids = (await rig.workerPids()).sort();
   assert.equal(pids.length, 2, 'two workers');
   const upstreamBefore = await rig.upstreamRequests();
