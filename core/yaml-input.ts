@@ -69,7 +69,7 @@ export function parseYamlInput(text: string, file: string, what: string, opts: {
   const errors = [...(doc?.errors ?? []), ...((docs as { errors?: Document['errors'] }).errors ?? [])];
   if (errors.length) {
     const problems = errors.map((e): InputProblem => ({ message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, ...place(lc, e.pos[0]) }));
-    throw new YamlInputError(`${file}: is not valid YAML`, problems);
+    throw new YamlInputError(`${file}: invalid YAML (${problems.length} syntax error${problems.length === 1 ? '' : 's'})`, problems);
   }
   if (!doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     if (opts.allowEmpty) return { doc: doc!, data: null, lineOf: () => undefined };

@@ -125,7 +125,7 @@ if (!skip.has('faults')) {
     orphans += f.orphans;
     if (problems.includes('finished stage lost')) lost++;
     const rec = f.recoveryMs === null ? `n/a (${f.recoveryNote ?? 'did not recover'})` : `${(f.recoveryMs / 1000).toFixed(1)} s`;
-    lines.push(`| ${f.fault} | ${f.requests} | ${fmtErrors(f.errors)} | ${byStatus(f.errors) || '-'} | ${rec} | ${f.crashes} | ${f.orphans} | ${f.hung ? 'yes' : 'no'} | ${problems.length ? `**no**: ${problems.join(', ')}` : 'yes'} | ${f.notes.join('; ').replace(/\|/g, '\\|')} |`);
+    lines.push(`| **${f.name}**: ${f.fault} | ${f.requests} | ${fmtErrors(f.errors)} | ${byStatus(f.errors) || '-'} | ${rec} | ${f.crashes} | ${f.orphans} | ${f.hung ? 'yes' : 'no'} | ${problems.length ? `**no**: ${problems.join(', ')}` : 'yes'} | ${f.notes.join('; ').replace(/\|/g, '\\|')} |`);
   }
   rows.push({ category: 'Faults under load', tried: `${runs.length} faults (upstream kill/stall/RST/refuse, gateway worker kill, 100 reloads, SIGTERM drain x2, generator worker kill)`, count: runs.length, failures, crashes, lost, orphans, detail: [] });
   sections.push('### Faults under load (200 req/s, 16 connections, 6 s stages unless noted; recovery at 1 s resolution)\n', ...lines, '');
@@ -143,7 +143,7 @@ if (existsSync(soakFile)) {
     '| minute | requests | errors | p99 (ms) | RSS (MiB) |', '|---|---|---|---|---|',
     ...s.windows.map((w) => `| ${w.minute.toFixed(2)} | ${w.requests} | ${w.errors} | ${w.p99Ms?.toFixed(2) ?? 'n/a'} | ${w.rssMiB?.toFixed(1) ?? 'n/a'} |`), '',
   );
-  rows.push({ category: 'Soak', tried: `${s.minutes} min at ${s.rateRps}/s`, count: s.windows.reduce((a, w) => a + w.requests, 0), failures: s.verdict === 'leak suspected' ? 1 : 0, crashes: 0, lost: 0, orphans: 0, detail: [] });
+  rows.push({ category: 'Soak', tried: `${s.minutes} min at ${s.rateRps}/s: verdict ${s.verdict}`, count: s.windows.reduce((a, w) => a + w.requests, 0), failures: s.verdict === 'leak suspected' ? 1 : 0, crashes: 0, lost: 0, orphans: 0, detail: [] });
 }
 
 const summary = [

@@ -92,7 +92,7 @@ export async function runSoak(opts: { minutes: number; windowS?: number; rate?: 
   try {
     const capacity = opts.rate ? null : await probeCapacity(rig, lg, log);
     const rate = opts.rate ?? Math.max(50, Math.floor((capacity ?? 200) / 2));
-    log(`soak: ${opts.minutes} min at ${rate}/s (${opts.rate ? 'given' : `half of the probed capacity ${capacity ?? 'n/a'}/s`})`);
+    log(`soak: ${opts.minutes} min at ${rate}/s (${opts.rate ? 'given' : capacity === null ? 'no capacity step passed on this machine: a fixed 100/s' : `half of the probed capacity ${capacity}/s`})`);
     const p = await plan(rig, { rate, durationMs: opts.minutes * 60_000 });
     const t0 = Date.now();
     sampler = setInterval(() => { void treeRss(rig.gateway.pid!).then((r) => { if (r) rss.push({ t: Date.now() - t0, bytes: r.rssBytes }); }); }, 5000);
