@@ -29,7 +29,8 @@ export class YamlInputError extends Error {
 }
 
 export interface YamlInput {
-  readonly doc: Document;
+  /** Null for an empty file (when allowed). */
+  readonly doc: Document | null;
   /** Plain data (`null` for an empty document when allowed). */
   readonly data: unknown;
   /** 1-based line of a problem path such as `load.stages[0].rate` (its deepest existing prefix). */
@@ -72,7 +73,7 @@ export function parseYamlInput(text: string, file: string, what: string, opts: {
     throw new YamlInputError(`${file}: invalid YAML (${problems.length} syntax error${problems.length === 1 ? '' : 's'})`, problems);
   }
   if (!doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    if (opts.allowEmpty) return { doc: doc!, data: null, lineOf: () => undefined };
+    if (opts.allowEmpty) return { doc: doc ?? null, data: null, lineOf: () => undefined };
     throw new YamlInputError(`${file}: is empty; ${what} is a YAML mapping of keys`);
   }
   const index = walk(doc.contents as Node, file, limits, lc);

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROBES, slowloris, type ProbeTarget } from '../../harness/reliability/probes.js';
 import { startRig, type Rig } from '../../harness/reliability/rig.js';
@@ -13,14 +13,14 @@ import { startRig, type Rig } from '../../harness/reliability/rig.js';
 
 let rig: Rig;
 let target: ProbeTarget;
+const file = join(process.env.TMPDIR ?? '/tmp', `gwb-probes-${process.pid}.yaml`);
 before(async () => {
   // A short headers timeout so the slowloris probe ends in seconds (the default is 121 s).
-  const file = join(process.env.TMPDIR ?? '/tmp', `gwb-probes-${process.pid}.yaml`);
   writeFileSync(file, 'server: { headersTimeout: 2s }\n');
   rig = await startRig({ args: ['--config', file] });
   target = { host: rig.host, port: rig.port, validToken: rig.jwt.tokens.valid[0]!, secret: rig.jwt.secret! };
 });
-after(async () => { await rig?.close(); });
+after(async () => { await rig?.close(); rmSync(file, { force: true }); });
 
 test('a valid request reaches the upstream (the counter below can move)', async () => {
   const before = await rig.upstreamRequests();
