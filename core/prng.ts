@@ -6,6 +6,14 @@
  */
 export type Rng = () => number;
 
+/** Largest seed: mulberry32 keeps 32 bits, so a larger one would be silently truncated. */
+export const MAX_SEED = 0xffff_ffff;
+
+/** Is `v` a seed every generator uses as given (a whole number 0..2^32-1)? */
+export function isSeed(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_SEED;
+}
+
 /** A generator of floats in [0, 1) fully determined by a 32-bit seed. */
 export function mulberry32(seed: number): Rng {
   let a = seed >>> 0;

@@ -15,7 +15,15 @@ const SIZE_MULT: Record<string, number> = {
 const PER_SECONDS: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3600 };
 
 function fail(field: string, value: unknown, expected: string): never {
-  throw new UnitError(`${field}: ${JSON.stringify(value)} is not ${expected}`);
+  // JSON.stringify shows Infinity and NaN as null; say what was there.
+  const shown = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+  throw new UnitError(`${field}: ${shown} is not ${expected}`);
+}
+
+/** A digit string too long for a double ("999...9ms") parses to Infinity: refuse it (found by fuzzing). */
+function finite(n: number, field: string, value: unknown, expected: string): number {
+  if (!Number.isFinite(n)) fail(field, value, `${expected} (too large)`);
+  return n;
 }
 
 /** Duration in milliseconds: `500ms`, `20s`, `2m`, `1h`, `250us`; a bare number is ms. */
@@ -24,7 +32,7 @@ export function parseDuration(value: unknown, field = 'duration'): number {
   if (typeof value !== 'string') fail(field, value, 'a duration like 500ms, 20s or 2m');
   const m = new RegExp(`^${NUM}\\s*(us|ms|s|m|h)$`).exec(value.trim());
   if (!m) fail(field, value, 'a duration like 500ms, 20s or 2m');
-  return Number(m[1]) * DURATION_MS[m[2]!]!;
+  return finite(Number(m[1]) * DURATION_MS[m[2]!]!, field, value, 'a duration like 500ms, 20s or 2m');
 }
 
 /** Count: `1k` = 1000, `100k`, `1.5m` = 1.5 million, or a plain number. Must be whole. */
@@ -46,7 +54,7 @@ export function parseRate(value: unknown, field = 'rate'): number {
   if (typeof value !== 'string') fail(field, value, 'a rate like 2000/s or 120k/min');
   const m = new RegExp(`^${NUM}\\s*([kKmM]?)\\s*/\\s*(s|sec|m|min|h)$`).exec(value.trim());
   if (!m) fail(field, value, 'a rate like 2000/s or 120k/min');
-  return (Number(m[1]) * COUNT_MULT[m[2]!.toLowerCase()]!) / PER_SECONDS[m[3]!]!;
+  return finite((Number(m[1]) * COUNT_MULT[m[2]!.toLowerCase()]!) / PER_SECONDS[m[3]!]!, field, value, 'a rate like 2000/s or 120k/min');
 }
 
 /** Size in bytes: `512B`, `2KB` (1000), `1MiB` (1048576), or a plain number of bytes. */
@@ -56,7 +64,7 @@ export function parseSize(value: unknown, field = 'size'): number {
   const m = new RegExp(`^${NUM}\\s*([a-zA-Z]+)$`).exec(value.trim());
   const mult = m ? SIZE_MULT[m[2]!.toLowerCase()] : undefined;
   if (!m || mult === undefined) fail(field, value, 'a size like 512B, 2KB or 1MiB');
-  return Math.round(Number(m[1]) * mult);
+  return finite(Math.round(Number(m[1]) * mult), field, value, 'a size like 512B, 2KB or 1MiB');
 }
 
 /** Percentage as a fraction: `0.1%` = 0.001; a bare number is already a fraction (0..1). */

@@ -81,6 +81,9 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
     headersTimeout: initial.server.headersTimeoutMs,
     requestTimeout: initial.server.requestTimeoutMs,
     keepAliveTimeout: initial.server.keepAliveTimeoutMs,
+    // Node enforces headersTimeout only on this sweep (30 s by default): a slowloris client
+    // kept its socket up to 30 s past a short headers timeout. A quarter of it, 30 s at most.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(initial.server.headersTimeoutMs / 4))),
     noDelay: true,
   } as Parameters<typeof createServer>[0]);
   applyServerSettings(server, initial);
@@ -188,13 +191,21 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
       watcher?.close();
       void etcd?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Sockets go idle as their in-flight responses finish; close them as they do.
-      const sweep = setInterval(() => server.closeIdleConnections(), 25);
-      server.closeIdleConnections();
+      // Sockets go idle as their in-flight responses finish; close them as they do, but only
+      // after a short grace: a request already on the wire when the signal lands would hit
+      // a keep-alive socket we just closed (4 of 232 in-flight requests failed that way in
+      // docs/reliability.md's drain run). Requests in the grace are answered with
+      // `connection: close`, so their clients do not reuse the socket.
+      let sweep: NodeJS.Timeout | undefined;
+      const startSweep = setTimeout(() => {
+        server.closeIdleConnections();
+        sweep = setInterval(() => server.closeIdleConnections(), 25);
+      }, Math.min(250, Math.floor(state.config.server.shutdownTimeoutMs / 4)));
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<void>((resolve) => { timer = setTimeout(resolve, state.config.server.shutdownTimeoutMs); });
       await Promise.race([closed, timedOut]);
       clearTimeout(timer);
+      clearTimeout(startSweep);
       clearInterval(sweep);
       server.closeAllConnections();
       await Promise.all([...state.services.values()].map((s) => s.destroy()));

@@ -5,7 +5,7 @@ import { GwBenchError, TargetError } from '../core/errors.js';
 import { loopbackUrl } from '../core/loopback.js';
 import { RESULT_SCHEMA_VERSION, type RunResult, type RunStatus, type StageResult, type TargetInfo } from '../core/result.js';
 import { quickScenario } from '../core/scenario/quick.js';
-import type { Scenario } from '../core/scenario/types.js';
+import type { Scenario, StageSpec } from '../core/scenario/types.js';
 import { VERSION } from '../core/version.js';
 import { LoadGenerator, stageAtRate, writeHlog } from '../loadgen/index.js';
 import type { StagePlan, StageProgress } from '../loadgen/types.js';
@@ -99,6 +99,8 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   let live: LiveMetrics | null = null;
   let status: RunStatus = 'complete';
   let failure: GwBenchError | null = null;
+  /** The stage being measured, so a failure inside it is recorded against it. */
+  let current: StageSpec | null = null;
   let targetInfo: TargetInfo = {
     impl: implName, version: impl?.version ?? 'unknown', command: impl ? [impl.run.cmd, ...impl.run.args].join(' ') : '(external)',
     url: opts.target?.url ?? scenario.target.url ?? '', pid: opts.target?.pid ?? scenario.target.pid, workers: workersForGateway, metricsUrl: opts.target?.metricsUrl ?? scenario.target.metricsUrl,
@@ -152,6 +154,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
 
     for (const [i, spec] of activeStages.entries()) {
       if (opts.signal?.aborted) break;
+      current = spec;
       if (impl?.maxConnections != null && spec.connections > impl.maxConnections) {
         const st = skippedStage(spec, 'not-reached', `${impl.name} holds at most ${impl.maxConnections} connections here${impl.maxConnectionsReason ? ` (${impl.maxConnectionsReason})` : ''}`);
         stages.push(st);
@@ -200,6 +203,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       await out.appendStage(st);
       await out.writeResult({ ...result(), status: 'interrupted' }); // a crash after this line still leaves every finished stage
       progress.stageEnd(`stage ${i + 1}/${activeStages.length} ${spec.name}: ${st.status}; p99 ${st.latencyMs.p99.toFixed(2)} ms, achieved ${st.achievedRps.toFixed(0)}/s, errors ${(st.errorRate * 100).toFixed(2)}%${st.reasons.length ? ` - ${st.reasons.join('; ')}` : ''}`);
+      current = null;
       if (st.status === 'failed') throw new TargetError('GW_ERR_TARGET_CRASHED', `target ${target.impl} exited during stage ${spec.name} (${target.describeExit()})`, target.lastLines());
     }
     if (opts.signal?.aborted) status = 'interrupted';
@@ -209,6 +213,12 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     else {
       status = 'failed';
       failure = e instanceof GwBenchError ? e : new GwBenchError('GW_ERR_INTERNAL', (e as Error).message, { cause: e });
+      // The stage that was running (e.g. a generator worker died) is kept as failed, with the reason.
+      if (current) {
+        const st = skippedStage(current, 'failed', `${failure.code}: ${failure.message}`);
+        stages.push(st);
+        await out.appendStage(st).catch(() => undefined);
+      }
       out.line(`failed: ${failure.code} ${failure.message}\n${failure.details.join('\n')}\n${(e as Error).stack ?? ''}`);
     }
   } finally {

@@ -53,6 +53,8 @@ export class ResponseParser {
             this.pending = buf.subarray(off);
             return true;
           }
+          // Same limit whether the head arrived in one read or many (found by fuzzing).
+          if (end - off > MAX_HEAD_BYTES) return this.fail('response header section too large');
           if (!this.parseHead(buf.toString('latin1', off, end))) return false;
           off = end + 4;
           break;
@@ -72,6 +74,7 @@ export class ResponseParser {
             this.pending = buf.subarray(off);
             return true;
           }
+          if (eol - off > 4096) return this.fail('chunk size line too long');
           if (buf[eol + 1] !== 10) return this.fail('bad line ending in chunked body');
           const line = buf.toString('latin1', off, eol);
           off = eol + 2;
@@ -131,7 +134,13 @@ export class ResponseParser {
       const c0 = line.charCodeAt(0) | 0x20;
       if (c0 !== 99 && c0 !== 116) continue; // only content-length, connection, transfer-encoding matter
       const name = line.slice(0, colon).toLowerCase();
-      if (name === 'content-length') length = Number(line.slice(colon + 1).trim());
+      if (name === 'content-length') {
+        // Strict digits, one value: "-5", "1e3", "0x10" or two different lengths mean a broken
+        // (or smuggling) server; Number() would have accepted or misread them.
+        const v = line.slice(colon + 1).trim();
+        if (!/^\d+$/.test(v) || (length >= 0 && Number(v) !== length)) return this.fail(`bad content-length ${JSON.stringify(v.slice(0, 20))}`);
+        length = Number(v);
+      }
       else if (name === 'transfer-encoding') chunked = line.slice(colon + 1).toLowerCase().includes('chunked');
       else if (name === 'connection') {
         const v = line.slice(colon + 1).toLowerCase();

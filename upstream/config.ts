@@ -127,8 +127,8 @@ export async function loadConfigFile(path: string): Promise<UpstreamConfig> {
   try { text = await readFile(path, 'utf8'); } catch (err) {
     throw new ConfigError(`cannot read upstream config ${path}: ${(err as Error).message}`);
   }
-  const yaml = parseYamlWithLines(text);
-  if (yaml.problems.length) throw new ConfigError(`cannot parse upstream config ${path}: ${formatProblems(yaml.problems)[0]}`);
+  const yaml = parseYamlWithLines(text, path, 'an upstream config');
+  if (yaml.problems.length) throw new ConfigError(`cannot parse upstream config ${path}`, formatProblems(yaml.problems));
   const { config, problems } = configProblems(yaml.data);
   yaml.addLines(problems);
   if (!config) throw invalid(path, problems);

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { GateFailedError, GwBenchError, InconclusiveError, InternalError, TargetError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
+import { isSeed, MAX_SEED } from '../../core/prng.js';
 import { parsePercent } from '../../core/units.js';
 // Registers the threshold parser with scenario validation, so every command that loads a
 // scenario (validate, run, gate) rejects a bad threshold expression up front.
@@ -47,6 +48,7 @@ export const gateCommand: CommandModule<object, Args> = {
       for (const k of ['pairs', 'confirm-pairs', 'seed'] as const) {
         const v = a[k];
         if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new Error(`--${k}: ${v} is not a non-negative whole number`);
+        if (k === 'seed' && v !== undefined && !isSeed(v)) throw new Error(`--seed: ${v} is above ${MAX_SEED} (seeds are 32-bit)`);
       }
       return true;
     }) as never,

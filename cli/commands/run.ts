@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
+import { isSeed, MAX_SEED } from '../../core/prng.js';
 import { parseDuration, parsePercent } from '../../core/units.js';
 
 interface Args {
@@ -52,6 +53,7 @@ export const runCommand: CommandModule<object, Args> = {
     for (const f of ['gateway-cpus', 'upstream-cpus', 'generator-cpus'] as const) {
       if (args[f] !== undefined && !CPU_LIST.test(args[f]!)) throw new UsageError(`--${f}: ${JSON.stringify(args[f])} is not a CPU list like 1, 0-1, 0,2 or none`);
     }
+    if (args.seed !== undefined && !isSeed(args.seed)) throw new UsageError(`--seed: ${JSON.stringify(args.seed)} is not a whole number 0..${MAX_SEED} (seeds are 32-bit)`);
     if (args.pid !== undefined && (!Number.isInteger(args.pid) || args.pid < 1)) throw new UsageError(`--pid: ${JSON.stringify(args.pid)} is not a process id`);
     if (args.pid !== undefined && !args.url) throw new UsageError('--pid: only applies to an external target; give --url too');
     if (args['metrics-port'] !== undefined && (!Number.isInteger(args['metrics-port']) || args['metrics-port'] < 0 || args['metrics-port'] > 65535)) throw new UsageError(`--metrics-port: ${JSON.stringify(args['metrics-port'])} is not a port`);

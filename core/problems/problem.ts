@@ -10,6 +10,7 @@ export interface Problem {
   path: string;
   message: string;
   line?: number;
+  column?: number;
   suggestion?: string;
 }
 
@@ -20,13 +21,20 @@ export function show(value: unknown): string {
   return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** `path (line N): message; suggestion`: the line users see. */
+/** `path (line N, column C): message; suggestion`: the line users see. */
 export function formatProblem(p: Problem): string {
-  return `${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}${p.suggestion ? `; ${p.suggestion}` : ''}`;
+  const at = p.line ? ` (line ${p.line}${p.column ? `, column ${p.column}` : ''})` : '';
+  return `${p.path}${at}: ${p.message}${p.suggestion ? `; ${p.suggestion}` : ''}`;
 }
 
-export function formatProblems(problems: readonly Problem[]): string[] {
-  return problems.map(formatProblem);
+/** Most problem lines printed; the rest are counted ("and K more"), so a huge bad file stays readable. */
+export const MAX_PROBLEMS_SHOWN = 50;
+
+/** The lines users see, at most `max`, then "and K more". */
+export function formatProblems(problems: readonly Problem[], max = MAX_PROBLEMS_SHOWN): string[] {
+  const lines = problems.slice(0, max).map(formatProblem);
+  if (problems.length > max) lines.push(`and ${problems.length - max} more`);
+  return lines;
 }
 
 const within = (path: string, root: string): boolean => path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[`);

@@ -63,6 +63,9 @@ function problemOf(e: ErrorObject): Problem {
     }
     case 'const':
       return { path, message: `${show(e.data)} must be ${show(params.allowedValue)}` };
+    case 'maximum':
+      // Seeds are the capped integers that matter: say why, since a bigger one would be truncated.
+      return { path, message: `${show(e.data)} is above ${params.limit as number}${/seed$/.test(path) ? ' (seeds are 32-bit unsigned)' : ''}` };
     case 'type':
       return { path, message: `${show(e.data)} must be ${params.type as string}` };
     case 'pattern': {
@@ -122,7 +125,10 @@ export function schemaProblems(schema: Record<string, unknown>, doc: unknown): P
       problems.push({ path: pointerToPath(e.instancePath), message: `${show(e.data)} is not ${UNIT_EXPECTATION[unitKind] ?? unitKind}${range ? ` (${range.message})` : ''}` });
     }
   }
-  const underUnit = (p: string): boolean => [...unitPaths].some((u) => p === u || p.startsWith(`${u}/`));
+  // Prefix lookups, not a scan of every unit path per error: linear in the number of errors.
+  const underUnit = (p: string): boolean => {
+    for (let q = p; ; q = q.slice(0, q.lastIndexOf('/'))) { if (unitPaths.has(q)) return true; if (!q) return false; }
+  };
   const seen = new Set<string>();
   for (const e of errors) {
     if (underUnit(e.instancePath) || e.keyword === 'anyOf' || e.keyword === 'if' || e.keyword === 'propertyNames') continue;

@@ -1,39 +1,28 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Problem } from './problem.js';
+import { parseYamlInput, YamlInputError, type InputLimits } from './yaml-input.js';
 
-/** Find the YAML node a problem path points at (`load.stages[0].rate`) to report its line. */
-function lineOf(root: Node | null, path: string, lc: LineCounter): number | undefined {
-  let node: unknown = root;
-  let lastGood: unknown = root;
-  for (const seg of path.split(/\.|(?=\[)/)) {
-    if (!seg || seg === '(root)') continue;
-    const idx = /^\[(\d+)\]$/.exec(seg);
-    if (idx && isSeq(node)) node = node.items[Number(idx[1])];
-    else if (!idx && isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === seg);
-      node = pair ? (pair.value ?? pair.key) : undefined;
-      if (pair && !pair.value) node = pair.key;
-    } else node = undefined;
-    if (!node) break;
-    lastGood = node;
+/**
+ * A user's YAML file (scenario, gateway or upstream config) parsed within the input limits
+ * (yaml-input.ts, linear in the input), as problems: its data, its syntax or limit problems
+ * (path `(yaml)` with line and column, or `(file)` for a file-level limit), and a way to give
+ * later validation problems their lines.
+ */
+export function parseYamlWithLines(text: string, file: string, what: string, opts: { limits?: InputLimits; allowEmpty?: boolean } = {}): { data: unknown; problems: Problem[]; addLines(problems: Problem[]): void } {
+  try {
+    const input = parseYamlInput(text, file, what, opts);
+    return {
+      data: input.data,
+      problems: [],
+      addLines(problems) {
+        for (const p of problems) p.line ??= input.lineOf(p.path);
+        problems.sort((a, b) => (a.line ?? 1e9) - (b.line ?? 1e9));
+      },
+    };
+  } catch (e) {
+    if (!(e instanceof YamlInputError)) throw e;
+    const problems: Problem[] = e.problems.length
+      ? e.problems.map((p) => ({ path: '(yaml)', ...p }))
+      : [{ path: '(file)', message: e.message.replace(/^[^:]*: /, '') }];
+    return { data: undefined, problems, addLines: () => {} };
   }
-  const range = (lastGood as { range?: [number, number, number] } | undefined)?.range;
-  return range ? lc.linePos(range[0]).line : undefined;
-}
-
-/** A YAML text parsed with line positions: its data, syntax problems, and a way to give problems their lines. */
-export function parseYamlWithLines(text: string): { data: unknown; problems: Problem[]; addLines(problems: Problem[]): void } {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    return { data: undefined, problems: doc.errors.map((e) => ({ path: '(yaml)', line: e.linePos?.[0]?.line, message: e.message.split('\n')[0]! })), addLines: () => {} };
-  }
-  return {
-    data: doc.toJS() as unknown,
-    problems: [],
-    addLines(problems) {
-      for (const p of problems) p.line ??= lineOf(doc.contents as Node | null, p.path, lc);
-      problems.sort((a, b) => (a.line ?? 1e9) - (b.line ?? 1e9));
-    },
-  };
 }

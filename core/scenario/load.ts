@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatProblems, notUnder } from '../problems/problem.js';
 import { parseYamlWithLines } from '../problems/yaml-lines.js';
 import { ScenarioError } from '../errors.js';
 import { normalizeScenario, type ThresholdChecker } from './normalize.js';
+import { DEFAULT_INPUT_LIMITS, sizeMessage } from '../problems/yaml-input.js';
 import { schemaProblems, type Problem } from './problems.js';
 import type { Scenario } from './types.js';
 
@@ -32,7 +33,7 @@ export interface ScenarioChecks {
 
 /** Validate scenario text; returns every problem found, or the frozen scenario. */
 export function parseScenario(text: string, file: string, checks: ScenarioChecks = {}): { scenario?: Scenario; problems: Problem[] } {
-  const yaml = parseYamlWithLines(text);
+  const yaml = parseYamlWithLines(text, file, 'a scenario');
   if (yaml.problems.length) return { problems: yaml.problems };
   const data = yaml.data;
   const problems = schemaProblems(data);
@@ -57,12 +58,18 @@ export async function loadScenario(file: string, checks: ScenarioChecks = {}): P
   const abs = resolve(file);
   let text: string;
   try {
+    // Refuse an oversized file before reading it into memory.
+    const { size } = await stat(abs);
+    if (size > DEFAULT_INPUT_LIMITS.maxBytes) throw new ScenarioError(sizeMessage(file, size), [], 'GW_ERR_SCENARIO_READ');
     text = await readFile(abs, 'utf8');
   } catch (e) {
+    if (e instanceof ScenarioError) throw e;
     throw new ScenarioError(`cannot read scenario ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, [], 'GW_ERR_SCENARIO_READ');
   }
   const { scenario, problems } = parseScenario(text, abs, checks);
   if (!scenario) {
+    // A file-level limit (empty, several documents, too large or deep): one plain line.
+    if (problems.length === 1 && problems[0]!.path === '(file)') throw new ScenarioError(`${file}: ${problems[0]!.message}`);
     throw new ScenarioError(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, formatProblems(problems));
   }
   return scenario;

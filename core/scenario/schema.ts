@@ -147,7 +147,7 @@ export const scenarioSchema: Json = {
       properties: {
         model: { const: 'open', description: 'Open model: arrivals do not wait for responses' },
         arrival: { enum: ['constant', 'poisson'] },
-        seed: { type: 'integer', minimum: 0 },
+        seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
         engine: { enum: ['gw-bench', 'autocannon'], description: 'autocannon = closed-model comparison run' },
         connectRate: rate('Connections opened per second during ramps'),
         workers: workers('Load-generator worker processes'),
@@ -198,7 +198,7 @@ export const scenarioSchema: Json = {
           properties: {
             pairs: { type: 'integer', minimum: 2, maximum: 50 },
             confirmPairs: { type: 'integer', minimum: 0, maximum: 50 },
-            seed: { type: 'integer', minimum: 0 },
+            seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
             metrics: {
               type: 'object',
               additionalProperties: {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
+import { inputProblemLines, parseYamlInput, YamlInputError } from '../../core/problems/yaml-input.js';
 import { DEFAULT_RAW_CONFIG } from './defaults.js';
 import { rawConfigFromEnv } from './env.js';
 import type { GatewayConfig } from './types.js';
@@ -43,9 +43,10 @@ export function readYamlConfig(file: string): Obj {
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYamlInput(text, file, 'a gateway config', { allowEmpty: true }).data;
   } catch (err) {
-    throw new ConfigError(`${file}: invalid YAML (${(err as Error).message.split('\n')[0]})`);
+    if (!(err instanceof YamlInputError)) throw err;
+    throw new ConfigError(err.message, inputProblemLines(err));
   }
   if (doc === null || doc === undefined) return {};
   if (!isPlainObject(doc)) throw new ConfigError(`${file}: top level must be a mapping, got ${Array.isArray(doc) ? 'a list' : typeof doc}`);

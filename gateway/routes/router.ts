@@ -76,8 +76,9 @@ export function compileRoutes(routes: readonly RouteConfig[]): RouteTable {
               const want = c.segments[i];
               const got = segs[i + 1]!;
               if (want === null) {
-                if (got === '') { ok = false; break; }
-                values[c.names[n++]!] = safeDecode(got);
+                const value = safeDecode(got);
+                if (got === '' || UNSAFE_PARAM.test(value)) { ok = false; break; }
+                values[c.names[n++]!] = value;
               } else if (want !== got) { ok = false; break; }
             }
             if (ok) return { route: c.route, params: values };
@@ -89,6 +90,13 @@ export function compileRoutes(routes: readonly RouteConfig[]): RouteTable {
     },
   });
 }
+
+/**
+ * A path parameter that decodes to a separator, a control character (CR/LF header
+ * injection) or a dot segment (traversal) matches no route: handlers build upstream paths
+ * from parameters, so `..%2f..%2fadmin` or `1%0d%0aX: y` must never reach one (404).
+ */
+const UNSAFE_PARAM = /[/\\\x00-\x1f\x7f]|^\.\.?$/;
 
 function safeDecode(s: string): string {
   try { return decodeURIComponent(s); } catch { return s; }
