@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { formatProblems, parseScenario } from '../../core/scenario/load.js';
 import { PACKAGE_ROOT } from '../../core/version.js';
-import '../../harness/gate/register.js';
+import { runChecks } from '../../harness/scenario-checks.js';
 import { fuzz } from './budget.js';
 
 /**
@@ -18,7 +18,8 @@ const files = ['smoke.yaml', 'feed.yaml'].map((f) => readFileSync(join(PACKAGE_R
 const lines = files[0]!.split('\n');
 
 function check(text: string): void {
-  const r = parseScenario(text, 'fuzz.yaml');
+  // Every check `run` makes (thresholds, implementation, the load plan), passed explicitly.
+  const r = parseScenario(text, 'fuzz.yaml', runChecks);
   if (r.scenario) {
     assert.deepEqual(r.problems, []);
     assert.ok(Object.isFrozen(r.scenario) && Object.isFrozen(r.scenario.load.stages));
