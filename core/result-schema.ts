@@ -48,6 +48,8 @@ const stage = obj({
   },
   engine: { enum: ['gw-bench', 'autocannon'] },
 });
+// cpu is optional (older results have none)
+(stage.properties as Json).cpu = obj({ targetSeconds: nullable(nnum), perRequestUs: nullable(nnum), processes: nullable(int), reason: nullable({ type: 'string' }) });
 // capacity is optional
 (stage.properties as Json).capacity = obj({
   rps: nullable(nnum), sloP99Ms: nnum, maxErrorRate: nnum,

@@ -151,6 +151,8 @@ export interface StageResult {
   memory: MemorySample;
   generator: GeneratorHealth;
   kernel: KernelDeltas;
+  /** CPU of the target's process tree in the measurement window; perRequestUs is what the gate compares. */
+  cpu?: { targetSeconds: number|null; perRequestUs: number|null; processes: number|null; reason: string|null };
   timeline: TimelinePoint[];
   engine: 'gw-bench' | 'autocannon';
 }

@@ -3,6 +3,7 @@ import type { StageSpec } from '../core/scenario/types.js';
 import { decodeHistogram, type Histogram } from '../core/hdr.js';
 import type { StageMeasurement } from '../loadgen/types.js';
 import type { Sample, Sampler } from './sampler.js';
+import { stageCpu } from './stage-cpu.js';
 
 /** Latency summary (ms) read from a histogram recorded in µs. Never averaged from other percentiles. */
 export function summarize(h: Histogram): LatencySummary {
@@ -126,6 +127,7 @@ export function buildStageResult(opts: {
       retransSegs: delta(before.kernel.retransSegs, after.kernel.retransSegs),
       timeWait: after.kernel.timeWait,
     },
+    cpu: stageCpu(opts.sampler.window(m.measureStartEpochMs, m.measureEndEpochMs), m.achievedRps, after.processes),
     timeline,
     engine: opts.engine,
   };

@@ -8,6 +8,7 @@ interface GatewayArgs {
   port?: number;
   workers?: string;
   'debug-delay'?: string;
+  'debug-cpu'?: string;
 }
 
 /** `gw-bench gateway`: run the reference TypeScript gateway (env per the contract, optional YAML, hot reload). */
@@ -19,18 +20,22 @@ export const gatewayCommand: CommandModule<object, GatewayArgs> = {
     .option('host', { type: 'string', describe: 'Listen address (overrides GW_LISTEN_HOST and the file)' })
     .option('port', { type: 'number', describe: 'Listen port (overrides GW_LISTEN_PORT and the file)' })
     .option('workers', { type: 'string', describe: 'Processes: a number or "auto" (overrides GW_WORKERS)' })
-    .option('debug-delay', { type: 'string', describe: 'Artificial delay before each proxied request, e.g. 5ms (env GW_DEBUG_DELAY_MS); for testing regression gates' }),
+    .option('debug-delay', { type: 'string', describe: 'Artificial delay before each proxied request, e.g. 5ms (env GW_DEBUG_DELAY_MS); for testing regression gates' })
+    .option('debug-cpu', { type: 'string', describe: 'CPU to burn before each proxied request, e.g. 300us (env GW_DEBUG_CPU_US); for testing regression gates' }),
   handler: async (argv) => {
     const overrides: Record<string, unknown> = {};
     if (argv.host !== undefined || argv.port !== undefined) overrides.listen = { host: argv.host, port: argv.port };
     if (argv.workers !== undefined) overrides.workers = argv.workers;
-    if (argv['debug-delay'] !== undefined) {
+    const debug: Record<string, number> = {};
+    for (const [flag, key] of [['debug-delay', 'delay'], ['debug-cpu', 'cpu']] as const) {
+      if (argv[flag] === undefined) continue;
       try {
-        overrides.debug = { delay: parseDuration(argv['debug-delay'], '--debug-delay') };
+        debug[key] = parseDuration(argv[flag], `--${flag}`);
       } catch (err) {
         throw new UsageError(err instanceof UnitError ? err.message : String(err));
       }
     }
+    if (Object.keys(debug).length) overrides.debug = debug;
     const { runGateway } = await import('../../gateway/run.js');
     await runGateway({ file: argv.config ?? null, overrides });
   },

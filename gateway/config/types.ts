@@ -66,6 +66,8 @@ export interface GatewayConfig {
   };
   readonly routes: readonly RouteConfig[];
   readonly debugDelayMs: number;
+  /** CPU burnt before each proxied/fan-out request (ms); applied at startup only, not on reload. */
+  readonly debugCpuMs: number;
 }
 
 /** Names of the contract's services, as used in YAML `upstreams:` and in metric labels. */

@@ -259,7 +259,7 @@ export function validateConfig(raw: Obj, source = 'configuration'): GatewayConfi
   });
 
   const debugRaw = obj(p, 'debug', raw.debug);
-  unknownKeys(p, 'debug', debugRaw, ['delay']);
+  unknownKeys(p, 'debug', debugRaw, ['delay', 'cpu']);
 
   const config: GatewayConfig = {
     listen,
@@ -274,6 +274,7 @@ export function validateConfig(raw: Obj, source = 'configuration'): GatewayConfi
     server,
     routes: Object.freeze(routes(p, raw.routes, ups)),
     debugDelayMs: ms(p, 'debug.delay', debugRaw.delay),
+    debugCpuMs: ms(p, 'debug.cpu', debugRaw.cpu),
   };
   if (p.list.length > 0) throw new ConfigError(`${source}: ${p.list.length} problem(s)`, p.list);
   return Object.freeze(config);

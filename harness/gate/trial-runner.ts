@@ -17,6 +17,7 @@ export interface TrialTarget {
   pid?: number;
   command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
   debugDelayMs?: number;
+  debugCpuUs?: number;
 }
 export interface RunScenarioOptions {
   scenarioFile: string; quick?: boolean; out?: string; quiet?: boolean; seed?: number;
