@@ -51,6 +51,7 @@ const list: StageMetric[] = [
   { name: 'rss_per_connection', kind: 'size', describe: 'RSS / established connections', read: (s) => num(s.memory?.rssPerConnectionBytes) },
   { name: 'residency', kind: 'fraction', describe: 'heap used / RSS', read: (s) => num(s.memory?.residency) },
   { name: 'connections_failed', kind: 'count', describe: 'connections that failed to open', read: (s) => num(s.connectionCounts?.failed) },
+  { name: 'cpu_per_request', kind: 'duration', describe: "target CPU (process tree) per request, e.g. cpu_per_request < 300us", read: (s) => { const us = num(s.cpu?.perRequestUs); return us === null ? null : us / 1000; } },
   { name: 'send_lag_p99', kind: 'duration', describe: 'generator send lag p99', read: (s) => num(s.generator?.sendLagP99Ms) },
   { name: 'listen_overflows', kind: 'count', describe: 'kernel ListenOverflows during the stage', read: (s) => num(s.kernel?.listenOverflows) },
   { name: 'retrans', kind: 'count', describe: 'kernel retransmitted segments during the stage', read: (s) => num(s.kernel?.retransSegs) },
