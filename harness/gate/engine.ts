@@ -16,8 +16,8 @@ import type { Threshold } from './thresholds.js';
  */
 
 export type TrialOutput = RunResult | { result: RunResult; dir: string | null };
-/** Run one trial of `variant`; `i` is its position in the whole gate's sequence. */
-export type RunTrial = (variant: Variant, i: number, ctx: PlannedTrial) => Promise<TrialOutput>;
+/** Run one trial of `variant`; `i` is its position in the whole gate's sequence, `ctx.attempt` > 0 a re-run. */
+export type RunTrial = (variant: Variant, i: number, ctx: PlannedTrial & { attempt?: number }) => Promise<TrialOutput>;
 
 export interface RelativeGateOptions {
   settings: RelativeSettings;
@@ -61,7 +61,7 @@ export async function runRelativeGate(opts: RelativeGateOptions): Promise<Relati
     trials.push(rec);
     let out: TrialOutput;
     try {
-      out = await opts.runTrial(t.variant, t.index, t);
+      out = await opts.runTrial(t.variant, t.index, { ...t, attempt: n });
     } catch (err) {
       rec.durationS = (Date.now() - started) / 1000;
       rec.status = 'error';

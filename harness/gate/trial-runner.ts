@@ -55,7 +55,8 @@ export function scenarioTrialRunner(o: TrialRunnerOptions): RunTrial {
     const { result, dir } = await o.runScenario({
       scenarioFile: o.scenarioFile,
       quick: o.quick,
-      out: join(o.outDir, 'trials', `${String(i).padStart(2, '0')}-${variant}`),
+      // A re-run of an invalid trial gets its own folder: the invalid attempt stays inspectable.
+      out: join(o.outDir, 'trials', `${String(i).padStart(2, '0')}-${variant}${ctx.attempt ? `-rerun${ctx.attempt}` : ''}`),
       quiet: true,
       seed: ctx.seed,
       target: o.targets[variant],

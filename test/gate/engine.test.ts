@@ -108,6 +108,7 @@ test('an invalid trial is re-run in place; its invalid attempt stays in the reco
   const { out, verdict } = await gate(f);
   assert.equal(f.calls.length, 17, '16 planned trials + 1 re-run');
   assert.deepEqual(f.calls.map((c) => c.index).slice(2, 6), [2, 3, 3, 4], 're-run right after the invalid attempt');
+  assert.deepEqual(f.calls.slice(2, 6).map((c) => (c as { attempt?: number }).attempt), [0, 0, 1, 0], 'the runner is told which attempt it runs (own folder)');
   assert.equal(out.stop, null);
   const rec = out.trials.filter((t) => t.index === 3);
   assert.deepEqual(rec.map((t) => [t.attempt, t.status]), [[0, 'invalid'], [1, 'ok']]);
