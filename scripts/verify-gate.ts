@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     planned: { aa: a.aa, perEffect: a.perEffect, effects: a.effects, kinds: a.kinds },
   };
   const outcomes: GateOutcome[] = [];
+  let designSet = false;
   const write = async (): Promise<void> => {
     info.finishedAt = new Date().toISOString();
     info.loadAvg.end = loadavg();
@@ -144,9 +145,12 @@ async function main(): Promise<void> {
           out, runScenario, onInconclusive: 'fail', signal: ac.signal, targets: { base: { impl: 'reference' }, candidate },
         });
         const r = run.report;
-        o = { group: g.group, effect: g.effect, injected, status: r.verdict.status, exitCode: run.exitCode, wallS: (Date.now() - t0) / 1000, trials: r.trials.length, reruns: r.trials.filter((t) => t.attempt > 0).length, caughtBy: [...new Set(r.comparisons.filter((c) => c.verdict === 'regression').map((c) => c.metric))] };
+        const noisy = r.comparisons.filter((c) => c.verdict === 'inconclusive').map((c) => `${c.stageName}/${c.metric} ${c.ratio === null ? '' : `[${(((c.lower ?? 1) - 1) * 100).toFixed(0)}%, ${(((c.upper ?? 1) - 1) * 100).toFixed(0)}%]`}`.trim());
+        const why = r.verdict.status === 'inconclusive' ? (noisy.length ? `too noisy: ${noisy.join(', ')}` : r.verdict.reasons[0] ?? '') : r.verdict.exitCode > 1 ? r.verdict.reasons[0] ?? '' : '';
+        if (r.design && !designSet) { info.design = `${r.design.pairs} pairs + ${r.design.confirmPairs} confirmation pairs when suspect, metrics ${Object.entries(r.design.metrics).map(([m, l]) => `${m} (fail +${Math.round(l.fail * 100)}%)`).join(', ')}, invalid trials re-run up to ${r.design.rerunInvalid} times, --on-inconclusive fail`; designSet = true; }
+        o = { group: g.group, effect: g.effect, injected, status: r.verdict.status, exitCode: run.exitCode, wallS: (Date.now() - t0) / 1000, trials: r.trials.length, reruns: r.trials.filter((t) => t.attempt > 0).length, caughtBy: [...new Set(r.comparisons.filter((c) => c.verdict === 'regression').map((c) => c.metric))], why };
       } catch (err) {
-        o = { group: g.group, effect: g.effect, injected, status: `error: ${(err as Error).message.split('\n')[0]}`, exitCode: 5, wallS: (Date.now() - t0) / 1000, trials: 0, reruns: 0, caughtBy: [] };
+        o = { group: g.group, effect: g.effect, injected, status: 'error', exitCode: 5, wallS: (Date.now() - t0) / 1000, trials: 0, reruns: 0, caughtBy: [], why: (err as Error).message.split('\n')[0] ?? '' };
       }
       outcomes.push(o);
       process.stderr.write(`${o.status} (exit ${o.exitCode}) in ${o.wallS.toFixed(0)} s${o.caughtBy.length ? `, caught by ${o.caughtBy.join(', ')}` : ''}\n`);

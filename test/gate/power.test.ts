@@ -28,7 +28,7 @@ test('trialsToBound: gates without a false fail needed to bound the rate below 1
   assert.ok(clopperPearson(0, 367).upper > 0.01);
 });
 
-const gate = (over: Partial<GateOutcome>): GateOutcome => ({ group: 'aa', effect: 0, injected: 0, status: 'pass', exitCode: 0, wallS: 100, trials: 16, reruns: 0, caughtBy: [], ...over });
+const gate = (over: Partial<GateOutcome>): GateOutcome => ({ group: 'aa', effect: 0, injected: 0, status: 'pass', exitCode: 0, wallS: 100, trials: 16, reruns: 0, caughtBy: [], why: '', ...over });
 
 test('summarize: one row per group and effect, A/A first; exit 1 counted, inconclusive and errors apart', () => {
   const rows = summarize([

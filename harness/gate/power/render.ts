@@ -73,8 +73,8 @@ export function renderPowerDoc(info: PowerRunInfo, rows: readonly GroupRow[], ou
   l.push('', '## Against the goals (at most 1% false fails, at least 80% detection of +20%)', '');
   l.push(...verdictLines(rows), '');
   l.push('## Every gate', '');
-  l.push('| # | group | effect | injected | verdict | exit | trials (re-runs) | wall | regressions |', '|---|---|---|---|---|---|---|---|---|');
-  outcomes.forEach((o, i) => l.push(`| ${i + 1} | ${o.group} | ${o.group === 'aa' ? '-' : `+${pct(o.effect)}`} | ${o.group === 'aa' ? '-' : o.group === 'delay' ? `${o.injected.toFixed(2)} ms` : `${o.injected.toFixed(0)} us`} | ${o.status} | ${o.exitCode} | ${o.trials} (${o.reruns}) | ${o.wallS.toFixed(0)} s | ${o.caughtBy.join(', ') || '-'} |`));
+  l.push('| # | group | effect | injected | verdict | exit | trials (re-runs) | wall | regressions | why not pass/fail |', '|---|---|---|---|---|---|---|---|---|---|');
+  outcomes.forEach((o, i) => l.push(`| ${i + 1} | ${o.group} | ${o.group === 'aa' ? '-' : `+${pct(o.effect)}`} | ${o.group === 'aa' ? '-' : o.group === 'delay' ? `${o.injected.toFixed(2)} ms` : `${o.injected.toFixed(0)} us`} | ${o.status} | ${o.exitCode} | ${o.trials} (${o.reruns}) | ${o.wallS.toFixed(0)} s | ${o.caughtBy.join(', ') || '-'} | ${o.why.replace(/\|/g, '/') || '-'} |`));
   l.push('');
   return `${l.join('\n')}\n`;
 }

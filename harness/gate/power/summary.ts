@@ -21,6 +21,8 @@ export interface GateOutcome {
   reruns: number;
   /** Metrics that came out `regression`. */
   caughtBy: string[];
+  /** Why an inconclusive gate was: the metrics too noisy to decide, or the trial that stayed invalid. */
+  why: string;
 }
 
 export interface GroupRow {
