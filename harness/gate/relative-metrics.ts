@@ -28,7 +28,7 @@ const list: RelativeMetric[] = [
   { name: 'max', better: 'lower', warn: 0.15, fail: 0.50, byDefault: false, unit: 'ms', read: (s) => num(s.latencyMs?.max) },
   { name: 'achieved_rps', better: 'higher', warn: 0.05, fail: 0.10, byDefault: true, unit: 'req/s', read: (s) => num(s.achievedRps) },
   // Target CPU (whole process tree, /proc) per request in the window: independent of the
-  // generator's timing, so far less noisy than latency on a shared box (docs/gate-power.md).
+  // generator's timing, so a CPU regression shows even when latency at the gate's rate barely moves.
   { name: 'cpu_per_request', better: 'lower', warn: 0.05, fail: 0.10, byDefault: true, unit: 'us', read: (s) => num(s.cpu?.perRequestUs) },
   { name: 'rss', better: 'lower', warn: 0.05, fail: 0.15, byDefault: false, unit: 'B', read: (s) => num(s.memory?.rssBytes) },
   { name: 'rss_per_connection', better: 'lower', warn: 0.05, fail: 0.15, byDefault: false, unit: 'B', read: (s) => num(s.memory?.rssPerConnectionBytes) },
