@@ -42,6 +42,8 @@ export interface RunOptions {
     metricsUrl?: string;
     command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
     debugDelayMs?: number;
+    /** Reference gateway only: CPU (us) burnt before each proxied request (tests the gate). */
+    debugCpuUs?: number;
     workers?: number;
   };
   placement?: Partial<Record<'gateway' | 'upstreams' | 'generator', string>>;
@@ -132,7 +134,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       if (impl!.build) { progress.note(`building ${impl!.name}...`); await buildImpl(impl!, out.log); }
       target = await startGateway({
         impl: impl!, env: { ...upstreams.env, ...jwt.env }, workers: workersForGateway!, cpus: placement.gateway, log: out.log,
-        debugDelayMs: opts.target?.debugDelayMs, command: opts.target?.command,
+        debugDelayMs: opts.target?.debugDelayMs, debugCpuUs: opts.target?.debugCpuUs, command: opts.target?.command,
         ...(opts.doctor ? { command: await doctorCommand(impl!, out.dir), stopGraceMs: 60_000 } : {}),
       });
     }

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { GateFailedError, GwBenchError, InconclusiveError, InternalError, TargetError } from '../../core/errors.js';
+import { GateFailedError, GwBenchError, InconclusiveError, InternalError, TargetError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { isSeed, MAX_SEED } from '../../core/prng.js';
 import { parsePercent } from '../../core/units.js';
@@ -15,7 +15,8 @@ interface Args {
   quick: boolean;
   threshold: string[];
   out?: string;
-  'on-inconclusive': 'warn' | 'fail';
+  'on-inconclusive'?: 'warn' | 'fail';
+  'rerun-invalid'?: number;
   pairs?: number;
   'confirm-pairs'?: number;
   seed?: number;
@@ -38,17 +39,18 @@ export const gateCommand: CommandModule<object, Args> = {
     .option('quick', { type: 'boolean', default: false, describe: 'Run the scenario in quick mode' })
     .option('threshold', { type: 'string', array: true, default: [], describe: 'Extra threshold, e.g. "p99 < 50ms" or "stage=1k: errors < 0.1%" (repeatable)' })
     .option('out', { type: 'string', describe: 'Output folder (default reports/gate-<timestamp>/)' })
-    .option('on-inconclusive', { choices: ['warn', 'fail'] as const, default: 'warn' as const, describe: 'Inconclusive (noisy, saturated generator): warn and exit 0, or fail with exit 3' })
+    .option('on-inconclusive', { choices: ['warn', 'fail'] as const, describe: 'Inconclusive (noisy, generator behind): warn and exit 0, or fail with exit 3 (default: fail when CI is set, else warn)' })
+    .option('rerun-invalid', { type: 'number', describe: 'Re-run a trial that came out invalid up to this many times before the gate is inconclusive (default 2)' })
     .option('pairs', { type: 'number', describe: 'Pairs in the first stage (default: scenario gate.relative.pairs, 8; calibration 16)' })
     .option('confirm-pairs', { type: 'number', describe: 'Pairs of the confirmation stage, run only when a metric is suspect (default 8)' })
     .option('seed', { type: 'number', describe: 'Seed of trial order and bootstrap (default: scenario gate.relative.seed)' })
     .option('max-error-rate', { type: 'string', default: '0.1%', describe: 'Functional limit on the error rate when the scenario sets no errors threshold' })
     .option('base-install', { choices: ['auto', 'ci', 'link'] as const, default: 'auto' as const, describe: 'How the --base-ref worktree gets node_modules: npm ci, a link to ours, or link when the lock file is identical' })
     .check((a) => {
-      for (const k of ['pairs', 'confirm-pairs', 'seed'] as const) {
+      for (const k of ['pairs', 'confirm-pairs', 'seed', 'rerun-invalid'] as const) {
         const v = a[k];
-        if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new Error(`--${k}: ${v} is not a non-negative whole number`);
-        if (k === 'seed' && v !== undefined && !isSeed(v)) throw new Error(`--seed: ${v} is above ${MAX_SEED} (seeds are 32-bit)`);
+        if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new UsageError(`--${k}: ${v} is not a non-negative whole number`);
+        if (k === 'seed' && v !== undefined && !isSeed(v)) throw new UsageError(`--seed: ${v} is above ${MAX_SEED} (seeds are 32-bit)`);
       }
       return true;
     }) as never,
@@ -62,7 +64,7 @@ export const gateCommand: CommandModule<object, Args> = {
       const run = await runGate({
         scenarioFile: a.scenario, resultFile: a.result, baseRef: a['base-ref'], baseResult: a['base-result'], calibrate: a.calibrate,
         quick: a.quick, thresholds: a.threshold, out: a.out, onInconclusive: a['on-inconclusive'], pairs: a.pairs, confirmPairs: a['confirm-pairs'],
-        seed: a.seed, maxErrorRate: parsePercent(a['max-error-rate'], '--max-error-rate'), baseInstall: a['base-install'], stages: a.stage.map(String),
+        seed: a.seed, rerunInvalid: a['rerun-invalid'], maxErrorRate: parsePercent(a['max-error-rate'], '--max-error-rate'), baseInstall: a['base-install'], stages: a.stage.map(String),
         log: (l) => process.stderr.write(`${l}\n`), signal: ac.signal,
       });
       const v = run.report.verdict;

@@ -53,5 +53,5 @@ export const DEFAULT_RAW_CONFIG = {
     { method: 'GET', path: '/api/user/:uid', type: 'proxy', upstream: 'user', auth: true },
     { method: 'POST', path: '/api/interact', type: 'proxy', upstream: 'interact', auth: true },
   ],
-  debug: { delay: 0 },
+  debug: { delay: 0, cpu: 0 },
 };

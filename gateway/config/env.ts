@@ -35,5 +35,7 @@ export function rawConfigFromEnv(env: Env): Record<string, unknown> {
   set('GW_MAX_HEADER_BYTES', (v) => { section('limits').maxHeaderBytes = v; });
   set('GW_IDLE_TIMEOUT_MS', (v) => { section('server').keepAliveTimeout = v; });
   set('GW_DEBUG_DELAY_MS', (v) => { section('debug').delay = v; });
+  // Microseconds: a bare number is us here (not ms), a value with a unit is taken as written.
+  set('GW_DEBUG_CPU_US', (v) => { section('debug').cpu = /^\d+(\.\d+)?$/.test(v.trim()) ? `${v.trim()}us` : v; });
   return raw as Record<string, unknown>;
 }

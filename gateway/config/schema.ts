@@ -74,5 +74,5 @@ export const gatewayConfigSchema: Json = obj({
       auth: { type: 'boolean' },
     }, { required: ['path', 'type'] }),
   },
-  debug: obj({ delay: duration('Artificial delay before each proxied request') }),
+  debug: obj({ delay: duration('Artificial delay before each proxied request'), cpu: duration('CPU to burn before each proxied request (e.g. 300us); applied at startup only') }),
 });

@@ -74,6 +74,8 @@ export interface GatewayConfig {
   readonly shadow?: ShadowConfig;
   readonly regions?: RegionConfig | null;
   readonly etcd?: EtcdSourceConfig | null;
+  /** CPU burnt before each proxied/fan-out request (ms); applied at startup only, not on reload. */
+  readonly debugCpuMs: number;
 }
 
 /** Names of the contract's services, as used in YAML `upstreams:` and in metric labels. */

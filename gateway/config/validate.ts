@@ -94,5 +94,6 @@ export function validateConfig(raw: Obj, source = 'configuration'): GatewayConfi
     server: Object.freeze({ keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, shutdownTimeoutMs: ms(serverRaw.shutdownTimeout) }),
     routes: Object.freeze(routes),
     debugDelayMs: ms(sec('debug').delay),
+    debugCpuMs: ms(sec('debug').cpu),
   });
 }

@@ -8,6 +8,7 @@ import type { RequestContext } from './context.js';
 import { sendError, sendJson } from '../http/respond.js';
 import { proxyRequest } from './proxy.js';
 import { feed } from './feed.js';
+import { requestStarter } from '../http/cpu-burn.js';
 
 export interface HandlerDeps {
   /** Current state; read once per request. */
@@ -17,6 +18,8 @@ export interface HandlerDeps {
   metricsText(): Promise<{ contentType: string; text: string }>;
   /** True once shutdown began: answers carry `connection: close`. */
   isDraining(): boolean;
+  /** debug.cpu (ms of CPU burnt before each proxied/fan-out request), read once at startup. */
+  debugCpuMs?: number;
 }
 
 const UNAUTHORIZED_EXTRA = { 'www-authenticate': 'Bearer error="invalid_token"' };
@@ -25,6 +28,7 @@ const UNAUTHORIZED_EXTRA = { 'www-authenticate': 'Bearer error="invalid_token"' 
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { metrics } = deps;
   const health = JSON.stringify({ status: 'ok', impl: 'reference', version: VERSION, pid: process.pid });
+  const start = requestStarter(deps.debugCpuMs ?? 0);
 
   return function handle(req, res) {
     const started = performance.now();
@@ -81,7 +85,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       case 'proxy': {
         const run = match.route.type === 'feed' ? () => feed(ctx) : () => proxyRequest(ctx, state.services.get(match.route.upstream!)!);
         const delay = state.config.debugDelayMs;
-        if (delay > 0) setTimeout(run, delay); else run();
+        if (delay > 0) setTimeout(() => start(run), delay); else start(run);
         return;
       }
     }

@@ -25,6 +25,17 @@ export function pairUp(trials: readonly { pair: number; variant: Variant; result
   return [...byPair.values()].filter((p) => p.base && p.candidate).sort((a, b) => a.pair - b.pair);
 }
 
+/** Why a metric has no value: the result's own reason where it gives one (CPU). */
+function missingReason(pairs: readonly TrialPair[], stageIndex: number, name: string): string {
+  if (name !== 'cpu_per_request') return '';
+  for (const p of pairs) {
+    const st = p.base!.stages.find((s) => s.index === stageIndex) ?? p.candidate!.stages.find((s) => s.index === stageIndex);
+    if (!st) continue;
+    return st.cpu ? (st.cpu.reason ? `: ${st.cpu.reason}` : '') : ': the results carry no stages[].cpu (written by an older gw-bench)';
+  }
+  return '';
+}
+
 /** Compare every gated metric on every stage both variants measured validly. */
 export function comparePairs(pairs: readonly TrialPair[], settings: RelativeSettings, opts: { gateStage: 1 | 2; final: boolean; suspectBefore?: ReadonlySet<string> }): Comparison[] {
   const stageNames = new Map<number, string>();
@@ -52,7 +63,13 @@ export function comparePairs(pairs: readonly TrialPair[], settings: RelativeSett
         warn: lim.warn, fail: lim.fail, gateStage: opts.gateStage, pairsWorse: usable.filter((r) => r > 0).length,
       };
       if (usable.length === 0) {
-        out.push({ ...common, ratio: null, lower: null, upper: null, verdict: 'unavailable', reason: `${name} not measured in stage ${stageName}` });
+        // A metric the scenario names must be measured: without data it cannot pass.
+        // The default set holds only metrics result.json produces; one that is null here
+        // (e.g. no target pid for CPU) is reported with the result's own reason.
+        const why = missingReason(pairs, stageIndex, name);
+        out.push(settings.metricsFrom === 'scenario'
+          ? { ...common, ratio: null, lower: null, upper: null, verdict: 'inconclusive', reason: `${name} is gated (gate.relative.metrics) but was not measured in stage ${stageName}${why}` }
+          : { ...common, ratio: null, lower: null, upper: null, verdict: 'unavailable', reason: `${name} not measured in stage ${stageName}${why}` });
         continue;
       }
       const iv = bootstrapMedianRatio(usable, { resamples: settings.resamples, confidence: settings.confidence, seed: deriveSeed(settings.seed, `bootstrap/${stageIndex}/${name}/${opts.gateStage}`) });

@@ -16,8 +16,8 @@ import type { Threshold } from './thresholds.js';
  */
 
 export type TrialOutput = RunResult | { result: RunResult; dir: string | null };
-/** Run one trial of `variant`; `i` is its position in the whole gate's sequence. */
-export type RunTrial = (variant: Variant, i: number, ctx: PlannedTrial) => Promise<TrialOutput>;
+/** Run one trial of `variant`; `i` is its position in the whole gate's sequence, `ctx.attempt` > 0 a re-run. */
+export type RunTrial = (variant: Variant, i: number, ctx: PlannedTrial & { attempt?: number }) => Promise<TrialOutput>;
 
 export interface RelativeGateOptions {
   settings: RelativeSettings;
@@ -54,40 +54,54 @@ export async function runRelativeGate(opts: RelativeGateOptions): Promise<Relati
   const results: { trial: PlannedTrial; result: RunResult }[] = [];
   const order: string[] = [];
 
+  /** One attempt at a planned trial: its record, and its result when the run produced one. */
+  const attempt = async (t: PlannedTrial, n: number): Promise<{ rec: TrialRecord; result: RunResult | null; stop: GateStop | null }> => {
+    const started = Date.now();
+    const rec: TrialRecord = { ...t, attempt: n, startedAt: new Date(started).toISOString(), durationS: 0, dir: null, status: 'ok', notes: [], stages: [] };
+    trials.push(rec);
+    let out: TrialOutput;
+    try {
+      out = await opts.runTrial(t.variant, t.index, { ...t, attempt: n });
+    } catch (err) {
+      rec.durationS = (Date.now() - started) / 1000;
+      rec.status = 'error';
+      const msg = err instanceof Error ? err.message : String(err);
+      rec.notes.push(msg);
+      const code = err instanceof GwBenchError ? err.exitCode : ExitCode.INTERNAL;
+      const kind = code === ExitCode.TARGET_FAILURE ? 'target-failure' : code === ExitCode.INCONCLUSIVE ? 'inconclusive' : 'error';
+      return { rec, result: null, stop: { kind, reason: `trial ${t.index} (${t.variant}): ${msg}`, exitCode: code, error: err } };
+    }
+    const result = 'result' in out && 'dir' in out ? out.result : (out as RunResult);
+    rec.dir = 'result' in out && 'dir' in out ? out.dir : null;
+    rec.durationS = (Date.now() - started) / 1000;
+    const a = assessTrial(result, t.variant, opts.functional, s.minAchievedRatio);
+    rec.status = a.status;
+    rec.notes.push(...a.notes);
+    rec.stages = a.stages;
+    const p50 = a.stages.map((x) => `${x.name} p50=${x.metrics['p50']?.toFixed(2) ?? 'n/a'}ms p99=${x.metrics['p99']?.toFixed(2) ?? 'n/a'}ms cpu=${x.metrics['cpu_per_request']?.toFixed(0) ?? 'n/a'}us/req`).join(', ');
+    log(`  trial ${t.index}${n > 0 ? ` (re-run ${n})` : ''} pair ${t.pair} ${t.variant.padEnd(9)} ${a.status} in ${rec.durationS.toFixed(1)}s: ${p50}`);
+    if (a.status === 'error') return { rec, result, stop: { kind: 'error', reason: a.notes.join('; '), exitCode: a.exitCode ?? ExitCode.INTERNAL } };
+    if (a.status === 'functional-failure') return { rec, result, stop: { kind: 'target-failure', reason: a.notes.join('; '), exitCode: ExitCode.TARGET_FAILURE } };
+    if (a.status === 'invalid') return { rec, result, stop: { kind: 'inconclusive', reason: a.notes.join('; '), exitCode: ExitCode.INCONCLUSIVE } };
+    return { rec, result, stop: null };
+  };
+
   const runStage = async (plan: PlannedTrial[]): Promise<GateStop | null> => {
     order.push(orderString(plan));
     log(`gate stage ${plan[0]?.gateStage}: ${plan.length / 2} pairs, order ${orderString(plan)} (A = base, B = candidate)`);
     for (const t of plan) {
-      if (opts.signal?.aborted) return { kind: 'error', reason: 'interrupted', exitCode: ExitCode.INTERNAL };
-      const started = Date.now();
-      const rec: TrialRecord = { ...t, startedAt: new Date(started).toISOString(), durationS: 0, dir: null, status: 'ok', notes: [], stages: [] };
-      trials.push(rec);
-      let out: TrialOutput;
-      try {
-        out = await opts.runTrial(t.variant, t.index, t);
-      } catch (err) {
-        rec.durationS = (Date.now() - started) / 1000;
-        rec.status = 'error';
-        const msg = err instanceof Error ? err.message : String(err);
-        rec.notes.push(msg);
-        const code = err instanceof GwBenchError ? err.exitCode : ExitCode.INTERNAL;
-        if (code === ExitCode.TARGET_FAILURE) return { kind: 'target-failure', reason: `trial ${t.index} (${t.variant}): ${msg}`, exitCode: code, error: err };
-        if (code === ExitCode.INCONCLUSIVE) return { kind: 'inconclusive', reason: `trial ${t.index} (${t.variant}): ${msg}`, exitCode: code, error: err };
-        return { kind: 'error', reason: `trial ${t.index} (${t.variant}): ${msg}`, exitCode: code, error: err };
+      // An invalid trial (the generator fell behind, a base that could not carry the load)
+      // is a disturbed measurement, not an answer: run the same trial again, at most
+      // `rerunInvalid` times, in the same place of the sequence. Only a trial that stays
+      // invalid makes the gate inconclusive. Its invalid attempts stay in gate.json.
+      for (let n = 0; ; n++) {
+        if (opts.signal?.aborted) return { kind: 'error', reason: 'interrupted', exitCode: ExitCode.INTERNAL };
+        const { rec, result, stop } = await attempt(t, n);
+        if (!stop) { results.push({ trial: t, result: result! }); break; }
+        if (stop.kind !== 'inconclusive' || result === null) return stop;
+        if (n >= s.rerunInvalid) return { ...stop, reason: `${stop.reason} (still invalid after ${n} re-run${n === 1 ? '' : 's'})` };
+        rec.notes.push(`re-run ${n + 1} of at most ${s.rerunInvalid}: an invalid trial is measured again, never used`);
       }
-      const result = 'result' in out && 'dir' in out ? out.result : (out as RunResult);
-      rec.dir = 'result' in out && 'dir' in out ? out.dir : null;
-      rec.durationS = (Date.now() - started) / 1000;
-      const a = assessTrial(result, t.variant, opts.functional, s.minAchievedRatio);
-      rec.status = a.status;
-      rec.notes.push(...a.notes);
-      rec.stages = a.stages;
-      results.push({ trial: t, result });
-      const p50 = a.stages.map((x) => `${x.name} p50=${x.metrics['p50']?.toFixed(2) ?? 'n/a'}ms p99=${x.metrics['p99']?.toFixed(2) ?? 'n/a'}ms`).join(', ');
-      log(`  trial ${t.index} pair ${t.pair} ${t.variant.padEnd(9)} ${a.status} in ${rec.durationS.toFixed(1)}s: ${p50}`);
-      if (a.status === 'error') return { kind: 'error', reason: a.notes.join('; '), exitCode: a.exitCode ?? ExitCode.INTERNAL };
-      if (a.status === 'functional-failure') return { kind: 'target-failure', reason: a.notes.join('; '), exitCode: ExitCode.TARGET_FAILURE };
-      if (a.status === 'invalid') return { kind: 'inconclusive', reason: a.notes.join('; '), exitCode: ExitCode.INCONCLUSIVE };
     }
     return null;
   };

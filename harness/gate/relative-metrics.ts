@@ -20,16 +20,6 @@ export interface RelativeMetric {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/**
- * CPU-ms the target spent per request. result.json v1 has no such field yet; a stage that
- * carries `targetCpu.msPerRequest` (or `cpuMsPerRequest`) is compared, otherwise the metric
- * is reported as unavailable and does not gate.
- */
-function cpuPerRequest(s: StageResult): number | null {
-  const o = s as unknown as { targetCpu?: { msPerRequest?: unknown }; cpuMsPerRequest?: unknown };
-  return num(o.targetCpu?.msPerRequest) ?? num(o.cpuMsPerRequest);
-}
-
 const list: RelativeMetric[] = [
   { name: 'p50', better: 'lower', warn: 0.05, fail: 0.10, byDefault: true, unit: 'ms', read: (s) => num(s.latencyMs?.p50) },
   { name: 'p90', better: 'lower', warn: 0.05, fail: 0.15, byDefault: false, unit: 'ms', read: (s) => num(s.latencyMs?.p90) },
@@ -37,7 +27,9 @@ const list: RelativeMetric[] = [
   { name: 'p999', better: 'lower', warn: 0.10, fail: 0.25, byDefault: false, unit: 'ms', read: (s) => num(s.latencyMs?.p999) },
   { name: 'max', better: 'lower', warn: 0.15, fail: 0.50, byDefault: false, unit: 'ms', read: (s) => num(s.latencyMs?.max) },
   { name: 'achieved_rps', better: 'higher', warn: 0.05, fail: 0.10, byDefault: true, unit: 'req/s', read: (s) => num(s.achievedRps) },
-  { name: 'cpu_per_request', better: 'lower', warn: 0.05, fail: 0.10, byDefault: true, unit: 'ms', read: cpuPerRequest },
+  // Target CPU (whole process tree, /proc) per request in the window: independent of the
+  // generator's timing, so a CPU regression shows even when latency at the gate's rate barely moves.
+  { name: 'cpu_per_request', better: 'lower', warn: 0.05, fail: 0.10, byDefault: true, unit: 'us', read: (s) => num(s.cpu?.perRequestUs) },
   { name: 'rss', better: 'lower', warn: 0.05, fail: 0.15, byDefault: false, unit: 'B', read: (s) => num(s.memory?.rssBytes) },
   { name: 'rss_per_connection', better: 'lower', warn: 0.05, fail: 0.15, byDefault: false, unit: 'B', read: (s) => num(s.memory?.rssPerConnectionBytes) },
 ];

@@ -22,6 +22,8 @@ export interface TrialStage {
 }
 
 export interface TrialRecord extends PlannedTrial {
+  /** 0 = first run of this planned trial; n = its n-th re-run after an invalid attempt. */
+  attempt: number;
   startedAt: string;
   durationS: number;
   /** Run folder of this trial (result.json, hlogs), when the runner wrote one. */

@@ -16,7 +16,7 @@ import { runRelativeGate, type GateStop } from './engine.js';
 import { writeGateOutputs } from './outputs/write.js';
 import type { PlannedTrial } from './order.js';
 import { GATE_SCHEMA_VERSION, type GateReport, type TrialRecord } from './report-model.js';
-import { parseRelativeSettings, type RelativeSettings } from './settings.js';
+import { defaultOnInconclusive, parseRelativeSettings, type RelativeSettings } from './settings.js';
 import { parseThresholdEntry, parseThresholdFlag, type Threshold } from './thresholds.js';
 import { loadRunScenario, scenarioTrialRunner, type RunScenario, type TrialTarget } from './trial-runner.js';
 import { composeVerdict } from './verdict.js';
@@ -43,6 +43,8 @@ export interface GateOptions {
   pairs?: number;
   confirmPairs?: number;
   seed?: number;
+  /** Re-runs of an invalid trial before the gate is inconclusive (default 2). */
+  rerunInvalid?: number;
   maxErrorRate?: number;
   baseInstall?: 'auto' | 'ci' | 'link';
   /** Run only these stages (names or indexes of the scenario's stages). */
@@ -92,6 +94,7 @@ function relativeSettings(sc: Scenario | null, o: GateOptions, calibrating: bool
   if (o.pairs !== undefined) raw['pairs'] = o.pairs;
   if (o.confirmPairs !== undefined) raw['confirmPairs'] = o.confirmPairs;
   if (o.seed !== undefined) raw['seed'] = o.seed;
+  if (o.rerunInvalid !== undefined) raw['rerunInvalid'] = o.rerunInvalid;
   // Calibration defaults to 16 A/A pairs (twice a gate's first stage) unless --pairs says otherwise.
   if (calibrating && o.pairs === undefined) raw['pairs'] = 16;
   return parseRelativeSettings(raw, sc ? 'gate.relative' : 'gate options');
@@ -121,7 +124,7 @@ export function selectStages(sc: Scenario | null, wanted: readonly string[] | un
 export async function runGate(o: GateOptions): Promise<GateRun> {
   const log = o.log ?? (() => {});
   const mode = validateMode(o);
-  const onInconclusive = o.onInconclusive ?? 'warn';
+  const onInconclusive = o.onInconclusive ?? defaultOnInconclusive();
   const repo = resolve(o.repo ?? process.cwd());
   const outDir = resolve(o.out ?? join('reports', `gate-${stamp()}`));
   const startedAt = new Date().toISOString();
@@ -173,7 +176,9 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
         report.calibration = calibrate(out.comparisons, { gatePairs: relativeSettings(scenario, { ...o, pairs: undefined }, false).pairs, resamples: settings.resamples, seed: settings.seed });
         for (const s of report.calibration.suggestions) log(`calibration: ${s}`);
       }
-      for (const c of out.comparisons) if (c.verdict === 'unavailable' && c.metric === 'cpu_per_request') { notes.push('cpu_per_request is not in these results (result.json v1 has no target CPU per request); not gated'); break; }
+      for (const c of out.comparisons) if (c.verdict === 'unavailable') notes.push(`not gated: stage ${c.stageName}: ${c.reason}`);
+      const reruns = out.trials.filter((t) => t.attempt > 0).length;
+      if (reruns) notes.push(`${reruns} trial(s) re-run after an invalid attempt (the invalid attempts are in gate.json, not in the statistics)`);
     } else {
       // absolute or base-result: one candidate result (recorded or fresh), thresholds decide.
       let cand = resultIn;
@@ -192,7 +197,7 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
       if (cand) {
         const planned: PlannedTrial = { index: 0, pair: 0, position: 0, variant: 'candidate', seed: 0, gateStage: 1 };
         const a = assessTrial(cand, 'candidate', [], 0);
-        const rec: TrialRecord = { ...planned, startedAt: cand.startedAt, durationS: (Date.parse(cand.finishedAt) - Date.parse(cand.startedAt)) / 1000 || 0, dir, status: a.status, notes: a.notes, stages: a.stages };
+        const rec: TrialRecord = { ...planned, attempt: 0, startedAt: cand.startedAt, durationS: (Date.parse(cand.finishedAt) - Date.parse(cand.startedAt)) / 1000 || 0, dir, status: a.status, notes: a.notes, stages: a.stages };
         report.trials = [rec];
         report.env = cand.env ?? null;
         report.thresholds = summarizeThresholds(allThresholds, [cand]);

@@ -20,12 +20,16 @@ export interface RelativeSettings {
   confidence: number;
   /** Achieved/offered below this in any trial stage makes the gate inconclusive (open model). */
   minAchievedRatio: number;
+  /** Re-runs of a trial that came out invalid before the gate gives up as inconclusive. */
+  rerunInvalid: number;
   /** Gated metrics and their warn/fail fractions. */
   metrics: Record<string, MetricLimits>;
+  /** 'scenario': listed in gate.relative.metrics (one without data is inconclusive); 'default': the default set. */
+  metricsFrom: 'default' | 'scenario';
 }
 
-export const DEFAULT_RELATIVE: Readonly<Omit<RelativeSettings, 'metrics'>> = Object.freeze({
-  pairs: 8, confirmPairs: 8, seed: 42, resamples: 10_000, confidence: 0.95, minAchievedRatio: 0.99,
+export const DEFAULT_RELATIVE: Readonly<Omit<RelativeSettings, 'metrics' | 'metricsFrom'>> = Object.freeze({
+  pairs: 8, confirmPairs: 8, seed: 42, resamples: 10_000, confidence: 0.95, minAchievedRatio: 0.99, rerunInvalid: 2,
 });
 
 /** The default metric set with its default limits. */
@@ -35,12 +39,12 @@ export function defaultMetricLimits(): Record<string, MetricLimits> {
   return out;
 }
 
-const KEYS = ['pairs', 'confirmPairs', 'seed', 'resamples', 'confidence', 'minAchievedRatio', 'metrics'];
+const KEYS = ['pairs', 'confirmPairs', 'seed', 'resamples', 'confidence', 'minAchievedRatio', 'rerunInvalid', 'metrics'];
 
 /** Validate `gate.relative` (undefined = all defaults). Collects every problem before throwing. */
 export function parseRelativeSettings(raw: unknown, field = 'gate.relative'): RelativeSettings {
   const problems: string[] = [];
-  const out: RelativeSettings = { ...DEFAULT_RELATIVE, metrics: defaultMetricLimits() };
+  const out: RelativeSettings = { ...DEFAULT_RELATIVE, metrics: defaultMetricLimits(), metricsFrom: 'default' };
   if (raw === undefined || raw === null) return Object.freeze(out);
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${field}: expected a mapping`, [`${field}: ${JSON.stringify(raw)} is not a mapping`]);
   const o = raw as Record<string, unknown>;
@@ -59,6 +63,7 @@ export function parseRelativeSettings(raw: unknown, field = 'gate.relative'): Re
   out.seed = take('seed', parseCount, (v) => (v <= 0xffffffff ? null : 'must fit in 32 bits')) ?? out.seed;
   out.resamples = take('resamples', parseCount, (v) => (v >= 1000 && v <= 1_000_000 ? null : 'must be between 1000 and 1000000')) ?? out.resamples;
   out.confidence = take('confidence', parsePercent, (v) => (v >= 0.5 && v < 1 ? null : 'must be in [50%, 100%)')) ?? out.confidence;
+  out.rerunInvalid = take('rerunInvalid', parseCount, (v) => (v <= 10 ? null : 'must be at most 10')) ?? out.rerunInvalid;
   out.minAchievedRatio = take('minAchievedRatio', parsePercent, (v) => (v > 0 && v <= 1 ? null : 'must be in (0, 100%]')) ?? out.minAchievedRatio;
   if (o['metrics'] !== undefined) {
     const mr = o['metrics'];
@@ -87,8 +92,19 @@ export function parseRelativeSettings(raw: unknown, field = 'gate.relative'): Re
       }
       if (Object.keys(metrics).length === 0 && problems.length === 0) problems.push(`${field}.metrics: lists no metric`);
       out.metrics = metrics;
+      out.metricsFrom = 'scenario';
     }
   }
   if (problems.length) throw new ConfigError(`${field}: ${problems.length} problem(s)`, problems);
   return Object.freeze(out);
+}
+
+/**
+ * --on-inconclusive when not given: in CI (CI=true, as GitHub Actions, GitLab and most
+ * runners set it) an inconclusive gate exits 3, so a gate that could not measure never
+ * passes silently; on a developer's machine it warns and exits 0.
+ */
+export function defaultOnInconclusive(env: Readonly<Record<string, string | undefined>> = process.env): 'warn' | 'fail' {
+  const ci = (env['CI'] ?? '').trim().toLowerCase();
+  return ci !== '' && ci !== 'false' && ci !== '0' ? 'fail' : 'warn';
 }

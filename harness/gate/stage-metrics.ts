@@ -67,7 +67,10 @@ const list: StageMetric[] = [
   }),
   ...rows('fraction', { residency: ['heap used / RSS', (s) => num(s.memory?.residency)] }),
   ...rows('count', { connections_failed: ['connections that failed to open', (s) => num(s.connectionCounts?.failed)] }),
-  ...rows('duration', { send_lag_p99: ['generator send lag p99', (s) => num(s.generator?.sendLagP99Ms)] }),
+  ...rows('duration', {
+    cpu_per_request: ['target CPU (process tree) per request, e.g. cpu_per_request < 300us', (s) => { const us = num(s.cpu?.perRequestUs); return us === null ? null : us / 1000; }],
+    send_lag_p99: ['generator send lag p99', (s) => num(s.generator?.sendLagP99Ms)],
+  }),
   ...rows('count', {
     listen_overflows: ['kernel ListenOverflows during the stage', (s) => num(s.kernel?.listenOverflows)],
     retrans: ['kernel retransmitted segments during the stage', (s) => num(s.kernel?.retransSegs)],

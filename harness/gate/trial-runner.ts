@@ -17,6 +17,7 @@ export interface TrialTarget {
   pid?: number;
   command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
   debugDelayMs?: number;
+  debugCpuUs?: number;
 }
 export interface RunScenarioOptions {
   scenarioFile: string; quick?: boolean; out?: string; quiet?: boolean; seed?: number;
@@ -54,7 +55,8 @@ export function scenarioTrialRunner(o: TrialRunnerOptions): RunTrial {
     const { result, dir } = await o.runScenario({
       scenarioFile: o.scenarioFile,
       quick: o.quick,
-      out: join(o.outDir, 'trials', `${String(i).padStart(2, '0')}-${variant}`),
+      // A re-run of an invalid trial gets its own folder: the invalid attempt stays inspectable.
+      out: join(o.outDir, 'trials', `${String(i).padStart(2, '0')}-${variant}${ctx.attempt ? `-rerun${ctx.attempt}` : ''}`),
       quiet: true,
       seed: ctx.seed,
       target: o.targets[variant],

@@ -65,6 +65,7 @@ export async function startGateway(opts: {
   cpus: string | null;
   log?: WriteStream;
   debugDelayMs?: number;
+  debugCpuUs?: number;
   command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
   healthTimeoutMs?: number;
   /** How long a stopping target may take before SIGKILL (Clinic Doctor renders its report on exit). */
@@ -81,6 +82,7 @@ export async function startGateway(opts: {
     // them mid-run and the generator reconnect, wrecking reuse. Same value for every impl.
     GW_IDLE_TIMEOUT_MS: String(RUN_IDLE_TIMEOUT_MS),
     ...(opts.debugDelayMs ? { GW_DEBUG_DELAY_MS: String(opts.debugDelayMs) } : {}),
+    ...(opts.debugCpuUs ? { GW_DEBUG_CPU_US: String(opts.debugCpuUs) } : {}),
     ...(opts.command?.env ?? {}),
   };
   const cmd = opts.command?.cmd ?? opts.impl.run.cmd;

@@ -17,11 +17,15 @@ let dir: string;
 before(async () => { dir = await mkdtemp(join(tmpdir(), 'gwb-gate-cli-')); });
 after(async () => { await rm(dir, { recursive: true, force: true }); });
 
+/** Runs outside CI unless `ci` says otherwise: the --on-inconclusive default depends on CI. */
 async function gate(name: string, stages: ReturnType<typeof stage>[], ...args: string[]) {
+  return gateIn('false', name, stages, ...args);
+}
+async function gateIn(ci: string, name: string, stages: ReturnType<typeof stage>[], ...args: string[]) {
   const file = join(dir, `${name}.json`);
   await writeFile(file, JSON.stringify(result(stages)));
   const out = join(dir, `out-${name}`);
-  const r = await execa(process.execPath, [BIN, 'gate', '--result', file, '--out', out, ...args], { reject: false });
+  const r = await execa(process.execPath, [BIN, 'gate', '--result', file, '--out', out, ...args], { reject: false, env: { CI: ci } });
   return { ...r, out };
 }
 
@@ -73,10 +77,24 @@ test('a stage the generator could not drive is inconclusive: exit 0 with a warni
   assert.match(hard.stderr, /GW_ERR_INCONCLUSIVE/);
 });
 
+test('in CI (CI=true) an inconclusive gate exits 3 by default; --on-inconclusive warn still opts out', async () => {
+  const st = [stage({ status: 'invalid', reasons: ['event loop p99 80ms'] })];
+  const ci = await gateIn('true', 'inv-ci', st, '--threshold', 'p99 < 50ms');
+  assert.equal(ci.exitCode, 3, ci.stdout + ci.stderr);
+  assert.match(ci.stderr, /GW_ERR_INCONCLUSIVE/);
+  const optOut = await gateIn('true', 'inv-ci-warn', st, '--threshold', 'p99 < 50ms', '--on-inconclusive', 'warn');
+  assert.equal(optOut.exitCode, 0);
+  const g = JSON.parse(await readFile(join(ci.out, 'gate.json'), 'utf8'));
+  assert.equal(g.verdict.exitCode, 3);
+});
+
 test('usage errors exit 2 before anything runs', async () => {
   const bad = await gate('usage', [stage()], '--threshold', 'p98 < 5ms');
   assert.equal(bad.exitCode, 2);
   assert.match(bad.stderr, /--threshold\[0\]: unknown metric "p98"/);
+  const rerun = await gate('usage-rerun', [stage()], '--rerun-invalid', '-1');
+  assert.equal(rerun.exitCode, 2);
+  assert.match(rerun.stderr, /--rerun-invalid: -1 is not a non-negative whole number/);
   const none = await execa(process.execPath, [BIN, 'gate'], { reject: false });
   assert.equal(none.exitCode, 2);
   assert.match(none.stderr, /name a scenario file \(to run\) or --result/);

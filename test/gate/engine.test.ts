@@ -100,17 +100,61 @@ test('higher-is-better: lower candidate throughput is the regression', async () 
   assert.equal(verdict.exitCode, 1);
 });
 
-test('a saturated generator stops the gate as inconclusive: exit 0 by default, 3 on request', async () => {
+test('an invalid trial is re-run in place; its invalid attempt stays in the record, not in the statistics', async () => {
+  // Trial 3's first attempt is invalid (generator lag); its re-run is valid.
+  let attempts = 0;
+  const invalid = (_v: Variant, t: PlannedTrial) => (t.index === 3 && attempts++ === 0 ? { status: 'invalid' as const, reasons: ['send lag p99 10.21ms > 10ms'], p50: 500 } : {});
+  const f = fake(() => 1, invalid);
+  const { out, verdict } = await gate(f);
+  assert.equal(f.calls.length, 17, '16 planned trials + 1 re-run');
+  assert.deepEqual(f.calls.map((c) => c.index).slice(2, 6), [2, 3, 3, 4], 're-run right after the invalid attempt');
+  assert.deepEqual(f.calls.slice(2, 6).map((c) => (c as { attempt?: number }).attempt), [0, 0, 1, 0], 'the runner is told which attempt it runs (own folder)');
+  assert.equal(out.stop, null);
+  const rec = out.trials.filter((t) => t.index === 3);
+  assert.deepEqual(rec.map((t) => [t.attempt, t.status]), [[0, 'invalid'], [1, 'ok']]);
+  assert.match(rec[0]!.notes.join(' '), /re-run 1 of at most 2/);
+  assert.equal(out.comparisons[0]!.n, 8, 'the invalid attempt (p50 500 ms) is not a pair');
+  assert.deepEqual([verdict.status, verdict.exitCode], ['pass', 0]);
+});
+
+test('a trial that stays invalid after its re-runs stops the gate as inconclusive: exit 0 with warn, 3 with fail', async () => {
   const invalid = (_v: Variant, t: PlannedTrial) => (t.index === 3 ? { status: 'invalid' as const, reasons: ['send lag p99 40ms > 10ms'] } : {});
   const f = fake(() => 1, invalid);
   const { out, verdict } = await gate(f);
-  assert.equal(f.calls.length, 4, 'no trial runs after an invalid one');
+  assert.equal(f.calls.length, 6, 'trials 0-2, then trial 3 three times (2 re-runs), nothing after');
   assert.equal(out.stop?.kind, 'inconclusive');
-  assert.match(out.stop!.reason, /invalid \(generator did not keep up\): send lag p99 40ms/);
+  assert.match(out.stop!.reason, /invalid \(generator did not keep up\): send lag p99 40ms.*\(still invalid after 2 re-runs\)/);
   assert.deepEqual([verdict.status, verdict.exitCode], ['inconclusive', 0]);
   assert.ok(verdict.warnings.some((w) => /inconclusive \(not failing/.test(w)));
   const strict = await gate(fake(() => 1, invalid), settings(), 'fail');
   assert.deepEqual([strict.verdict.status, strict.verdict.exitCode], ['inconclusive', 3]);
+  const none = fake(() => 1, invalid);
+  await gate(none, settings({ rerunInvalid: 0 }));
+  assert.equal(none.calls.length, 4, 'rerunInvalid 0: the first invalid trial stops the gate');
+});
+
+test('cpu_per_request: a 4x CPU candidate fails on CPU even when latency does not move', async () => {
+  const s = settings({ metrics: { p50: { warn: '5%', fail: '10%' }, cpu_per_request: {} } });
+  const f = fake(() => 1, (v) => ({ cpu: { targetSeconds: 1, perRequestUs: v === 'candidate' ? 400 : 100, processes: 2, reason: null } }));
+  const { out, verdict } = await gate(f, s);
+  const cpu = out.comparisons.find((c) => c.metric === 'cpu_per_request')!;
+  assert.equal(cpu.verdict, 'regression');
+  assert.equal(cpu.unit, 'us');
+  assert.notEqual(out.comparisons.find((c) => c.metric === 'p50')!.verdict, 'regression');
+  assert.deepEqual([verdict.status, verdict.exitCode], ['fail', 1]);
+});
+
+test('a metric without data: unavailable with the result\'s reason in the default set, inconclusive when the scenario names it', async () => {
+  const noCpu = (): Partial<Parameters<typeof stage>[0]> => ({ cpu: { targetSeconds: null, perRequestUs: null, processes: null, reason: 'no target pid to read /proc from' } });
+  const dflt = await gate(fake(() => 1, noCpu), parseRelativeSettings({ pairs: 8, confirmPairs: 0, resamples: 2000 }));
+  const c = dflt.out.comparisons.find((x) => x.metric === 'cpu_per_request')!;
+  assert.equal(c.verdict, 'unavailable');
+  assert.match(c.reason, /no target pid/);
+  assert.notEqual(dflt.verdict.status, 'inconclusive');
+  const named = await gate(fake(() => 1, noCpu), settings({ metrics: { cpu_per_request: {} } }));
+  assert.equal(named.out.comparisons[0]!.verdict, 'inconclusive');
+  assert.match(named.out.comparisons[0]!.reason, /is gated \(gate.relative.metrics\) but was not measured/);
+  assert.equal(named.verdict.status, 'inconclusive');
 });
 
 test('a wide interval with no clear direction is inconclusive, not pass', async () => {

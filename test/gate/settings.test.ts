@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../core/errors.js';
-import { parseRelativeSettings } from '../../harness/gate/settings.js';
+import { defaultOnInconclusive, parseRelativeSettings } from '../../harness/gate/settings.js';
 
 test('defaults: 8+8 pairs, 10k resamples, documented metric limits', () => {
   const s = parseRelativeSettings(undefined);
-  assert.deepEqual([s.pairs, s.confirmPairs, s.resamples, s.confidence], [8, 8, 10000, 0.95]);
+  assert.deepEqual([s.pairs, s.confirmPairs, s.resamples, s.confidence, s.rerunInvalid, s.metricsFrom], [8, 8, 10000, 0.95, 2, 'default']);
   assert.deepEqual(s.metrics, { p50: { warn: 0.05, fail: 0.10 }, p99: { warn: 0.05, fail: 0.15 }, achieved_rps: { warn: 0.05, fail: 0.10 }, cpu_per_request: { warn: 0.05, fail: 0.10 } });
 });
 
@@ -26,4 +26,17 @@ test('every problem is named with its path', () => {
     assert.equal(e.details.length, 4);
     return true;
   });
+});
+
+test('rerunInvalid: 0-10, named on error; a listed metric set is marked as the scenario\'s', () => {
+  assert.equal(parseRelativeSettings({ rerunInvalid: 0 }).rerunInvalid, 0);
+  assert.throws(() => parseRelativeSettings({ rerunInvalid: 11 }), (e: ConfigError) => e.details.some((d) => /gate\.relative\.rerunInvalid: 11 must be at most 10/.test(d)));
+  assert.equal(parseRelativeSettings({ metrics: { p99: {} } }).metricsFrom, 'scenario');
+});
+
+test('--on-inconclusive default: fail in CI, warn elsewhere', () => {
+  assert.equal(defaultOnInconclusive({ CI: 'true' }), 'fail');
+  assert.equal(defaultOnInconclusive({ CI: '1' }), 'fail');
+  assert.equal(defaultOnInconclusive({ CI: 'false' }), 'warn');
+  assert.equal(defaultOnInconclusive({}), 'warn');
 });

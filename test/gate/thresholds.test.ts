@@ -77,3 +77,10 @@ test('error_count follows the result model: expected_* and status_NNN breakdowns
   const c = evaluateThreshold(parseThreshold('error_count < 5', 't'), s);
   assert.deepEqual([c.actual, c.outcome], [5, 'fail']);
 });
+
+test('cpu_per_request: read from stages[].cpu.perRequestUs, limit in any duration unit; null is unavailable', () => {
+  const s = stage({ cpu: { targetSeconds: 1, perRequestUs: 250, processes: 2, reason: null } });
+  assert.equal(evaluateThreshold(parseThreshold('cpu_per_request < 300us', 't'), s).outcome, 'pass');
+  assert.equal(evaluateThreshold(parseThreshold('cpu_per_request < 0.2ms', 't'), s).outcome, 'fail');
+  assert.equal(evaluateThreshold(parseThreshold('cpu_per_request < 300us', 't'), stage()).outcome, 'unavailable');
+});

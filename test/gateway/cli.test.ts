@@ -17,6 +17,12 @@ test('gw-bench gateway: bad flags, env and files fail before listening, exit 2, 
   const delay = run(['--debug-delay', 'soon']);
   assert.equal(delay.code, 2);
   assert.match(delay.stderr, /--debug-delay: "soon" is not a duration like 500ms/);
+  const cpu = run(['--debug-cpu', 'lots']);
+  assert.equal(cpu.code, 2);
+  assert.match(cpu.stderr, /--debug-cpu: "lots" is not a duration like 500ms/);
+  const cpuEnv = run([], { GW_DEBUG_CPU_US: '-5' });
+  assert.equal(cpuEnv.code, 2);
+  assert.match(cpuEnv.stderr, /debug\.cpu: "-5"/);
 
   const env = run([], { GW_BREAKER_FAILURES: 'many', GW_UPSTREAM_INTERACT: 'http://127.0.0.1:1*x' });
   assert.equal(env.code, 2);

@@ -38,7 +38,7 @@ test('environment variables set every contract knob', () => {
     GW_UPSTREAM_USER: 'http://127.0.0.1:1*2,http://127.0.0.1:2', GW_JWT_ISSUER: 'me',
     GW_FANOUT_DEADLINE_MS: '80', GW_UPSTREAM_TIMEOUT_MS: '250', GW_BREAKER_FAILURES: '2',
     GW_BREAKER_COOLDOWN_MS: '300', GW_MAX_BODY_BYTES: '10', GW_MAX_HEADER_BYTES: '4096',
-    GW_IDLE_TIMEOUT_MS: '5000', GW_DEBUG_DELAY_MS: '7',
+    GW_IDLE_TIMEOUT_MS: '5000', GW_DEBUG_DELAY_MS: '7', GW_DEBUG_CPU_US: '300',
   } });
   assert.deepEqual(c.listen, { host: '127.0.0.2', port: 9090, backlog: 65535 });
   assert.equal(c.workers, 3);
@@ -48,6 +48,9 @@ test('environment variables set every contract knob', () => {
   assert.deepEqual(c.limits, { maxBodyBytes: 10, maxHeaderBytes: 4096 });
   assert.equal(c.server.keepAliveTimeoutMs, 5000);
   assert.equal(c.debugDelayMs, 7);
+  assert.equal(c.debugCpuMs, 0.3, 'GW_DEBUG_CPU_US: a bare number is microseconds');
+  assert.equal(loadConfig({ env: { GW_DEBUG_CPU_US: '2ms' } }).debugCpuMs, 2);
+  assert.equal(loadConfig({ env: {} }).debugCpuMs, 0);
 });
 
 test('YAML overrides the environment, units accepted, lists replace', () => {

@@ -18,7 +18,23 @@ public class GatewayApplication {
 	/** Graceful shutdown is capped at 5 s (application.yml); the harness kills after 10 s. */
 	static final long SHUTDOWN_LIMIT_MS = 9_000;
 
+	/**
+	 * Reactor Netty 1.2.18 (the newest release) can stop reading a keep-alive connection: a
+	 * request that arrives before the previous request's operations have terminated is
+	 * buffered with its trailing LastHttpContent, the queue then drains without dispatching
+	 * a request, and nothing re-arms the read, so the next request on that connection never
+	 * gets an answer (reactor-netty#4361, PR #4347; fixed after 1.2.18). The feed answers
+	 * from a client event loop while the connection lives on the other, which opens exactly
+	 * that window. With lastFlushWhenNoRead the previous operations terminate on their last
+	 * flush, so such a request is dispatched at once instead of queued. Set before any
+	 * Reactor Netty class loads (it is read once); -D on the command line still wins.
+	 */
+	static final String LAST_FLUSH_WHEN_NO_READ = "reactor.netty.http.server.lastFlushWhenNoRead";
+
 	public static void main(String[] args) {
+		if (System.getProperty(LAST_FLUSH_WHEN_NO_READ) == null) {
+			System.setProperty(LAST_FLUSH_WHEN_NO_READ, "true");
+		}
 		ConfigurableApplicationContext ctx = SpringApplication.run(GatewayApplication.class, args);
 		// The JVM's default SIGTERM handling runs Spring's shutdown hook but then exits 143.
 		// The contract asks for a clean exit: close the context (graceful: in-flight requests

@@ -1,0 +1,17 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { requestStarter } from '../../gateway/http/cpu-burn.js';
+
+/** The gate's CPU knob: off = the plain call; on = at least the asked CPU time per request. */
+
+test('debug.cpu 0 runs the request at once; a burn spends at least its CPU time first', () => {
+  let ran = 0;
+  requestStarter(0)(() => { ran++; });
+  assert.equal(ran, 1);
+  const start = requestStarter(2); // 2 ms
+  const before = process.cpuUsage();
+  for (let i = 0; i < 5; i++) start(() => { ran++; });
+  const used = process.cpuUsage(before);
+  assert.equal(ran, 6);
+  assert.ok(used.user + used.system >= 5 * 2000, `${used.user + used.system} us of CPU for 5 x 2 ms`);
+});
