@@ -64,8 +64,9 @@ function problemOf(e: ErrorObject): Problem {
     case 'const':
       return { path, message: `${show(e.data)} must be ${show(params.allowedValue)}` };
     case 'maximum':
-      // Seeds are the capped integers that matter: say why, since a bigger one would be truncated.
-      return { path, message: `${show(e.data)} is above ${params.limit as number}${/seed$/.test(path) ? ' (seeds are 32-bit unsigned)' : ''}` };
+      // Seeds: say why, since a bigger one would once have been truncated silently.
+      if (/seed$/.test(path)) return { path, message: `${show(e.data)} is above ${params.limit as number} (seeds are 32-bit unsigned)` };
+      return { path, message: `${show(e.data)} ${e.message ?? 'is too large'}` };
     case 'type':
       return { path, message: `${show(e.data)} must be ${params.type as string}` };
     case 'pattern': {

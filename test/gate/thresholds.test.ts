@@ -82,5 +82,6 @@ test('cpu_per_request: read from stages[].cpu.perRequestUs, limit in any duratio
   const s = stage({ cpu: { targetSeconds: 1, perRequestUs: 250, processes: 2, reason: null } });
   assert.equal(evaluateThreshold(parseThreshold('cpu_per_request < 300us', 't'), s).outcome, 'pass');
   assert.equal(evaluateThreshold(parseThreshold('cpu_per_request < 0.2ms', 't'), s).outcome, 'fail');
-  assert.equal(evaluateThreshold(parseThreshold('cpu_per_request < 300us', 't'), stage()).outcome, 'unavailable');
+  const unmeasured = stage({ cpu: { targetSeconds: null, perRequestUs: null, processes: null, reason: 'not measurable: no target pid' } });
+  assert.equal(evaluateThreshold(parseThreshold('cpu_per_request < 300us', 't'), unmeasured).outcome, 'unavailable');
 });
