@@ -18,7 +18,7 @@ export function stagePlan(s: Scenario, stage: StageSpec, target: { host: string;
     durationMs: over.durationMs ?? stage.durationMs,
     requestTimeoutMs: s.load.requestTimeoutMs,
     maxQueue: s.load.maxQueue,
-    requests: s.requests.map((r) => ({ name: r.name, weight: r.weight, method: r.method, path: r.path, headers: { ...r.headers }, bodyBytes: r.bodyBytes, auth: r.auth })),
+    requests: s.requests.map((r) => ({ name: r.name, weight: r.weight, method: r.method, path: r.path, headers: { ...r.headers }, bodyBytes: r.bodyBytes, auth: r.auth, body: r.body ?? null, expectStatus: r.expectStatus ?? null })),
     tokens,
     variables: { uid: [...s.variables.uid], room_id: [...s.variables.room_id] },
     health: { maxSendLagP99Ms: s.generator.maxSendLagP99Ms, maxEventLoopP99Ms: s.generator.maxEventLoopP99Ms, maxCpu: s.generator.maxCpu },

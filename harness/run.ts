@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GwBenchError, TargetError } from '../core/errors.js';
+import { GwBenchError, TargetError, UsageError } from '../core/errors.js';
 import { loopbackUrl } from '../core/loopback.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { RESULT_SCHEMA_VERSION, type CapacityProbe, type RunResult, type RunStatus, type StageResult, type TargetInfo, type Verdict } from '../core/result.js';
@@ -28,6 +28,8 @@ import { externalTarget, buildImpl, startGateway, type RunningTarget } from './t
 import { findImpl, gatewayWorkers, type ImplInfo } from './targets/impls.js';
 import { startUpstreams, type RunningUpstreams } from './targets/upstreams.js';
 import { makeJwtSetup } from './tokens.js';
+import { withOwnAuth } from './own-auth.js';
+import { buildCommandTarget, startCommandTarget } from './targets/command.js';
 
 export interface RunOptions {
   scenarioFile: string;
@@ -41,6 +43,9 @@ export interface RunOptions {
     pid?: number;
     metricsUrl?: string;
     command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
+    /** target.command only: start it in this folder instead of target.cwd, and skip target.build (the gate built it). */
+    cwd?: string;
+    skipBuild?: boolean;
     debugDelayMs?: number;
     workers?: number;
   };
@@ -72,12 +77,14 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   // fail here with exit 2, before any output folder or process exists.
   const implName = opts.target?.impl ?? (opts.target?.url ? 'external' : scenario.target.impl);
   const external = implName === 'external';
-  const impl: ImplInfo | null = external ? null : findImpl(implName);
+  const own = implName === 'command' ? scenario.target.command : null;
+  if (implName === 'command' && !own) throw new UsageError('--target command: the scenario has no target.command');
+  const impl: ImplInfo | null = external || own ? null : findImpl(implName);
   if (external) loopbackUrl(opts.target?.url ?? scenario.target.url ?? '', opts.target?.url ? '--url' : 'target.url');
   const activeStages = scenario.load.stages.filter((s) => !opts.stageFilter || opts.stageFilter(s.index));
   const maxConns = Math.max(...activeStages.map((s) => s.connections));
   const gen = planWorkers({ maxConnections: maxConns, requested: scenario.load.workers });
-  const workersForGateway = impl ? (opts.target?.workers ?? gatewayWorkers(scenario.target.workers, maxConns, impl)) : null;
+  const workersForGateway = impl ? (opts.target?.workers ?? gatewayWorkers(scenario.target.workers, maxConns, impl)) : own ? (opts.target?.workers ?? (scenario.target.workers === 'auto' ? 1 : scenario.target.workers)) : null;
   const placement = resolvePlacement({ ...scenario.placement, ...opts.placement }, external);
 
   const out = await RunOutput.create(scenario.name + (opts.quick ? '-quick' : ''), opts.out);
@@ -97,7 +104,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   let status: RunStatus = 'complete';
   let failure: GwBenchError | null = null;
   let targetInfo: TargetInfo = {
-    impl: implName, version: impl?.version ?? 'unknown', command: impl ? [impl.run.cmd, ...impl.run.args].join(' ') : '(external)',
+    impl: implName, version: impl?.version ?? 'unknown', command: impl ? [impl.run.cmd, ...impl.run.args].join(' ') : own ? own.command : '(external)',
     url: opts.target?.url ?? scenario.target.url ?? '', pid: opts.target?.pid ?? scenario.target.pid, workers: workersForGateway, metricsUrl: opts.target?.metricsUrl ?? scenario.target.metricsUrl,
   };
 
@@ -119,9 +126,15 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     const genCpus = placement.generator ? placement.generator.split(',').length : env.cores;
     for (const w of capacityWarnings(readCalibration(), activeStages, gen.workers, genCpus)) { progress.note(`warning: ${w}`); out.line(`warning: ${w}`); }
     const jwt = await makeJwtSetup({ alg: scenario.auth.alg, count: scenario.auth.tokens, ttlMs: scenario.auth.ttlMs, dir: tmp });
+    jwt.tokens = withOwnAuth(jwt.tokens, scenario.auth);
 
     if (external) {
       target = await externalTarget(targetInfo.url, targetInfo.pid, targetInfo.metricsUrl);
+    } else if (own) {
+      // A plain HTTP target (contract: none) gets no mock upstreams and no contract check.
+      if (scenario.target.contract === 'gw-bench') upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, dir: tmp, cpus: placement.upstreams, log: out.log });
+      if (own.build && !opts.target?.skipBuild) { progress.note(`building: ${own.build}`); await buildCommandTarget(own, opts.target?.cwd ?? own.cwd, out.log, opts.signal); }
+      target = await startCommandTarget({ spec: own, contractEnv: { ...upstreams?.env, ...jwt.env }, workers: workersForGateway!, cpus: placement.gateway, log: out.log, cwd: opts.target?.cwd });
     } else {
       upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, dir: tmp, cpus: placement.upstreams, log: out.log });
       if (impl!.build) { progress.note(`building ${impl!.name}...`); await buildImpl(impl!, out.log); }

@@ -173,6 +173,7 @@ export class StageRun implements PoolListener {
     c.intended = intended;
     c.sentAt = now;
     c.expect401 = req.expect401;
+    c.expectStatus = req.expectStatus;
     c.send(req.head, req.body, req.noBody, this.builder.encoding);
     this.inflight++;
     this.fifoConn.push(c);
@@ -194,7 +195,7 @@ export class StageRun implements PoolListener {
   onResponse(c: Conn, status: number, keepAlive: boolean): void {
     const now = performance.now();
     this.inflight--;
-    this.complete(c.intended, now, now - c.sentAt, status, c.expect401);
+    this.complete(c.intended, now, now - c.sentAt, status, c.expect401, c.expectStatus);
     if (!keepAlive) this.pool.recycle(c);
     else this.onFree(c);
     this.maybeFinish();
@@ -212,7 +213,7 @@ export class StageRun implements PoolListener {
     return this.intervals[Math.floor((intended - this.tMeasure) / 1000) - this.firstInterval];
   }
 
-  private complete(intended: number, now: number, serviceMs: number, status: number, expect401: boolean): void {
+  private complete(intended: number, now: number, serviceMs: number, status: number, expect401: boolean, expectStatus: ReadonlyArray<number | string> | null): void {
     const latencyUs = (now - intended) * 1000;
     const iv = this.interval(intended);
     if (iv !== undefined) { recordUs(iv.h, latencyUs); iv.count++; }
@@ -224,7 +225,7 @@ export class StageRun implements PoolListener {
       recordUs(this.latency, latencyUs);
       recordUs(this.service, serviceMs * 1000);
     }
-    const kind = classifyStatus(status, expect401);
+    const kind = classifyStatus(status, expect401, expectStatus);
     if (kind === null) return;
     if (kind === 'expected_401') { if (inWindow) this.bump('expected_401'); return; }
     this.errorsTotal++;

@@ -42,8 +42,10 @@ export function validateStagePlan(plan: StagePlan): void {
     check(/^[A-Z]+$/i.test(r.method ?? ''), `${at}.method`, r.method, 'an HTTP method');
     check(typeof r.path === 'string' && r.path.startsWith('/') && !/[\s]/.test(r.path), `${at}.path`, r.path, 'a path starting with / without spaces');
     check(int(r.bodyBytes, 0), `${at}.bodyBytes`, r.bodyBytes, 'a whole number of bytes >= 0');
-    const pool = r.auth === 'valid' ? plan.tokens?.valid : r.auth === 'expired' ? plan.tokens?.expired : r.auth === 'bad-signature' ? plan.tokens?.badSignature : r.auth === 'none' ? [''] : undefined;
+    const pool = r.auth === 'valid' && plan.tokens?.header ? [plan.tokens.header.value] : r.auth === 'valid' ? plan.tokens?.valid : r.auth === 'expired' ? plan.tokens?.expired : r.auth === 'bad-signature' ? plan.tokens?.badSignature : r.auth === 'none' ? [''] : undefined;
     check(pool !== undefined, `${at}.auth`, r.auth, "one of 'valid', 'expired', 'bad-signature', 'none'");
+    check(r.body == null || typeof r.body === 'string', `${at}.body`, r.body, 'a body template string');
+    check(r.expectStatus == null || (Array.isArray(r.expectStatus) && r.expectStatus.length > 0), `${at}.expectStatus`, r.expectStatus, 'a non-empty list of statuses');
     if (pool !== undefined) check(pool.length > 0, `tokens (for ${at}.auth ${r.auth})`, 0, 'a non-empty token list');
   });
   for (const v of ['uid', 'room_id'] as const) {

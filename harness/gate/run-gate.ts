@@ -6,6 +6,7 @@ import type { RunResult } from '../../core/result.js';
 import { loadScenario } from '../../core/scenario/load.js';
 import type { Scenario } from '../../core/scenario/types.js';
 import { VERSION } from '../../core/version.js';
+import { defaultOutputDir } from '../output.js';
 import { loadResult } from '../report/load-result.js';
 import { summarizeThresholds, withFunctionalDefaults } from './absolute.js';
 import { assessTrial } from './assess.js';
@@ -57,7 +58,6 @@ export interface GateOptions {
 
 export interface GateRun { report: GateReport; exitCode: number; outDir: string; files: Record<string, string>; error?: unknown }
 
-const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
 
 function validateMode(o: GateOptions): GateReport['mode'] {
   const problems: string[] = [];
@@ -123,7 +123,7 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
   const mode = validateMode(o);
   const onInconclusive = o.onInconclusive ?? 'warn';
   const repo = resolve(o.repo ?? process.cwd());
-  const outDir = resolve(o.out ?? join('reports', `gate-${stamp()}`));
+  const outDir = resolve(o.out ?? defaultOutputDir('gate'));
   const startedAt = new Date().toISOString();
   const scenario = o.scenarioFile ? await loadScenario(o.scenarioFile) : null;
   const resultIn = o.resultFile ? await loadResult(o.resultFile) : null;
