@@ -60,6 +60,8 @@ export interface RunOptions {
   /** Extra notes for the progress stream (tests use this to know the target pid). */
   onTarget?: (t: { pid: number | null; url: string }) => void;
   doctor?: boolean;
+  /** Where the end-of-run summary goes (default stdout; `run --json` sends it to stderr). */
+  summaryStream?: NodeJS.WritableStream;
 }
 
 export interface RunOutcome { result: RunResult; dir: string; exitCode: number }
@@ -218,7 +220,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   await out.writeResult(final);
   if (opts.report !== false && stages.length) await renderRunReport(final, out, scenario).catch((e) => out.line(`report failed: ${(e as Error).stack}`));
   out.line(`done: ${final.status}, exit ${final.verdict.exitCode}`);
-  if (!opts.quiet) process.stdout.write(`${formatSummary(final, out.dir)}\n`);
+  if (!opts.quiet) (opts.summaryStream ?? process.stdout).write(`${formatSummary(final, out.dir)}\n`);
   if (failure && !opts.quiet) {
     process.stderr.write(`gw-bench: ${failure.message} [${failure.code}]\n`);
     for (const d of failure.details) process.stderr.write(`  ${d}\n`);

@@ -20,6 +20,7 @@ interface Args {
   'max-error-rate': string;
   report: boolean;
   quiet: boolean;
+  json: boolean;
 }
 
 const CPU_LIST = /^(none|[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*)$/;
@@ -45,7 +46,8 @@ export const runCommand: CommandModule<object, Args> = {
     .option('debug-delay', { type: 'string', describe: 'Reference gateway only: add this delay to every request (to test the gate)' })
     .option('max-error-rate', { type: 'string', default: '10%', describe: 'Error rate of a measured stage above which the run is a target failure (exit 4)' })
     .option('report', { type: 'boolean', default: true, describe: 'Render report.html / report.md (--no-report to skip)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'No progress or summary output' }) as never,
+    .option('quiet', { type: 'boolean', default: false, describe: 'No progress or summary output' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print result.json on stdout; the summary and progress go to stderr' }) as never,
   handler: async (args) => {
     for (const f of ['gateway-cpus', 'upstream-cpus', 'generator-cpus'] as const) {
       if (args[f] !== undefined && !CPU_LIST.test(args[f]!)) throw new UsageError(`--${f}: ${JSON.stringify(args[f])} is not a CPU list like 1, 0-1, 0,2 or none`);
@@ -76,11 +78,13 @@ export const runCommand: CommandModule<object, Args> = {
       if (args['gateway-cpus']) placement.gateway = args['gateway-cpus'];
       if (args['upstream-cpus']) placement.upstreams = args['upstream-cpus'];
       if (args['generator-cpus']) placement.generator = args['generator-cpus'];
-      const { exitCode } = await runScenario({
+      const { exitCode, result } = await runScenario({
         scenarioFile: args.scenario, quick: args.quick, out: args.out, quiet: args.quiet, seed: args.seed,
         target: impl || args.url || debugDelayMs !== undefined ? { impl: impl ?? 'reference', url: args.url, pid: args.pid, metricsUrl: args['metrics-url'], debugDelayMs } : undefined,
         placement, signal: ac.signal, maxErrorRate, metricsPort: args['metrics-port'], report: args.report, doctor: args.doctor,
+        ...(args.json ? { summaryStream: process.stderr } : {}),
       });
+      if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       process.exitCode = exitCode;
     } finally {
       process.off('SIGINT', onSignal);
