@@ -29,7 +29,7 @@ import { findImpl, gatewayWorkers, type ImplInfo } from './targets/impls.js';
 import { startUpstreams, type RunningUpstreams } from './targets/upstreams.js';
 import { makeJwtSetup } from './tokens.js';
 import { withOwnAuth } from './own-auth.js';
-import { buildCommandTarget, startCommandTarget } from './targets/command.js';
+import { buildCommandTarget, plainExternalTarget, startCommandTarget } from './targets/command.js';
 
 export interface RunOptions {
   scenarioFile: string;
@@ -131,7 +131,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     jwt.tokens = withOwnAuth(jwt.tokens, scenario.auth);
 
     if (external) {
-      target = await externalTarget(targetInfo.url, targetInfo.pid, targetInfo.metricsUrl);
+      target = await (scenario.target.contract === 'none' ? plainExternalTarget : externalTarget)(targetInfo.url, targetInfo.pid, targetInfo.metricsUrl);
     } else if (own) {
       // A plain HTTP target (contract: none) gets no mock upstreams and no contract check.
       if (scenario.target.contract === 'gw-bench') upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, dir: tmp, cpus: placement.upstreams, log: out.log });

@@ -1,6 +1,8 @@
 import type { WriteStream } from 'node:fs';
 import { execa } from 'execa';
-import { TargetError } from '../../core/errors.js';
+import { TargetError, UsageError } from '../../core/errors.js';
+import { loopbackUrl } from '../../core/loopback.js';
+import { isAlive } from '../procfs.js';
 import type { TargetCommandSpec } from '../../core/scenario/types.js';
 import { OwnedProcess } from './child.js';
 import { freePort, RUN_IDLE_TIMEOUT_MS, type RunningTarget } from './gateway.js';
@@ -39,12 +41,14 @@ export async function buildCommandTarget(spec: TargetCommandSpec, cwd: string, l
   if (r.exitCode !== 0) throw new TargetError('GW_ERR_BUILD_FAILED', `target.build failed (exit ${r.exitCode ?? r.signal}): ${spec.build} in ${cwd}`, String(r.all ?? '').trim().split('\n').slice(-10));
 }
 
+type Watched = { alive: boolean; describeExit(): string; lastLines(): string[] };
+
 /** Poll `url` until `ok(status)`; fail with the process's last lines when it exits or time runs out. */
-async function pollReady(url: string, ok: (status: number) => boolean, proc: OwnedProcess, timeoutMs: number): Promise<void> {
+async function pollReady(url: string, ok: (status: number) => boolean, proc: Watched, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (!proc.alive) throw new TargetError('GW_ERR_TARGET_CRASHED', `target.command exited (${proc.describeExit()}) before it was ready`, proc.lastLines());
+    if (!proc.alive) throw new TargetError('GW_ERR_TARGET_CRASHED', `target exited (${proc.describeExit()}) before it was ready`, proc.lastLines());
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
@@ -53,7 +57,20 @@ async function pollReady(url: string, ok: (status: number) => boolean, proc: Own
     } catch (e) { last = (e as Error).cause ? String(((e as Error).cause as Error).message) : (e as Error).message; }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new TargetError('GW_ERR_TARGET_UNREACHABLE', `target.command not ready: ${url} gave ${last} for ${timeoutMs} ms`, proc.lastLines());
+  throw new TargetError('GW_ERR_TARGET_UNREACHABLE', `target not ready: ${url} gave ${last} for ${timeoutMs} ms`, proc.lastLines());
+}
+
+/**
+ * An already-running plain HTTP target (external url, contract: none): it need not have
+ * /healthz, so any HTTP answer on its URL means it is up. Not started or stopped by us.
+ */
+export async function plainExternalTarget(url: string, pid: number | null, metricsUrl: string | null): Promise<RunningTarget> {
+  const u = loopbackUrl(url, '--url');
+  if (pid !== null && !isAlive(pid)) throw new UsageError(`--pid: no process ${pid} is running`);
+  const up = () => pid === null || isAlive(pid);
+  const describeExit = () => (up() ? 'running' : `pid ${pid} is gone`);
+  await pollReady(u.href, () => true, { get alive() { return up(); }, describeExit, lastLines: () => [] }, 10_000);
+  return { impl: 'external', url: u.origin, pid, metricsUrl, command: '(external)', workers: null, process: null, alive: up, describeExit, lastLines: () => [], stop: async () => undefined };
 }
 
 /** Start the gateway of `target.command` and wait until it is ready. `cwd` overrides spec.cwd (the gate's base worktree). */

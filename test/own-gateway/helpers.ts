@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../core/version.js';
 
@@ -49,9 +49,28 @@ ${over.extra ?? ''}`;
 
 export const BIN = join(PACKAGE_ROOT, 'bin', 'gw-bench.js');
 
+export interface CliResult { status: number | null; stdout: string; stderr: string }
+
+/**
+ * Run a command without blocking this process (a test's own HTTP server must keep
+ * answering), killed after `timeoutMs`.
+ */
+export function runAsync(cmd: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
+  });
+}
+
 /** Run the CLI in `cwd` (not the package root: outputs must land where the user is). */
-export function gwBench(cwd: string, args: string[], timeoutMs = 120_000): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
+export function gwBench(cwd: string, args: string[], timeoutMs = 120_000): Promise<CliResult> {
+  return runAsync(process.execPath, [BIN, ...args], cwd, timeoutMs);
 }
 
 /** git with a fixed identity, failing loudly. */

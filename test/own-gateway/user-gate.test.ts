@@ -40,8 +40,8 @@ before(async () => {
 });
 after(async () => { await rm(repo, { recursive: true, force: true }); });
 
-test('gate --base-ref HEAD~1 in the user repository: +5 ms per request fails (exit 1)', { timeout: 150_000 }, () => {
-  const r = gwBench(repo, ['gate', 'bench.yaml', '--base-ref', 'HEAD~1', '--json'], 140_000);
+test('gate --base-ref HEAD~1 in the user repository: +5 ms per request fails (exit 1)', { timeout: 150_000 }, async () => {
+  const r = await gwBench(repo, ['gate', 'bench.yaml', '--base-ref', 'HEAD~1', '--json'], 140_000);
   assert.equal(r.status, 1, r.stderr.slice(-3000));
   const g = JSON.parse(r.stdout) as { mode: string; base: { sha?: string }; verdict: { status: string; reasons: string[] }; comparisons: Array<{ metric: string; verdict: string }>; trials: unknown[] };
   assert.equal(g.mode, 'relative');
@@ -54,8 +54,8 @@ test('gate --base-ref HEAD~1 in the user repository: +5 ms per request fails (ex
   assert.equal(git(repo, 'worktree', 'list').trim().split('\n').length, 1);
 });
 
-test('the same repository against itself passes (exit 0)', { timeout: 150_000 }, () => {
-  const r = gwBench(repo, ['gate', 'bench.yaml', '--base-ref', 'HEAD', '--json'], 140_000);
+test('the same repository against itself passes (exit 0)', { timeout: 150_000 }, async () => {
+  const r = await gwBench(repo, ['gate', 'bench.yaml', '--base-ref', 'HEAD', '--json'], 140_000);
   assert.equal(r.status, 0, r.stderr.slice(-3000));
   const g = JSON.parse(r.stdout) as { verdict: { status: string }; comparisons: Array<{ metric: string; verdict: string }> };
   assert.ok(['pass', 'warn', 'inconclusive'].includes(g.verdict.status), JSON.stringify(g.verdict));
