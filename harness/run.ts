@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GwBenchError, TargetError, UsageError } from '../core/errors.js';
+import { GwBenchError, TargetError } from '../core/errors.js';
 import { loopbackUrl } from '../core/loopback.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { RESULT_SCHEMA_VERSION, type CapacityProbe, type RunResult, type RunStatus, type StageResult, type TargetInfo, type Verdict } from '../core/result.js';
@@ -29,7 +29,7 @@ import { findImpl, gatewayWorkers, type ImplInfo } from './targets/impls.js';
 import { startUpstreams, type RunningUpstreams } from './targets/upstreams.js';
 import { makeJwtSetup } from './tokens.js';
 import { withOwnAuth } from './own-auth.js';
-import { buildCommandTarget, plainExternalTarget, startCommandTarget } from './targets/command.js';
+import { plainExternalTarget, startOwnTarget } from './targets/command.js';
 
 export interface RunOptions {
   scenarioFile: string;
@@ -43,9 +43,7 @@ export interface RunOptions {
     pid?: number;
     metricsUrl?: string;
     command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
-    /** target.command only: start it in this folder instead of target.cwd, and skip target.build (the gate built it). */
-    cwd?: string;
-    skipBuild?: boolean;
+    cwd?: string; skipBuild?: boolean; // target.command: start it here, not in target.cwd; the gate built it
     debugDelayMs?: number;
     workers?: number;
   };
@@ -60,8 +58,7 @@ export interface RunOptions {
   /** Extra notes for the progress stream (tests use this to know the target pid). */
   onTarget?: (t: { pid: number | null; url: string }) => void;
   doctor?: boolean;
-  /** Where the end-of-run summary goes (default stdout; `run --json` sends it to stderr). */
-  summaryStream?: NodeJS.WritableStream;
+  summaryStream?: NodeJS.WritableStream; // end-of-run summary (default stdout; run --json: stderr)
 }
 
 export interface RunOutcome { result: RunResult; dir: string; exitCode: number }
@@ -79,8 +76,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   // fail here with exit 2, before any output folder or process exists.
   const implName = opts.target?.impl ?? (opts.target?.url ? 'external' : scenario.target.impl);
   const external = implName === 'external';
-  const own = implName === 'command' ? scenario.target.command : null;
-  if (implName === 'command' && !own) throw new UsageError('--target command: the scenario has no target.command');
+  const own = implName === 'command' ? scenario.target.command : null; // without one, findImpl names the choices
   const impl: ImplInfo | null = external || own ? null : findImpl(implName);
   if (external) loopbackUrl(opts.target?.url ?? scenario.target.url ?? '', opts.target?.url ? '--url' : 'target.url');
   const activeStages = scenario.load.stages.filter((s) => !opts.stageFilter || opts.stageFilter(s.index));
@@ -129,14 +125,10 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     for (const w of capacityWarnings(readCalibration(), activeStages, gen.workers, genCpus)) { progress.note(`warning: ${w}`); out.line(`warning: ${w}`); }
     const jwt = await makeJwtSetup({ alg: scenario.auth.alg, count: scenario.auth.tokens, ttlMs: scenario.auth.ttlMs, dir: tmp });
     jwt.tokens = withOwnAuth(jwt.tokens, scenario.auth);
-
     if (external) {
       target = await (scenario.target.contract === 'none' ? plainExternalTarget : externalTarget)(targetInfo.url, targetInfo.pid, targetInfo.metricsUrl);
     } else if (own) {
-      // A plain HTTP target (contract: none) gets no mock upstreams and no contract check.
-      if (scenario.target.contract === 'gw-bench') upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, dir: tmp, cpus: placement.upstreams, log: out.log });
-      if (own.build && !opts.target?.skipBuild) { progress.note(`building: ${own.build}`); await buildCommandTarget(own, opts.target?.cwd ?? own.cwd, out.log, opts.signal); }
-      target = await startCommandTarget({ spec: own, contractEnv: { ...upstreams?.env, ...jwt.env }, workers: workersForGateway!, cpus: placement.gateway, log: out.log, cwd: opts.target?.cwd });
+      ({ target, upstreams } = await startOwnTarget({ scenario, spec: own, jwtEnv: jwt.env, dir: tmp, placement, workers: workersForGateway!, log: out.log, note: (m) => progress.note(m), cwd: opts.target?.cwd, skipBuild: opts.target?.skipBuild, signal: opts.signal }));
     } else {
       upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, dir: tmp, cpus: placement.upstreams, log: out.log });
       if (impl!.build) { progress.note(`building ${impl!.name}...`); await buildImpl(impl!, out.log); }

@@ -3,9 +3,10 @@ import { execa } from 'execa';
 import { TargetError, UsageError } from '../../core/errors.js';
 import { loopbackUrl } from '../../core/loopback.js';
 import { isAlive } from '../procfs.js';
-import type { TargetCommandSpec } from '../../core/scenario/types.js';
+import type { Scenario, TargetCommandSpec } from '../../core/scenario/types.js';
 import { OwnedProcess } from './child.js';
 import { freePort, RUN_IDLE_TIMEOUT_MS, type RunningTarget } from './gateway.js';
+import { startUpstreams, type RunningUpstreams } from './upstreams.js';
 
 /**
  * A team's own gateway started from the scenario's `target.command`: built once with
@@ -71,6 +72,27 @@ export async function plainExternalTarget(url: string, pid: number | null, metri
   const describeExit = () => (up() ? 'running' : `pid ${pid} is gone`);
   await pollReady(u.href, () => true, { get alive() { return up(); }, describeExit, lastLines: () => [] }, 10_000);
   return { impl: 'external', url: u.origin, pid, metricsUrl, command: '(external)', workers: null, process: null, alive: up, describeExit, lastLines: () => [], stop: async () => undefined };
+}
+
+/**
+ * Everything a run needs for `target.command`: mock upstreams when the target implements
+ * the contract (contract: none gets none, and no contract check), target.build unless the
+ * caller built it, then the gateway itself. Upstreams are stopped again if the start fails.
+ */
+export async function startOwnTarget(o: {
+  scenario: Scenario; spec: TargetCommandSpec; jwtEnv: Record<string, string>; dir: string; placement: { gateway: string | null; upstreams: string | null };
+  workers: number; log?: WriteStream; note: (msg: string) => void; cwd?: string; skipBuild?: boolean; signal?: AbortSignal;
+}): Promise<{ target: RunningTarget; upstreams: RunningUpstreams | null }> {
+  const s = o.scenario;
+  const upstreams = s.target.contract === 'gw-bench' ? await startUpstreams({ specs: s.upstreams, seed: s.load.seed, dir: o.dir, cpus: o.placement.upstreams, log: o.log }) : null;
+  try {
+    if (o.spec.build && !o.skipBuild) { o.note(`building: ${o.spec.build}`); await buildCommandTarget(o.spec, o.cwd ?? o.spec.cwd, o.log, o.signal); }
+    const target = await startCommandTarget({ spec: o.spec, contractEnv: { ...upstreams?.env, ...o.jwtEnv }, workers: o.workers, cpus: o.placement.gateway, log: o.log, cwd: o.cwd });
+    return { target, upstreams };
+  } catch (e) {
+    await upstreams?.process.stop().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Start the gateway of `target.command` and wait until it is ready. `cwd` overrides spec.cwd (the gate's base worktree). */
