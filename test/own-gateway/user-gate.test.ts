@@ -63,3 +63,10 @@ test('the same repository against itself passes (exit 0)', { timeout: 150_000 },
   assert.ok(['pass', 'warn', 'inconclusive'].includes(g.verdict.status), JSON.stringify(g.verdict));
   assert.notEqual(g.comparisons.find((c) => c.metric === 'p50')?.verdict, 'regression');
 });
+
+test('gate --base-ref naming no commit of the user repository: exit 2 naming the ref, nothing measured', { timeout: 60_000 }, async () => {
+  const r = await gwBench(repo, ['gate', 'bench.yaml', '--base-ref', 'no-such-branch'], 55_000);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--base-ref: "no-such-branch" is not a commit in /);
+  assert.equal(git(repo, 'worktree', 'list').trim().split('\n').length, 1);
+});
