@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { execa } from 'execa';
-import { TargetError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { TargetCommandSpec } from '../../core/scenario/types.js';
 import { buildCommandTarget } from '../targets/command.js';
-import { resolveRef } from './worktree.js';
+import { addDetachedWorktree, resolveRef } from './worktree.js';
 import type { TrialTarget } from './trial-runner.js';
 
 /**
@@ -37,18 +35,8 @@ export async function prepareUserBase(opts: { cwd: string; ref: string; spec: Ta
   const sub = relative(root, opts.spec.cwd);
   if (sub.startsWith('..') || isAbsolute(sub)) throw new UsageError(`--base-ref: target.cwd ${opts.spec.cwd} is outside the repository ${root}, so the base revision cannot provide it`);
   const sha = await resolveRef(root, opts.ref);
-  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-base-'));
-  let added = false;
-  const cleanup = async (): Promise<void> => {
-    if (added) await execa('git', ['-C', root, 'worktree', 'remove', '--force', dir], { reject: false });
-    await rm(dir, { recursive: true, force: true });
-    await execa('git', ['-C', root, 'worktree', 'prune'], { reject: false });
-  };
+  const { dir, cleanup } = await addDetachedWorktree(root, sha, `${opts.ref} of ${root}`, log);
   try {
-    log(`base: git worktree add ${dir} ${sha.slice(0, 12)} (${opts.ref}) of ${root}`);
-    const add = await execa('git', ['-C', root, 'worktree', 'add', '--detach', dir, sha], { reject: false, all: true });
-    if (add.exitCode !== 0) throw new TargetError('GW_ERR_BUILD_FAILED', `git worktree add failed for ${opts.ref}: ${String(add.all).trim().split('\n').at(-1)}`);
-    added = true;
     const baseCwd = join(dir, sub);
     if (opts.spec.build) {
       log(`base: ${opts.spec.build} (in ${baseCwd})`);
