@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { EnvFingerprint } from '../core/result.js';
-import { PACKAGE_ROOT } from '../core/version.js';
 import { decodeHistogram, percentileMs } from '../core/hdr.js';
 import { LoadGenerator } from '../loadgen/index.js';
 import type { StagePlan } from '../loadgen/types.js';
@@ -20,7 +19,8 @@ export interface Calibration {
   noise: { rate: number; repeats: number; p50Ms: number[]; p99Ms: number[]; p50Cv: number; p99Cv: number; p99MaxLogDeviation: number };
 }
 
-export const CALIBRATION_FILE = join(PACKAGE_ROOT, 'calibration.json');
+/** In the current directory, like every output: the package itself may sit in node_modules. */
+export const CALIBRATION_FILE = resolve('calibration.json');
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const cv = (xs: number[]) => { const m = mean(xs); return m === 0 ? 0 : Math.sqrt(mean(xs.map((x) => (x - m) ** 2))) / m; };

@@ -2,7 +2,19 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult, StageResult } from '../core/result.js';
-import { PACKAGE_ROOT } from '../core/version.js';
+
+/** The one timestamp of output folder names (run, gate, compare): UTC, `YYYYMMDD-HHMMSS`. */
+export function outputStamp(now = new Date()): string {
+  return now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/**
+ * Default output folder `./reports/<prefix>-<stamp>` in the current directory: where the
+ * user is, never inside the installed package (which may be node_modules).
+ */
+export function defaultOutputDir(prefix: string, now = new Date()): string {
+  return resolve('reports', `${prefix}-${outputStamp(now)}`);
+}
 
 /**
  * The run folder: result.json, stages.jsonl (appended after each stage), one .hlog per
@@ -19,8 +31,7 @@ export class RunOutput {
   }
 
   static async create(scenarioName: string, out?: string): Promise<RunOutput> {
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
-    const dir = resolve(out ?? join(PACKAGE_ROOT, 'reports', `${scenarioName}-${stamp}`));
+    const dir = resolve(out ?? defaultOutputDir(scenarioName));
     await mkdir(dir, { recursive: true });
     return new RunOutput(dir);
   }

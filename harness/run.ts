@@ -28,6 +28,8 @@ import { externalTarget, buildImpl, startGateway, type RunningTarget } from './p
 import { findImpl, gatewayWorkers, listImpls, type ImplInfo } from './processes/impls.js';
 import { startUpstreams, type RunningUpstreams } from './processes/upstreams.js';
 import { makeJwtSetup } from './tokens.js';
+import { withOwnAuth } from './own-auth.js';
+import { plainExternalTarget, startOwnTarget } from './processes/command.js';
 
 export interface RunOptions {
   scenarioFile: string;
@@ -41,6 +43,7 @@ export interface RunOptions {
     pid?: number;
     metricsUrl?: string;
     command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
+    cwd?: string; skipBuild?: boolean; // target.command: start it here, not in target.cwd; the gate built it
     debugDelayMs?: number;
     /** Reference gateway only: CPU (us) burnt before each proxied request (tests the gate). */
     debugCpuUs?: number;
@@ -59,6 +62,7 @@ export interface RunOptions {
   doctor?: boolean;
   /** Exit 0 even when stages are invalid (exploratory use); the result still says incomplete. */
   allowInvalid?: boolean;
+  summaryStream?: NodeJS.WritableStream; // end-of-run summary (default stdout; run --json: stderr)
 }
 
 export interface RunOutcome { result: RunResult; dir: string; exitCode: number }
@@ -76,13 +80,14 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   // fail here with exit 2, before any output folder or process exists.
   const implName = opts.target?.impl ?? (opts.target?.url ? 'external' : scenario.target.impl);
   const external = implName === 'external';
-  const impl: ImplInfo | null = external ? null : findImpl(implName);
+  const own = implName === 'command' ? scenario.target.command : null; // without one, findImpl names the choices
+  const impl: ImplInfo | null = external || own ? null : findImpl(implName);
   if (external) loopbackUrl(opts.target?.url ?? scenario.target.url ?? '', opts.target?.url ? '--url' : 'target.url');
   const activeStages = scenario.load.stages.filter((s) => !opts.stageFilter || opts.stageFilter(s.index));
   const maxConns = Math.max(...activeStages.map((s) => s.connections));
   const plan = planRun(scenario, activeStages, opts.scenarioFile);
   const gen = plan.generator;
-  const workersForGateway = impl ? (opts.target?.workers ?? gatewayWorkers(scenario.target.workers, maxConns, impl)) : null;
+  const workersForGateway = impl ? (opts.target?.workers ?? gatewayWorkers(scenario.target.workers, maxConns, impl)) : own ? (opts.target?.workers ?? (scenario.target.workers === 'auto' ? 1 : scenario.target.workers)) : null;
   const placement = resolvePlacement({ ...scenario.placement, ...opts.placement }, external);
 
   const out = await RunOutput.create(scenario.name + (opts.quick ? '-quick' : ''), opts.out);
@@ -104,7 +109,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   /** The stage being measured, so a failure inside it is recorded against it. */
   let current: StageSpec | null = null;
   let targetInfo: TargetInfo = {
-    impl: implName, version: impl?.version ?? 'unknown', command: impl ? [impl.run.cmd, ...impl.run.args].join(' ') : '(external)',
+    impl: implName, version: impl?.version ?? 'unknown', command: impl ? [impl.run.cmd, ...impl.run.args].join(' ') : own ? own.command : '(external)',
     url: opts.target?.url ?? scenario.target.url ?? '', pid: opts.target?.pid ?? scenario.target.pid, workers: workersForGateway, metricsUrl: opts.target?.metricsUrl ?? scenario.target.metricsUrl,
   };
 
@@ -126,9 +131,11 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     const genCpus = placement.generator ? placement.generator.split(',').length : env.cores;
     for (const w of capacityWarnings(readCalibration(), activeStages, gen.workers, genCpus)) { progress.note(`warning: ${w}`); out.line(`warning: ${w}`); }
     const jwt = await makeJwtSetup({ alg: scenario.auth.alg, count: scenario.auth.tokens, ttlMs: scenario.auth.ttlMs, dir: tmp });
-
+    jwt.tokens = withOwnAuth(jwt.tokens, scenario.auth);
     if (external) {
-      target = await externalTarget(targetInfo.url, targetInfo.pid, targetInfo.metricsUrl);
+      target = await (scenario.target.contract === 'none' ? plainExternalTarget : externalTarget)(targetInfo.url, targetInfo.pid, targetInfo.metricsUrl);
+    } else if (own) {
+      ({ target, upstreams } = await startOwnTarget({ scenario, spec: own, jwtEnv: jwt.env, dir: tmp, placement, workers: workersForGateway!, log: out.log, note: (m) => progress.note(m), cwd: opts.target?.cwd, skipBuild: opts.target?.skipBuild, signal: opts.signal }));
     } else {
       upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, cpus: placement.upstreams, log: out.log });
       if (impl!.build) { progress.note(`building ${impl!.name}...`); await buildImpl(impl!, out.log); }
@@ -242,7 +249,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       .catch((e) => out.line(`report failed: ${(e as Error).stack}`));
   }
   out.line(`done: ${final.status}, exit ${final.verdict.exitCode}`);
-  if (!opts.quiet) process.stdout.write(`${formatSummary(final, out.dir)}\n`);
+  if (!opts.quiet) (opts.summaryStream ?? process.stdout).write(`${formatSummary(final, out.dir)}\n`);
   if (failure && !opts.quiet) {
     process.stderr.write(`gw-bench: ${failure.message} [${failure.code}]\n`);
     for (const d of failure.details) process.stderr.write(`  ${d}\n`);

@@ -3,10 +3,10 @@ import { encodeHistogram, newHistogram, percentileMs, recordUs, type Histogram }
 import { healthReasons } from './health.js';
 import { HealthReadings } from './health-readings.js';
 import { lagBound } from './lag-bound.js';
-import { mulberry32, randomInt } from '../core/prng.js';
-import { compilePath, tokensFor } from './request-builder.js';
+import { mulberry32 } from '../core/prng.js';
+import { authHeaders, compileTemplate, RequestVars } from './templates.js';
 import { classifyStatus } from './status.js';
-import type { IntervalMeasurement, StageMeasurement, StagePlan, StageProgress } from './types.js';
+import type { IntervalMeasurement, RequestTemplate, StageMeasurement, StagePlan, StageProgress } from './types.js';
 
 /**
  * The same stage run by autocannon, for the open-versus-closed comparison. autocannon is a
@@ -21,30 +21,35 @@ import type { IntervalMeasurement, StageMeasurement, StagePlan, StageProgress } 
 /** autocannon runs in this process: more connections than this make no sense for one closed-loop event loop. */
 export const AUTOCANNON_MAX_CONNECTIONS = 1000;
 
-interface Ctx { expect401?: boolean }
+interface Ctx { expect401?: boolean; expectStatus?: ReadonlyArray<number | string> | null }
+
+function compileRequest(t: RequestTemplate, plan: StagePlan) {
+  return {
+    t, parts: compileTemplate(t.path), auth: authHeaders(t.auth, plan.tokens), rr: 0,
+    headers: Object.entries(t.headers).map(([k, v]) => [k, compileTemplate(v)] as const),
+    body: typeof t.body === 'string' ? compileTemplate(t.body) : t.bodyBytes > 0 ? compileTemplate('a'.repeat(t.bodyBytes)) : null,
+  };
+}
 
 /** Run a stage with autocannon (closed model, same connections and duration) and map its results. */
 export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (p: StageProgress) => void; signal?: AbortSignal; onWindow?: (edge: 'start' | 'end') => void } = {}): Promise<StageMeasurement> {
   const rng = mulberry32(plan.seed);
   const total = plan.requests.reduce((a, r) => a + r.weight, 0);
-  const compiled = plan.requests.map((t) => ({ t, parts: compilePath(t.path), tokens: tokensFor(t.auth, plan.tokens), rr: 0, body: t.bodyBytes > 0 ? Buffer.alloc(t.bodyBytes, 0x61).toString() : undefined }));
+  const compiled = plan.requests.map((t) => compileRequest(t, plan));
+  const vars = new RequestVars(rng, plan.variables);
   let seq = 0;
   const setupRequest = (req: Record<string, unknown>, context: Ctx): Record<string, unknown> => {
     let x = rng() * total;
     let c = compiled[compiled.length - 1]!;
     for (const e of compiled) { if (x < e.t.weight) { c = e; break; } x -= e.t.weight; }
-    let path = '';
-    for (const p of c.parts) {
-      if (p.literal) path += p.value;
-      else if (p.value === 'uid') path += randomInt(rng, plan.variables.uid[0], plan.variables.uid[1]);
-      else if (p.value === 'room_id') path += randomInt(rng, plan.variables.room_id[0], plan.variables.room_id[1]);
-      else if (p.value === 'seq') path += seq++;
-      else path += (rng() * 4294967296) >>> 0;
-    }
-    const headers: Record<string, string> = { ...c.t.headers };
-    if (c.tokens.length > 0) headers['authorization'] = `Bearer ${c.tokens[c.rr++ % c.tokens.length]}`;
-    context.expect401 = c.t.auth !== 'valid';
-    return { ...req, method: c.t.method.toUpperCase(), path, headers, body: c.body };
+    vars.reset(seq++);
+    const path = vars.render(c.parts);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of c.headers) headers[k] = vars.render(v);
+    if (c.auth.length > 0) { const [k, v] = c.auth[c.rr++ % c.auth.length]!; headers[k] = v; }
+    context.expectStatus = c.t.expectStatus ?? null;
+    context.expect401 = context.expectStatus === null && c.t.auth !== 'valid';
+    return { ...req, method: c.t.method.toUpperCase(), path, headers, body: c.body ? vars.render(c.body) : undefined };
   };
 
   const connections = Math.min(plan.connections, AUTOCANNON_MAX_CONNECTIONS);
@@ -70,6 +75,7 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
   // autocannon calls a request's onResponse synchronously just before the client's
   // 'response' event, so this carries the in-flight request's auth kind across.
   let lastExpect401 = false;
+  let lastExpectStatus: ReadonlyArray<number | string> | null = null;
 
   const health = new HealthReadings();
   let healthRead = false;
@@ -78,7 +84,7 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
     connections,
     duration: totalMs / 1000,
     timeout: Math.max(1, Math.ceil(plan.requestTimeoutMs / 1000)),
-    requests: [{ setupRequest, onResponse: (_s: number, _b: string, context: Ctx) => { lastExpect401 = context.expect401 === true; } }],
+    requests: [{ setupRequest, onResponse: (_s: number, _b: string, context: Ctx) => { lastExpect401 = context.expect401 === true; lastExpectStatus = context.expectStatus ?? null; } }],
     setupClient: (client: NodeJS.EventEmitter) => {
       client.on('connect', () => { if (start > 0 && inWindow(performance.now())) opened++; });
       client.on('response', (status: number, _bytes: number, durationMs: number) => {
@@ -90,7 +96,7 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
         if (iv) { recordUs(iv.h, durationMs * 1000); iv.count++; }
         const win = inWindow(now);
         if (win) { windowCount++; recordUs(latency, durationMs * 1000); }
-        const kind = classifyStatus(status, expect401);
+        const kind = classifyStatus(status, expect401, lastExpectStatus);
         if (kind === null) return;
         if (kind === 'expected_401') { if (win) bump('expected_401'); return; }
         totalErrors++;

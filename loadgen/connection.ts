@@ -38,6 +38,8 @@ export class Conn {
   intended = 0;
   sentAt = 0;
   expect401 = false;
+  /** The request's accepted statuses (scenario `expect.status`), or null for the contract rule. */
+  expectStatus: ReadonlyArray<number | string> | null = null;
   /** The pool wants this connection kept open (reconnect when it drops). */
   wanted = true;
   /** Opened as part of a stage's connect ramp (not a reconnect). */

@@ -60,7 +60,7 @@ export class StageRecording {
     return this.intervals[Math.floor((intended - this.tMeasure) / 1000) - this.firstInterval];
   }
 
-  complete(intended: number, now: number, serviceMs: number, status: number, expect401: boolean): void {
+  complete(intended: number, now: number, serviceMs: number, status: number, expect401: boolean, expectStatus: ReadonlyArray<number | string> | null = null): void {
     const latencyUs = (now - intended) * 1000;
     const iv = this.interval(intended);
     if (iv !== undefined) { recordUs(iv.h, latencyUs); iv.count++; }
@@ -72,7 +72,7 @@ export class StageRecording {
       recordUs(this.latency, latencyUs);
       recordUs(this.service, serviceMs * 1000);
     }
-    const kind = classifyStatus(status, expect401);
+    const kind = classifyStatus(status, expect401, expectStatus);
     if (kind === null) return;
     if (kind === 'expected_401') { if (inWindow) this.bump('expected_401'); return; }
     this.errorsTotal++;

@@ -105,6 +105,7 @@ export class StageRun implements PoolListener {
     c.intended = intended;
     c.sentAt = now;
     c.expect401 = req.expect401;
+    c.expectStatus = req.expectStatus;
     c.send(req.head, req.body, req.noBody, this.builder.encoding);
     this.inflight++;
     this.fifoConn.push(c);
@@ -126,7 +127,7 @@ export class StageRun implements PoolListener {
   onResponse(c: Conn, status: number, keepAlive: boolean): void {
     const now = performance.now();
     this.inflight--;
-    this.rec.complete(c.intended, now, now - c.sentAt, status, c.expect401);
+    this.rec.complete(c.intended, now, now - c.sentAt, status, c.expect401, c.expectStatus);
     if (!keepAlive) this.pool.recycle(c);
     else this.onFree(c);
     this.maybeFinish();

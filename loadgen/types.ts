@@ -18,6 +18,8 @@ export interface TokenPool {
   valid: string[];
   expired: string[];
   badSignature: string[];
+  /** A fixed header requests with auth 'valid' send instead of a bearer token (scenario auth.header). */
+  header?: { name: string; value: string } | null;
 }
 
 export interface StagePlan {

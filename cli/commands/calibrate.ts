@@ -8,7 +8,7 @@ export const calibrateCommand: CommandModule<object, Args> = {
   describe: "Measure this machine: one generator worker's ceiling per core, connect rate, run-to-run noise; writes calibration.json",
   builder: (y) => y
     .option('quick', { type: 'boolean', default: false, describe: 'Fewer, shorter probes' })
-    .option('out', { type: 'string', describe: 'Where to write calibration.json (default: package root, read by gw-bench run)' }) as never,
+    .option('out', { type: 'string', describe: 'Where to write calibration.json (default: ./calibration.json in the current directory, read by gw-bench run from there)' }) as never,
   handler: async (args) => {
     const { calibrate } = await import('../../harness/calibrate.js');
     process.stderr.write('calibrating (generator on one CPU, trivial target on another)...\n');

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 
-interface Args { results: string[]; out?: string; labels?: string; primary?: string; title?: string }
+interface Args { results: string[]; out?: string; labels?: string; primary?: string; title?: string; json: boolean }
 
 /** `gw-bench compare a/result.json b/result.json ...`: comparison report (HTML + Markdown + charts) from recorded results. */
 export const compareCommand: CommandModule<object, Args> = {
@@ -11,7 +11,8 @@ export const compareCommand: CommandModule<object, Args> = {
     .option('out', { type: 'string', describe: 'Output folder (default reports/compare-<timestamp>)' })
     .option('labels', { type: 'string', describe: 'Comma-separated label per file (default: each target impl)' })
     .option('primary', { type: 'string', describe: 'Which result is "ours" (label or 0-based index; default the first)' })
-    .option('title', { type: 'string', describe: 'Report title' }) as never,
+    .option('title', { type: 'string', describe: 'Report title' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the comparison (files, labels, environment differences, outputs) as JSON on stdout' }) as never,
   handler: async (args) => {
     const { compareFiles } = await import('../../harness/report/compare-files.js');
     const { ENV_WARNING } = await import('../../harness/report/compare.js');
@@ -25,7 +26,12 @@ export const compareCommand: CommandModule<object, Args> = {
     if (out.envDiffs.length > 0) {
       process.stderr.write(`warning: environment differs (${out.envDiffs.map((d) => d.field).join(', ')}): ${ENV_WARNING}\n`);
     }
-    process.stdout.write(`compared ${out.results.map((r, i) => `${r.label}${i === out.primary ? ' (ours)' : ''}`).join(', ')}\n`);
-    process.stdout.write(`report: ${out.html}\nmarkdown: ${out.md}\ncharts: ${out.charts.length} in ${out.outDir}/charts\n`);
+    const say = args.json ? process.stderr : process.stdout;
+    say.write(`compared ${out.results.map((r, i) => `${r.label}${i === out.primary ? ' (ours)' : ''}`).join(', ')}\n`);
+    say.write(`report: ${out.html}\nmarkdown: ${out.md}\ncharts: ${out.charts.length} in ${out.outDir}/charts\n`);
+    if (args.json) {
+      const { compareDocument } = await import('../../harness/report/compare-json.js');
+      process.stdout.write(`${JSON.stringify(compareDocument(out), null, 2)}\n`);
+    }
   },
 };

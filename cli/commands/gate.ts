@@ -23,6 +23,7 @@ interface Args {
   'max-error-rate': string;
   'base-install': 'auto' | 'ci' | 'link';
   stage: string[];
+  json: boolean;
 }
 
 /** `gw-bench gate`: CI performance-regression gate (thresholds, relative A/B, calibration). */
@@ -37,6 +38,7 @@ export const gateCommand: CommandModule<object, Args> = {
     .option('calibrate', { type: 'boolean', default: false, describe: 'A/A runs of the base against itself: measure noise, suggest thresholds' })
     .option('stage', { type: 'string', array: true, default: [], describe: 'Run only this stage (name or index; repeatable), e.g. the stage CI can afford' })
     .option('quick', { type: 'boolean', default: false, describe: 'Run the scenario in quick mode' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the gate report (gate.json) on stdout; everything else goes to stderr' })
     .option('threshold', { type: 'string', array: true, default: [], describe: 'Extra threshold, e.g. "p99 < 50ms" or "stage=1k: errors < 0.1%" (repeatable)' })
     .option('out', { type: 'string', describe: 'Output folder (default reports/gate-<timestamp>/)' })
     .option('on-inconclusive', { choices: ['warn', 'fail'] as const, describe: 'Inconclusive (noisy, generator behind): warn and exit 0, or fail with exit 3 (default: fail when CI is set, else warn)' })
@@ -68,7 +70,8 @@ export const gateCommand: CommandModule<object, Args> = {
         log: (l) => process.stderr.write(`${l}\n`), signal: ac.signal,
       });
       const v = run.report.verdict;
-      const out = process.stdout;
+      const out = a.json ? process.stderr : process.stdout;
+      if (a.json) process.stdout.write(`${JSON.stringify(run.report, null, 2)}\n`);
       for (const c of run.report.comparisons) {
         const pct = (r: number | null): string => (r === null ? 'n/a' : `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`);
         out.write(`  ${c.stageName} ${c.metric.padEnd(16)} ${pct(c.ratio).padStart(7)}  [${pct(c.lower)}, ${pct(c.upper)}]  ${c.verdict}\n`);

@@ -22,6 +22,7 @@ interface Args {
   report: boolean;
   quiet: boolean;
   'allow-invalid': boolean;
+  json: boolean;
 }
 
 const CPU_LIST = /^(none|[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*)$/;
@@ -48,7 +49,8 @@ export const runCommand: CommandModule<object, Args> = {
     .option('max-error-rate', { type: 'string', default: '10%', describe: 'Error rate of a measured stage above which the run is a target failure (exit 4)' })
     .option('report', { type: 'boolean', default: true, describe: 'Render report.html / report.md (--no-report to skip)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress or summary output' })
-    .option('allow-invalid', { type: 'boolean', default: false, describe: 'Exit 0 when stages are invalid (exploratory use); the result still says incomplete' }) as never,
+    .option('allow-invalid', { type: 'boolean', default: false, describe: 'Exit 0 when stages are invalid (exploratory use); the result still says incomplete' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print result.json on stdout; the summary and progress go to stderr' }) as never,
   handler: async (args) => {
     for (const f of ['gateway-cpus', 'upstream-cpus', 'generator-cpus'] as const) {
       if (args[f] !== undefined && !CPU_LIST.test(args[f]!)) throw new UsageError(`--${f}: ${JSON.stringify(args[f])} is not a CPU list like 1, 0-1, 0,2 or none`);
@@ -80,11 +82,13 @@ export const runCommand: CommandModule<object, Args> = {
       if (args['gateway-cpus']) placement.gateway = args['gateway-cpus'];
       if (args['upstream-cpus']) placement.upstreams = args['upstream-cpus'];
       if (args['generator-cpus']) placement.generator = args['generator-cpus'];
-      const { exitCode } = await runScenario({
+      const { exitCode, result } = await runScenario({
         scenarioFile: args.scenario, quick: args.quick, out: args.out, quiet: args.quiet, seed: args.seed,
         target: impl || args.url || debugDelayMs !== undefined ? { impl: impl ?? 'reference', url: args.url, pid: args.pid, metricsUrl: args['metrics-url'], debugDelayMs } : undefined,
         placement, signal: ac.signal, maxErrorRate, metricsPort: args['metrics-port'], report: args.report, doctor: args.doctor, allowInvalid: args['allow-invalid'],
+        ...(args.json ? { summaryStream: process.stderr } : {}),
       });
+      if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       process.exitCode = exitCode;
     } finally {
       process.off('SIGINT', onSignal);

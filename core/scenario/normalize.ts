@@ -3,6 +3,7 @@ import { Problems } from '../problems/problem.js';
 import { isLoopbackHost } from '../loopback.js';
 import { parseCount, parseDuration, parsePercent, parseRate, parseSize } from '../units.js';
 import { DEFAULT_UPSTREAMS, DEFAULTS } from './defaults.js';
+import { defaultRequestAuth, normalizeOwnAuth, normalizeOwnRequest, normalizeOwnTarget } from './normalize-own-gateway.js';
 import type { Problem } from './problems.js';
 import type { LatencyModel, RequestSpec, Scenario, StageSpec, ThresholdSpec, UpstreamSpec } from './types.js';
 
@@ -25,7 +26,8 @@ export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: Thr
 
   // Target
   const t: Raw = doc.target ?? {};
-  const impl: string = t.impl ?? (t.url ? 'external' : DEFAULTS.target.impl);
+  const own = normalizeOwnTarget(t, t.impl ?? (t.url ? 'external' : DEFAULTS.target.impl), file, problems, dur);
+  const impl: string = own.impl;
   if (impl === 'external') {
     if (!t.url) problems.push({ path: 'target.url', message: 'is required when target.impl is "external"' });
   } else if (t.url !== undefined) {
@@ -40,6 +42,9 @@ export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: Thr
       else if (!isLoopbackHost(u.hostname)) problems.push({ path: `target.${key}`, message: `${JSON.stringify(t[key])} is not a loopback address (127.0.0.0/8 or ::1); gw-bench only sends load to loopback` });
     } catch { problems.push({ path: `target.${key}`, message: `${JSON.stringify(t[key])} is not a URL` }); }
   }
+
+  if (own.contract === 'none' && doc.upstreams !== undefined) problems.push({ path: 'upstreams', message: 'mock upstreams only run with target.contract "gw-bench" (contract is "none")' });
+  const ownAuth = normalizeOwnAuth(doc.auth ?? {}, file, problems);
 
   // Upstreams: contract services, defaults for those not named
   const upstreams: UpstreamSpec[] = DEFAULT_UPSTREAMS.map((u) => ({ ...u, weights: [...u.weights] }));
@@ -96,10 +101,12 @@ export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: Thr
     for (const m of String(r.path).matchAll(unknownVar)) {
       if (!['uid', 'room_id', 'seq', 'rand'].includes(m[1]!)) problems.push({ path: `requests[${i}].path`, message: `unknown variable \${${m[1]}}; available: \${uid}, \${room_id}, \${seq}, \${rand}` });
     }
+    const auth = r.auth ?? defaultRequestAuth(own.contract, ownAuth);
     return {
       name: r.name ?? `${method} ${String(r.path).split('?')[0]}`,
       weight: r.weight ?? DEFAULTS.request.weight,
-      method, path: r.path, headers: r.headers ?? {}, bodyBytes, auth: r.auth ?? DEFAULTS.request.auth,
+      method, path: r.path, headers: r.headers ?? {}, bodyBytes, auth,
+      ...normalizeOwnRequest(r, i, method, auth, own.contract, problems),
     };
   });
 
@@ -157,9 +164,9 @@ export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: Thr
     name: doc.name,
     description: doc.description ?? '',
     file,
-    target: { impl, url: t.url ?? null, pid: t.pid ?? null, metricsUrl: t.metricsUrl ?? null, workers: t.workers ?? DEFAULTS.target.workers },
+    target: { impl, url: t.url ?? null, pid: t.pid ?? null, metricsUrl: t.metricsUrl ?? null, workers: t.workers ?? DEFAULTS.target.workers, contract: own.contract, command: own.command },
     upstreams,
-    auth: { alg: doc.auth?.alg ?? DEFAULTS.auth.alg, tokens: at('auth.tokens', () => parseCount(doc.auth?.tokens ?? DEFAULTS.auth.tokens, 'auth.tokens'), 1), ttlMs: dur(doc.auth?.ttl ?? DEFAULTS.auth.ttl, 'auth.ttl') },
+    auth: { alg: doc.auth?.alg ?? DEFAULTS.auth.alg, tokens: at('auth.tokens', () => parseCount(doc.auth?.tokens ?? DEFAULTS.auth.tokens, 'auth.tokens'), 1), ttlMs: dur(doc.auth?.ttl ?? DEFAULTS.auth.ttl, 'auth.ttl'), ...ownAuth },
     variables: { uid, room_id: room },
     requests,
     load: {

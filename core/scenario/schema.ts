@@ -7,6 +7,7 @@
  */
 
 import { count, duration, percent, rate, RATE_PATTERN, size, type Json } from '../problems/units-schema.js';
+import { ownAuthProperties, ownRequestProperties, ownTargetProperties } from './schema-own-gateway.js';
 
 export { count, duration, percent, rate, size };
 
@@ -62,9 +63,11 @@ const request: Json = {
     weight: { type: 'number', exclusiveMinimum: 0, description: 'Relative share of the mix' },
     method: { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] },
     path: { type: 'string', pattern: '^/', description: 'Path template; variables ${uid}, ${room_id}, ${seq}, ${rand}' },
-    headers: { type: 'object', additionalProperties: { type: 'string' } },
+    headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Header templates; the path variables work here too' },
     bodySize: size('Request body size'),
     auth: { enum: ['valid', 'expired', 'bad-signature', 'none'], description: 'Which token the request carries' },
+    // Own-gateway fields (issue 17): body template and expected statuses.
+    ...ownRequestProperties,
   },
 };
 
@@ -112,13 +115,15 @@ export const scenarioSchema: Json = {
     target: {
       type: 'object',
       additionalProperties: false,
-      description: 'What is measured: the reference gateway (default), a baseline, or an external URL',
+      description: 'What is measured: the reference gateway (default), a baseline, your gateway (command), or an external URL',
       properties: {
         impl: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', description: '"reference", a folder name under baselines/, or "external"' },
         url: { type: 'string', description: 'Base URL of an external target (loopback only)' },
         pid: { type: 'integer', minimum: 1, description: 'External target pid, for RSS sampling' },
         metricsUrl: { type: 'string', description: 'Prometheus endpoint of the target (cross-check and heap)' },
         workers: workers('Gateway processes'),
+        // Own-gateway fields (issue 17): command, cwd, env, build, readiness, contract.
+        ...ownTargetProperties,
       },
     },
     upstreams: { type: 'array', items: upstream, description: 'Mock upstream services; missing services get contract defaults' },
@@ -129,6 +134,8 @@ export const scenarioSchema: Json = {
         alg: { enum: ['HS256', 'RS256'] },
         tokens: count('Distinct valid tokens replayed (the gateway caches verified tokens)', 1),
         ttl: duration('Lifetime of valid tokens'),
+        // Own-gateway fields (issue 17): tokens from a file or a fixed header.
+        ...ownAuthProperties,
       },
     },
     variables: {

@@ -29,6 +29,22 @@ export interface RequestSpec {
   /** Bytes of request body to send (0 = none). */
   bodyBytes: number;
   auth: AuthKind;
+  /** Body template (variables as in path); when set, bodyBytes is ignored. Absent/null = none. */
+  body?: string | null;
+  /** Accepted statuses (numbers or classes like '2xx'); absent/null = the contract rule (2xx, 401 for bad tokens). */
+  expectStatus?: ReadonlyArray<number | string> | null;
+}
+
+/** How gw-bench starts a team's own gateway (`target.command`). Paths are absolute. */
+export interface TargetCommandSpec {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  build: string | null;
+  /** Absolute loopback URL or a path (joined to the target URL); null = any HTTP answer on `/`. */
+  readyUrl: string | null;
+  readyPattern: string | null;
+  readyTimeoutMs: number;
 }
 
 export interface StageSpec {
@@ -53,9 +69,21 @@ export interface Scenario {
   description: string;
   /** Absolute path of the scenario file ('' when built in memory). */
   file: string;
-  target: { impl: string; url: string | null; pid: number | null; metricsUrl: string | null; workers: number | 'auto' };
+  target: {
+    impl: string; url: string | null; pid: number | null; metricsUrl: string | null; workers: number | 'auto';
+    /** 'none' = plain HTTP target: no mock upstreams, no contract check. */
+    contract: 'gw-bench' | 'none';
+    /** Set when impl is 'command'. */
+    command: TargetCommandSpec | null;
+  };
   upstreams: UpstreamSpec[];
-  auth: { alg: 'HS256' | 'RS256'; tokens: number; ttlMs: number };
+  auth: {
+    alg: 'HS256' | 'RS256'; tokens: number; ttlMs: number;
+    /** Absolute path of a file of tokens (one a line) that replaces the generated valid JWTs. */
+    tokenFile: string | null;
+    /** Fixed header sent by requests with auth: valid, instead of a bearer token. */
+    header: { name: string; value: string } | null;
+  };
   variables: { uid: [number, number]; room_id: [number, number] };
   requests: RequestSpec[];
   load: {

@@ -7,6 +7,7 @@ import { loadScenario } from '../../core/scenario/load.js';
 import { thresholdChecks } from '../scenario-checks.js';
 import type { Scenario } from '../../core/scenario/types.js';
 import { VERSION } from '../../core/version.js';
+import { defaultOutputDir } from '../output.js';
 import { loadResult } from '../report/load-result.js';
 import { summarizeThresholds, withFunctionalDefaults } from './absolute.js';
 import { assessTrial } from './assess.js';
@@ -21,6 +22,7 @@ import { parseThresholdEntry, parseThresholdFlag, type Threshold } from './thres
 import { loadRunScenario, scenarioTrialRunner, type RunScenario, type TrialTarget } from './trial-runner.js';
 import { composeVerdict } from './verdict.js';
 import { prepareBaseWorktree, type BaseWorktree } from './worktree.js';
+import { prepareUserBase, type UserBase } from './user-worktree.js';
 
 /**
  * `gw-bench gate` as a library call: pick the mode from the options, run it, write
@@ -59,7 +61,6 @@ export interface GateOptions {
 
 export interface GateRun { report: GateReport; exitCode: number; outDir: string; files: Record<string, string>; error?: unknown }
 
-const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
 
 function validateMode(o: GateOptions): GateReport['mode'] {
   const problems: string[] = [];
@@ -126,7 +127,7 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
   const mode = validateMode(o);
   const onInconclusive = o.onInconclusive ?? defaultOnInconclusive();
   const repo = resolve(o.repo ?? process.cwd());
-  const outDir = resolve(o.out ?? join('reports', `gate-${stamp()}`));
+  const outDir = resolve(o.out ?? defaultOutputDir('gate'));
   const startedAt = new Date().toISOString();
   const scenario = o.scenarioFile ? await loadScenario(o.scenarioFile, thresholdChecks) : null;
   const resultIn = o.resultFile ? await loadResult(o.resultFile) : null;
@@ -150,18 +151,27 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
   const notes: string[] = [];
   let stop: GateStop | null = null;
   let worktree: BaseWorktree | null = null;
+  let userBase: UserBase | null = null;
 
   try {
     if (mode === 'relative' || mode === 'calibrate') {
-      if (scenario && scenario.target.impl !== 'reference' && !o.targets) throw new UsageError(`gate: the relative gate compares revisions of the reference gateway; scenario target.impl is ${JSON.stringify(scenario.target.impl)}`);
+      const own = scenario?.target.command ?? null;
+      if (scenario && scenario.target.impl !== 'reference' && !own && !o.targets) throw new UsageError(`gate: the relative gate compares revisions of the reference gateway or of your gateway's target.command; scenario target.impl is ${JSON.stringify(scenario.target.impl)}`);
       const runScenario = o.runScenario ?? (await loadRunScenario());
-      let baseTarget: TrialTarget = o.targets?.base ?? { impl: 'reference' };
-      if (o.baseRef && !o.targets?.base) {
+      let baseTarget: TrialTarget = o.targets?.base ?? { impl: own ? 'command' : 'reference' };
+      let ownCandidate: TrialTarget | null = null;
+      if (own && o.baseRef && !o.targets?.base) {
+        // Your gateway: base = a worktree of the repository you run the gate in.
+        userBase = await prepareUserBase({ cwd: repo, ref: o.baseRef, spec: own, log, signal: o.signal });
+        report.base.sha = userBase.sha;
+        baseTarget = userBase.targets.base;
+        ownCandidate = userBase.targets.candidate;
+      } else if (o.baseRef && !o.targets?.base) {
         worktree = await prepareBaseWorktree({ repo, ref: o.baseRef, install: o.baseInstall ?? 'auto', log, signal: o.signal });
         report.base.sha = worktree.sha;
         baseTarget = { impl: 'reference', command: worktree.command };
       }
-      const candTarget: TrialTarget = mode === 'calibrate' ? baseTarget : (o.targets?.candidate ?? { impl: 'reference' });
+      const candTarget: TrialTarget = mode === 'calibrate' ? baseTarget : (o.targets?.candidate ?? ownCandidate ?? { impl: own ? 'command' : 'reference' });
       const runTrial = scenarioTrialRunner({ runScenario, scenarioFile: o.scenarioFile!, quick: o.quick, outDir, targets: { base: baseTarget, candidate: candTarget }, stageFilter, signal: o.signal });
       const out = await runRelativeGate({ settings, runTrial, functional: functionalTh, calibrate: mode === 'calibrate', log, signal: o.signal });
       stop = out.stop;
@@ -221,6 +231,7 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
     stop = { kind: code === ExitCode.TARGET_FAILURE ? 'target-failure' : 'error', reason: err instanceof Error ? err.message : String(err), exitCode: code, error: err };
   } finally {
     if (worktree) { log(`base: removing worktree ${worktree.dir}`); await worktree.cleanup(); }
+    if (userBase) { log(`base: removing worktree ${userBase.dir}`); await userBase.cleanup(); }
   }
 
   report.verdict = composeVerdict({ stop, comparisons: report.comparisons, thresholds: report.thresholds, onInconclusive, notes });

@@ -16,6 +16,9 @@ export interface TrialTarget {
   url?: string;
   pid?: number;
   command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
+  /** target.command: the folder to start it in (a base worktree) and whether the gate already built it. */
+  cwd?: string;
+  skipBuild?: boolean;
   debugDelayMs?: number;
   debugCpuUs?: number;
 }

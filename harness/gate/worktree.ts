@@ -48,22 +48,34 @@ export async function resolveRef(repo: string, ref: string): Promise<string> {
   return r.stdout.trim();
 }
 
+/**
+ * `git worktree add --detach` of `sha` into a new temp folder; cleanup() removes it (and
+ * the folder) again and is safe to call whether or not the add succeeded.
+ */
+export async function addDetachedWorktree(repo: string, sha: string, ref: string, log: (line: string) => void): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-base-'));
+  let added = false;
+  const cleanup = async (): Promise<void> => {
+    if (added) await execa('git', ['-C', repo, 'worktree', 'remove', '--force', dir], { reject: false });
+    await rm(dir, { recursive: true, force: true });
+    await execa('git', ['-C', repo, 'worktree', 'prune'], { reject: false });
+  };
+  log(`base: git worktree add ${dir} ${sha.slice(0, 12)} (${ref})`);
+  const add = await execa('git', ['-C', repo, 'worktree', 'add', '--detach', dir, sha], { reject: false, all: true });
+  if (add.exitCode !== 0) {
+    await cleanup();
+    throw new TargetError('GW_ERR_BUILD_FAILED', `git worktree add failed for ${ref}: ${String(add.all).trim().split('\n').at(-1)}`);
+  }
+  added = true;
+  return { dir, cleanup };
+}
+
 /** Create, install and build a worktree at `ref`. On any failure the worktree is removed again. */
 export async function prepareBaseWorktree(opts: WorktreeOptions): Promise<BaseWorktree> {
   const log = opts.log ?? (() => {});
   const sha = await resolveRef(opts.repo, opts.ref);
-  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-base-'));
-  let added = false;
-  const cleanup = async (): Promise<void> => {
-    if (added) await execa('git', ['-C', opts.repo, 'worktree', 'remove', '--force', dir], { reject: false });
-    await rm(dir, { recursive: true, force: true });
-    await execa('git', ['-C', opts.repo, 'worktree', 'prune'], { reject: false });
-  };
+  const { dir, cleanup } = await addDetachedWorktree(opts.repo, sha, opts.ref, log);
   try {
-    log(`base: git worktree add ${dir} ${sha.slice(0, 12)} (${opts.ref})`);
-    const add = await execa('git', ['-C', opts.repo, 'worktree', 'add', '--detach', dir, sha], { reject: false, all: true });
-    if (add.exitCode !== 0) throw new TargetError('GW_ERR_BUILD_FAILED', `git worktree add failed for ${opts.ref}: ${String(add.all).trim().split('\n').at(-1)}`);
-    added = true;
     const lockSame = await same(join(opts.repo, 'package-lock.json'), join(dir, 'package-lock.json'));
     const canLink = lockSame && existsSync(join(opts.repo, 'node_modules'));
     const installed: 'ci' | 'link' = opts.install === 'link' || (opts.install === 'auto' && canLink) ? 'link' : 'ci';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import { defaultOutputDir } from '../output.js';
 import { envDifferences, type EnvRow } from './compare.js';
 import { renderReport } from './render.js';
 import { loadResult } from './load-result.js';
@@ -15,10 +16,9 @@ export interface CompareOptions {
   title?: string;
 }
 
-/** Default output folder of `gw-bench compare`: reports/compare-YYYYMMDD-HHMMSS. */
+/** Default output folder of `gw-bench compare`: ./reports/compare-YYYYMMDD-HHMMSS. */
 export function defaultCompareDir(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return join('reports', `compare-${stamp}`);
+  return defaultOutputDir('compare', now);
 }
 
 /** Resolve --primary (label or index) to an index; a bad value is a usage error naming the choices. */

@@ -3,6 +3,7 @@ import { isLoopbackHost } from '../../core/loopback.js';
 import type { Problem } from '../../core/scenario/problems.js';
 import type { StagePlan } from '../types.js';
 import type { LoadPlan, PlannedStage } from './types.js';
+import { authHeaders } from '../templates.js';
 
 /**
  * The rules a stage's load parameters must meet, written once: planProblems() applies them
@@ -40,6 +41,8 @@ function stageFieldProblems(plan: StageFields): FieldProblem[] {
     check(typeof r.path === 'string' && r.path.startsWith('/') && !/[\s]/.test(r.path), `${at}.path`, r.path, 'a path starting with / without spaces');
     check(int(r.bodyBytes, 0), `${at}.bodyBytes`, r.bodyBytes, 'a whole number of bytes >= 0');
     check(['valid', 'expired', 'bad-signature', 'none'].includes(r.auth), `${at}.auth`, r.auth, "one of 'valid', 'expired', 'bad-signature', 'none'");
+    check(r.body == null || typeof r.body === 'string', `${at}.body`, r.body, 'a body template string');
+    check(r.expectStatus == null || (Array.isArray(r.expectStatus) && r.expectStatus.length > 0), `${at}.expectStatus`, r.expectStatus, 'a non-empty list of statuses');
   });
   for (const v of ['uid', 'room_id'] as const) {
     const r = plan.variables?.[v];
@@ -60,8 +63,8 @@ export function validateStagePlan(plan: StagePlan): void {
   const port = plan.target.port;
   if (!int(port, 1) || port > 65535) problems.unshift(`target.port: ${JSON.stringify(port)} is not a port 1..65535`);
   plan.requests?.forEach((r, i) => {
-    const pool = r.auth === 'valid' ? plan.tokens?.valid : r.auth === 'expired' ? plan.tokens?.expired : r.auth === 'bad-signature' ? plan.tokens?.badSignature : [''];
-    if (!pool?.length) problems.push(`tokens (for requests[${i}].auth ${r.auth}): 0 is not a non-empty token list`);
+    // The one place an auth kind picks its header or token pool (templates.ts authHeaders).
+    if (r.auth !== 'none' && plan.tokens && authHeaders(r.auth, plan.tokens).length === 0) problems.push(`tokens (for requests[${i}].auth ${r.auth}): 0 is not a non-empty token list`);
   });
   if (problems.length > 0) {
     throw new GwBenchError('GW_ERR_USAGE', `stage ${plan.index} (${plan.name}): invalid load plan, ${problems.length} problem(s)`, { details: problems });
