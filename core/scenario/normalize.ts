@@ -56,8 +56,9 @@ export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: Thr
     const base = upstreams.find((d) => d.name === u.name)!;
     const instances: number = u.instances ?? base.instances;
     const weights: number[] = u.weights ?? (u.instances === undefined ? base.weights : Array(instances).fill(1));
-    if (weights.length !== instances) problems.push({ path: `${p}.weights`, message: `has ${weights.length} entries for ${instances} instance(s)` });
-    if (weights.every((w) => w === 0)) problems.push({ path: `${p}.weights`, message: 'are all zero' });
+    // A non-integer instance count is the schema's problem (already reported); don't compare with it.
+    if (Number.isInteger(instances) && Array.isArray(weights) && weights.length !== instances) problems.push({ path: `${p}.weights`, message: `has ${weights.length} entries for ${instances} instance(s)` });
+    if (Array.isArray(weights) && weights.every((w) => w === 0)) problems.push({ path: `${p}.weights`, message: 'are all zero' });
     let latency: LatencyModel = base.latency;
     if (u.latency) {
       const l: Raw = u.latency;
