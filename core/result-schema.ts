@@ -21,7 +21,7 @@ const stage = obj({
   status: { enum: ['ok', 'invalid', 'not-reached', 'failed', 'interrupted'] },
   reasons: { type: 'array', items: { type: 'string' } },
   connections: int,
-  connectionCounts: { ...obj({ requested: int, established: int, failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int } }), properties: { requested: int, established: int, failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int }, serverSide: nullable(int) } },
+  connectionCounts: { ...obj({ requested: int, established: int, failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int } }), properties: { requested: int, established: int, failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int }, serverSide: nullable(int), active: nullable(int), selection: { enum: ['round-robin', 'random', 'lifo'] } } },
   offeredRps: nnum,
   achievedRps: nnum,
   warmupS: nnum,

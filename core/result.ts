@@ -31,6 +31,10 @@ export interface ConnectionCounts {
   failedByErrno: Record<string, number>;
   /** Open connections seen by the server side, when known (upstream admin or gateway metrics). */
   serverSide?: number | null;
+  /** Connections that carried at least one request intended in the window; null when not measured (autocannon, older results). */
+  active?: number | null;
+  /** How idle connections were chosen (scenario load.connectionSelection). */
+  selection?: 'round-robin' | 'random' | 'lifo';
 }
 
 export interface ReuseRatios {

@@ -23,5 +23,6 @@ export function stagePlan(s: Scenario, stage: StageSpec, target: { host: string;
     variables: { uid: [...s.variables.uid], room_id: [...s.variables.room_id] },
     health: { maxSendLagP99Ms: s.generator.maxSendLagP99Ms, maxEventLoopP99Ms: s.generator.maxEventLoopP99Ms, maxCpu: s.generator.maxCpu },
     engine: s.load.engine,
+    connectionSelection: s.load.connectionSelection,
   };
 }

@@ -5,6 +5,7 @@ import { healthReasons } from './health.js';
 import { mulberry32, randomInt } from '../core/prng.js';
 import { compilePath } from './request-builder.js';
 import { classifyStatus } from './status.js';
+import { DEFAULT_CONNECTION_SELECTION } from './selection.js';
 import type { IntervalMeasurement, RequestTemplate, StageMeasurement, StagePlan, StageProgress } from './types.js';
 
 /**
@@ -136,7 +137,7 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
   const seconds = plan.durationMs / 1000;
   return {
     index: plan.index,
-    connectionCounts: { requested: plan.connections, established: connections, failed: errors['connect'] ?? 0, reopened: 0, failedByErrno: {} },
+    connectionCounts: { requested: plan.connections, established: connections, failed: errors['connect'] ?? 0, reopened: 0, failedByErrno: {}, active: null, selection: plan.connectionSelection ?? DEFAULT_CONNECTION_SELECTION },
     openAtEnd: connections,
     requests: windowCount + windowFailures,
     errors,

@@ -1,6 +1,7 @@
 import { Conn, ConnState, type ConnOwner } from './connection.js';
 import type { ConnectSummary } from './messages.js';
 import { localPortCount, localPortRanges } from './limits.js';
+import { createIdleSet, DEFAULT_CONNECTION_SELECTION, type ConnectionSelection, type IdleSet } from './selection.js';
 
 /**
  * A worker's set of connections, kept across the stages of a run: stepping up opens only
@@ -50,7 +51,8 @@ function bump(map: Record<string, number>, key: string): void {
 
 export class ConnectionPool implements ConnOwner {
   private readonly conns = new Set<Conn>();
-  private readonly idleStack: Conn[] = [];
+  private idleSet: IdleSet<Conn> = createIdleSet<Conn>(DEFAULT_CONNECTION_SELECTION);
+  private selection: ConnectionSelection = DEFAULT_CONNECTION_SELECTION;
   private addrIndex = 0;
   private host = '127.0.0.1';
   private port = 0;
@@ -84,10 +86,18 @@ export class ConnectionPool implements ConnOwner {
 
   setListener(l: PoolListener | null): void { this.listener = l; }
 
-  /** A free open connection, or undefined. */
+  /** Hand idle connections out by `policy` from now on (idle ones keep their order where it has one). */
+  setSelection(policy: ConnectionSelection, seed: number): void {
+    if (policy === this.selection) return;
+    const idle = this.idleSet.drain();
+    this.selection = policy;
+    this.idleSet = createIdleSet<Conn>(policy, seed);
+    for (const c of idle) this.idleSet.push(c);
+  }
+
+  /** A free open connection chosen by the selection policy, or undefined. */
   acquire(): Conn | undefined {
-    while (this.idleStack.length > 0) {
-      const c = this.idleStack.pop()!;
+    for (let c = this.idleSet.take(); c !== undefined; c = this.idleSet.take()) {
       c.idle = false;
       if (c.state === ConnState.Open && !c.busy && c.wanted) return c;
     }
@@ -96,7 +106,7 @@ export class ConnectionPool implements ConnOwner {
 
   /** Put a free connection back. */
   release(c: Conn): void {
-    if (!c.idle && c.state === ConnState.Open && !c.busy && c.wanted) { c.idle = true; this.idleStack.push(c); }
+    if (!c.idle && c.state === ConnState.Open && !c.busy && c.wanted) { c.idle = true; this.idleSet.push(c); }
   }
 
   /**
@@ -138,7 +148,7 @@ export class ConnectionPool implements ConnOwner {
     if (this.rampTimer !== null) { clearTimeout(this.rampTimer); this.rampTimer = null; }
     for (const c of this.conns) { c.wanted = false; c.destroy(); }
     this.conns.clear();
-    this.idleStack.length = 0;
+    this.idleSet.clear();
     this.retryDelay.clear();
   }
 

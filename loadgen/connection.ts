@@ -42,6 +42,8 @@ export class Conn {
   wanted = true;
   /** Opened as part of a stage's connect ramp (not a reconnect). */
   inRamp = false;
+  /** Mark of the last stage window this connection carried a request in (counts active connections). */
+  activeMark = 0;
   /** Set by the owner when it destroys the socket on purpose (timeout, step-down). */
   private closingOnPurpose = false;
   private errno = '';

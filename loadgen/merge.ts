@@ -2,6 +2,7 @@ import { encodeHistogram, mergeEncoded, percentileMs } from '../core/hdr.js';
 import { healthReasons } from './health.js';
 import type { WorkerResult } from './messages.js';
 import type { IntervalMeasurement, StageMeasurement, StagePlan } from './types.js';
+import { DEFAULT_CONNECTION_SELECTION } from './selection.js';
 
 /**
  * Joins the workers' results of one stage into a StageMeasurement. Histograms are added,
@@ -40,7 +41,7 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
   const errors: Record<string, number> = {};
   const failedByErrno: Record<string, number> = {};
   let established = 0, failed = 0, reopened = 0, openAtEnd = 0, opened = 0;
-  let intended = 0, issued = 0, completed = 0;
+  let intended = 0, issued = 0, completed = 0, active = 0;
   for (const r of results) {
     sumInto(errors, r.errors);
     sumInto(failedByErrno, r.connect.failedByErrno);
@@ -50,6 +51,7 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
     reopened += r.reopened;
     openAtEnd += r.openAtEnd;
     opened += r.openedInWindow;
+    active += r.activeConnections;
     intended += r.intended;
     issued += r.issued;
     completed += r.completed;
@@ -69,7 +71,7 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
   const starts = results.map((r) => r.measureStartEpochMs);
   return {
     index: plan.index,
-    connectionCounts: { requested: plan.connections, established, failed, reopened, failedByErrno },
+    connectionCounts: { requested: plan.connections, established, failed, reopened, failedByErrno, active, selection: plan.connectionSelection ?? DEFAULT_CONNECTION_SELECTION },
     openAtEnd,
     requests: issued,
     errors,

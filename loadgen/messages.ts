@@ -64,6 +64,8 @@ export interface WorkerResult {
   failedLaterByErrno: Record<string, number>;
   openAtEnd: number;
   openedInWindow: number;
+  /** This worker's connections that carried at least one request intended in the window. */
+  activeConnections: number;
   measureStartEpochMs: number;
   measureEndEpochMs: number;
   /** Sends the schedule asked for in the window, how many were issued (sent, queued or refused as backlog), and how many got any response. */

@@ -30,6 +30,9 @@ const ELD_RESOLUTION_MS = 2;
 
 interface Interval { h: Histogram; count: number; errors: number }
 
+/** Each stage run marks the connections it used in its window with its own number. */
+let nextActiveMark = 1;
+
 export class StageRun implements PoolListener {
   private readonly pacer: Pacer;
   private readonly builder: RequestBuilder;
@@ -63,6 +66,9 @@ export class StageRun implements PoolListener {
   private issuedTotal = 0;
   private completedTotal = 0;
   private errorsTotal = 0;
+  private readonly activeMark = nextActiveMark++;
+  /** Connections that carried at least one request intended in the window. */
+  private activeConns = 0;
 
   private phase: WorkerProgress['phase'] = 'warmup';
   private scheduleDone = false;
@@ -173,6 +179,7 @@ export class StageRun implements PoolListener {
     c.intended = intended;
     c.sentAt = now;
     c.expect401 = req.expect401;
+    if (intended >= this.tMeasure && c.activeMark !== this.activeMark) { c.activeMark = this.activeMark; this.activeConns++; }
     c.send(req.head, req.body, req.noBody, this.builder.encoding);
     this.inflight++;
     this.fifoConn.push(c);
@@ -340,6 +347,7 @@ export class StageRun implements PoolListener {
       failedLaterByErrno: this.pool.failedLaterByErrno,
       openAtEnd: this.openAtEnd,
       openedInWindow: this.pool.openedInWindow,
+      activeConnections: this.activeConns,
       measureStartEpochMs: startEpoch,
       measureEndEpochMs: startEpoch + p.durationMs,
       intended: this.intendedWindow,

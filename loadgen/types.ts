@@ -5,6 +5,7 @@
  */
 
 import type { AuthKind, RequestSpec } from '../core/scenario/types.js';
+import type { ConnectionSelection } from './selection.js';
 
 export type { AuthKind };
 
@@ -58,6 +59,8 @@ export interface StagePlan {
   variables: VariableRanges;
   health: HealthLimits;
   engine: 'gw-bench' | 'autocannon';
+  /** Which idle connection a request goes out on (default round-robin, see loadgen/selection.ts). */
+  connectionSelection?: ConnectionSelection;
 }
 
 /** One 1-second interval of a stage, merged across workers. */
@@ -80,6 +83,9 @@ export interface StageMeasurement {
     failed: number;
     reopened: number;
     failedByErrno: Record<string, number>;
+    /** Connections that carried at least one request intended in the window; null when the engine cannot tell (autocannon). */
+    active: number | null;
+    selection: ConnectionSelection;
   };
   /** Open connections at the end of measurement, as the generator sees them. */
   openAtEnd: number;

@@ -1,5 +1,6 @@
 import { GwBenchError } from '../core/errors.js';
 import type { StagePlan } from './types.js';
+import { CONNECTION_SELECTIONS } from './selection.js';
 
 /**
  * Checks a stage plan once, at the edge, and names every problem (path, value, what was
@@ -35,6 +36,7 @@ export function validateStagePlan(plan: StagePlan): void {
   check(num(plan.requestTimeoutMs, 0, true), 'requestTimeoutMs', plan.requestTimeoutMs, 'a duration > 0 ms');
   check(int(plan.maxQueue, 0), 'maxQueue', plan.maxQueue, 'a whole number >= 0');
   check(plan.engine === 'gw-bench' || plan.engine === 'autocannon', 'engine', plan.engine, "'gw-bench' or 'autocannon'");
+  check(plan.connectionSelection === undefined || CONNECTION_SELECTIONS.includes(plan.connectionSelection), 'connectionSelection', plan.connectionSelection, CONNECTION_SELECTIONS.map((x) => `'${x}'`).join(', '));
   check(Array.isArray(plan.requests) && plan.requests.length > 0, 'requests', plan.requests?.length, 'a non-empty list of request templates');
   (plan.requests ?? []).forEach((r, i) => {
     const at = `requests[${i}]`;

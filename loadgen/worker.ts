@@ -1,6 +1,7 @@
 import { ConnectionPool } from './connection-pool.js';
 import type { FromWorker, ToWorker, WorkerStage } from './messages.js';
 import { StageRun } from './stage-run.js';
+import { DEFAULT_CONNECTION_SELECTION } from './selection.js';
 
 /**
  * Entry point of a load-generator worker process (started by LoadGenerator with fork or
@@ -21,6 +22,7 @@ async function onMessage(m: ToWorker): Promise<void> {
     case 'stage': {
       pending = m.stage;
       const p = m.stage.plan;
+      pool.setSelection(p.connectionSelection ?? DEFAULT_CONNECTION_SELECTION, p.seed + m.stage.workerIndex);
       const addrs = p.target.host.includes(':') ? [] : m.stage.sourceAddresses; // IPv4 sources cannot reach ::1
       // 'localhost' may resolve to ::1, which the IPv4 source addresses cannot reach
       const host = p.target.host === 'localhost' ? '127.0.0.1' : p.target.host;

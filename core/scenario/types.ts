@@ -63,6 +63,7 @@ export interface Scenario {
     arrival: 'constant' | 'poisson';
     seed: number;
     engine: 'gw-bench' | 'autocannon';
+    connectionSelection: 'round-robin' | 'random' | 'lifo';
     connectRate: number;
     workers: number | 'auto';
     requestTimeoutMs: number;

@@ -11,6 +11,15 @@ const ratio = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : String(v));
 
+/** Active connections in the window, with their share of the held ones and the selection policy. */
+function activeText(s: StageResult): string {
+  const a = s.connectionCounts.active;
+  if (a === undefined || a === null) return 'n/a';
+  const held = s.connectionCounts.established;
+  const share = held > 0 ? ` (${((100 * a) / held).toFixed(held > 0 && a < held && a * 1000 >= held * 999 ? 2 : 1)}%)` : '';
+  return `${formatCount(a)}${share}${s.connectionCounts.selection ? `, ${s.connectionCounts.selection}` : ''}`;
+}
+
 /** Status column text: a stage that is not a result says so in capitals. */
 function statusText(s: StageResult): string {
   return s.status === 'ok' ? 'ok' : `${s.status.toUpperCase()}: not a result`;
@@ -46,6 +55,7 @@ export function stageTables(results: readonly LabeledResult[]): Table[] {
   return [
     stageTable(results, 'Load and connections', paren, [
       ['conns established / requested', (s) => `${formatCount(s.connectionCounts.established)} / ${formatCount(s.connectionCounts.requested)}`, 'diagnostic'],
+      ['conns active in window', (s) => activeText(s), 'diagnostic'],
       ['connect failed', (s) => `${s.connectionCounts.failed}${Object.keys(s.connectionCounts.failedByErrno).length ? ` (${Object.entries(s.connectionCounts.failedByErrno).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`, 'diagnostic'],
       ['offered req/s', (s) => formatRps(s.offeredRps), 'diagnostic'],
       ['achieved req/s', (s) => formatRps(s.achievedRps), 'result'],

@@ -60,6 +60,7 @@ test('table of single mistakes', () => {
     [base + 'upstreams: [{ name: cache }]\n', /^upstreams\[0\]\.name .*"cache" is not one of/],
     [base + 'slo: { errorRate: 2 }\n', /^slo\.errorRate .*not a percentage/],
     [base + 'placement: { gateway: "one" }\n', /^placement\.gateway .*CPU list/],
+    [base.replace('load:\n', 'load:\n  connectionSelection: fifo\n'), /^load\.connectionSelection .*"fifo".*round-robin/],
     [base.replace('rate: 10/s', 'rate: 10rps'), /^load\.stages\[0\]\.rate .*a rate like 2000\/s, or "capacity"/],
     [base.replace('/x', '"/x/${user}"'), /^requests\[0\]\.path .*unknown variable \$\{user\}/],
     [base + 'requests2: []\n', /^requests2 .*unknown key \(did you mean "requests"\?\)/],
@@ -79,6 +80,7 @@ test('defaults are applied and units parsed', () => {
   const { scenario } = parseScenario(base, '');
   assert.ok(scenario);
   assert.equal(scenario.load.arrival, 'poisson');
+  assert.equal(scenario.load.connectionSelection, 'round-robin');
   assert.equal(scenario.load.stages[0]!.rate, 10);
   assert.equal(scenario.load.stages[0]!.durationMs, 20_000);
   assert.equal(scenario.upstreams.length, 4);

@@ -44,7 +44,7 @@ function workerResult(index: number, over: Partial<WorkerResult> = {}): WorkerRe
   return {
     workerIndex: index, aborted: false,
     connect: { requested: 2, established: 2, failed: 0, failedByErrno: {} },
-    reopened: 1, failedLater: 0, failedLaterByErrno: {}, openAtEnd: 2, openedInWindow: 1,
+    reopened: 1, failedLater: 0, failedLaterByErrno: {}, openAtEnd: 2, openedInWindow: 1, activeConnections: 2,
     measureStartEpochMs: 1000 + index, measureEndEpochMs: 3000 + index,
     intended: 100, issued: 100, completed: 99,
     errors: { timeout: 1, expected_401: 3 },
@@ -61,7 +61,7 @@ function workerResult(index: number, over: Partial<WorkerResult> = {}): WorkerRe
 test('mergeStage: sums counters, adds histograms, keeps intervals aligned', () => {
   const plan = testPlan(1, { connections: 4, durationMs: 2000, rate: 100 });
   const m = mergeStage(plan, [workerResult(0), workerResult(1)], 2);
-  assert.deepEqual(m.connectionCounts, { requested: 4, established: 4, failed: 0, reopened: 2, failedByErrno: {} });
+  assert.deepEqual(m.connectionCounts, { requested: 4, established: 4, failed: 0, reopened: 2, failedByErrno: {}, active: 4, selection: 'round-robin' });
   assert.deepEqual(m.errors, { timeout: 2, expected_401: 6 });
   assert.equal(m.requests, 200);
   assert.equal(m.achievedRps, 99);

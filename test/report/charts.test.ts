@@ -193,7 +193,7 @@ describe('chart 8: generator health', () => {
 describe('renderer', () => {
   it('draws every chart of a report as a PNG at twice the CSS size', async () => {
     const specs = buildCharts(await labelled(OURS, GO));
-    assert.equal(specs.length, 11, '8 step charts + 2 timelines + generator health');
+    assert.equal(specs.length, 12, '9 step charts + 2 timelines + generator health');
     assert.equal(new Set(specs.map((s) => s.id)).size, specs.length, 'ids are unique (file names)');
     for (const spec of specs) {
       const png = await renderChartPng(spec);

@@ -1,4 +1,5 @@
 import type { LabeledResult } from '../steps.js';
+import { connectionsActiveChart } from './connections-active.js';
 import { errorsByStepChart } from './errors-by-step.js';
 import { generatorHealthChart } from './generator-health.js';
 import { latencyByStepChart } from './latency-by-step.js';
@@ -19,6 +20,7 @@ export function buildCharts(results: readonly LabeledResult[]): ChartSpec[] {
     rateByStepChart(results),
     errorsByStepChart(results),
     reuseByStepChart(results),
+    connectionsActiveChart(results),
     memoryRssChart(results),
     memoryPerConnectionChart(results),
     memoryResidencyChart(results),
