@@ -143,6 +143,22 @@ export class ConnectionPool implements ConnOwner {
     return this.ramp;
   }
 
+  /**
+   * Stop a connect ramp now (Ctrl-C): no further connects start, connects in progress are
+   * given up, and resize() resolves with what is open.
+   */
+  cancelRamp(): void {
+    if (this.rampTimer !== null) { clearTimeout(this.rampTimer); this.rampTimer = null; }
+    const d = this.rampDone;
+    this.rampDone = null;
+    this.rampPending = 0;
+    for (const c of [...this.conns]) {
+      c.inRamp = false; // a late connect must not settle a later ramp
+      if (c.state === ConnState.Connecting) { c.wanted = false; this.conns.delete(c); c.destroy(); }
+    }
+    d?.();
+  }
+
   /** Close every connection (end of run). */
   closeAll(): void {
     if (this.rampTimer !== null) { clearTimeout(this.rampTimer); this.rampTimer = null; }

@@ -46,7 +46,10 @@ async function onMessage(m: ToWorker): Promise<void> {
       return;
     }
     case 'abort':
-      current?.abort();
+      // During a connect ramp there is no stage run yet: stop the ramp, or the worker would
+      // keep connecting (minutes at a slow connect rate) before it could hear anything else.
+      if (current === null) pool.cancelRamp();
+      else current.abort();
       return;
     case 'exit':
       shutdown(0);
