@@ -40,7 +40,15 @@ const stage = obj({
     rssBytes: nullable(nnum), rssMaxBytes: nullable(nnum), heapUsedBytes: nullable(nnum), heapTotalBytes: nullable(nnum),
     residency: nullable(nnum), rssOverHeap: nullable(nnum), rssPerConnectionBytes: nullable(nnum), heapSource: { type: 'string' }, processes: nullable(int),
   }),
-  generator: { ...obj({ valid: { type: 'boolean' }, reasons: { type: 'array', items: { type: 'string' } }, sendLagP99Ms: nnum, sendLagMaxMs: nnum, eventLoopP99Ms: nnum, cpu: nnum, workers: int }), additionalProperties: true },
+  generator: {
+    ...obj({ valid: { type: 'boolean' }, reasons: { type: 'array', items: { type: 'string' } }, sendLagP99Ms: nnum, sendLagMaxMs: nnum, eventLoopP99Ms: nnum, cpu: nnum, workers: int }),
+    properties: {
+      valid: { type: 'boolean' }, reasons: { type: 'array', items: { type: 'string' } }, sendLagP99Ms: nnum, sendLagMaxMs: nnum, eventLoopP99Ms: nnum, cpu: nnum, workers: int,
+      rssBytes: nullable(nnum), rssPerConnectionBytes: nullable(nnum),
+      arrivals: nullable(obj({ ks: nnum, critical: nnum, ok: { type: 'boolean' } })),
+    },
+    additionalProperties: true,
+  },
   kernel: obj({ listenOverflows: nullable(num), listenDrops: nullable(num), retransSegs: nullable(num), timeWait: nullable(int) }),
   timeline: {
     type: 'array',

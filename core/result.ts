@@ -75,6 +75,12 @@ export interface GeneratorHealth {
   /** Highest per-worker CPU use during measurement, as a fraction of one core. */
   cpu: number;
   workers: number;
+  /** Generator worker RSS summed over the stage's workers (bytes); absent in older results. */
+  rssBytes?: number | null;
+  /** Generator RSS above the workers' idle base, per held connection (bytes). */
+  rssPerConnectionBytes?: number | null;
+  /** Kolmogorov-Smirnov check of the sent inter-arrival gaps against the planned distribution; null when not checked. */
+  arrivals?: { ks: number; critical: number; ok: boolean } | null;
   /** The limits this stage was judged against (scenario `generator:`). */
   limits?: { maxSendLagP99Ms: number; maxEventLoopP99Ms: number; maxCpu: number };
 }

@@ -36,6 +36,14 @@ export function mergeIntervals(results: readonly WorkerResult[]): IntervalMeasur
   }));
 }
 
+/** Workers' RSS summed, and the part above their idle base per held connection. */
+export function generatorMemory(results: readonly WorkerResult[], held: number): { rssBytes: number | null; rssPerConnectionBytes: number | null } {
+  if (results.length === 0 || results.some((r) => r.rssBytes === undefined || r.baseRssBytes === undefined)) return { rssBytes: null, rssPerConnectionBytes: null };
+  const rss = results.reduce((a, r) => a + r.rssBytes!, 0);
+  const base = results.reduce((a, r) => a + r.baseRssBytes!, 0);
+  return { rssBytes: rss, rssPerConnectionBytes: held > 0 ? Math.max(0, rss - base) / held : null };
+}
+
 /** The stage's measurement from every active worker's result. */
 export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], workers: number): StageMeasurement {
   const errors: Record<string, number> = {};
@@ -93,6 +101,7 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
       workers,
       intended,
       sent: issued,
+      ...generatorMemory(results, openAtEnd),
     },
   };
 }

@@ -82,6 +82,9 @@ export interface WorkerResult {
   intervals: WorkerInterval[];
   eventLoopP99Ms: number;
   cpu: number;
+  /** Worker RSS after the stage, and before it held any connection (its fixed base); bytes. Optional for older workers. */
+  rssBytes?: number;
+  baseRssBytes?: number;
 }
 
 export type FromWorker =

@@ -113,6 +113,10 @@ export interface StageMeasurement {
     /** Added (optional, backward compatible): requests the schedule intended in the window, and how many were sent or queued. */
     intended?: number;
     sent?: number;
+    /** Generator worker RSS summed over the stage's workers, bytes; null when not reported. */
+    rssBytes?: number | null;
+    /** (RSS - each worker's RSS before it held connections) / connections held; null when not measurable. */
+    rssPerConnectionBytes?: number | null;
   };
 }
 

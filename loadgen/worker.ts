@@ -10,6 +10,8 @@ import { DEFAULT_CONNECTION_SELECTION } from './selection.js';
  */
 
 const pool = new ConnectionPool();
+/** RSS of a worker holding nothing: subtracted so per-connection memory is not the Node base spread thin. */
+const baseRssBytes = process.memoryUsage.rss();
 let pending: WorkerStage | null = null;
 let current: StageRun | null = null;
 
@@ -42,7 +44,7 @@ async function onMessage(m: ToWorker): Promise<void> {
       const result = await run.run();
       current = null;
       pending = null;
-      send({ type: 'result', result });
+      send({ type: 'result', result: { ...result, rssBytes: process.memoryUsage.rss(), baseRssBytes } });
       return;
     }
     case 'abort':

@@ -101,6 +101,8 @@ export function stageTables(results: readonly LabeledResult[]): Table[] {
       ['event-loop p99', (s) => formatMs(s.generator.eventLoopP99Ms), 'diagnostic'],
       ['worker CPU max', (s) => `${(s.generator.cpu * 100).toFixed(0)}%`, 'diagnostic'],
       ['workers', (s) => String(s.generator.workers), 'diagnostic'],
+      ['RSS / held conn', (s) => (s.generator.rssPerConnectionBytes == null ? 'n/a' : formatBytes(s.generator.rssPerConnectionBytes)), 'diagnostic'],
+      ['arrivals (KS)', (s) => (s.generator.arrivals == null ? 'n/a' : `${s.generator.arrivals.ok ? 'ok' : 'FAIL'} ${s.generator.arrivals.ks.toFixed(4)} / ${s.generator.arrivals.critical.toFixed(4)}`), 'diagnostic'],
       ['reasons', (s) => [...s.generator.reasons, ...s.reasons.filter((r) => !s.generator.reasons.includes(r))].join('; ') || '-', 'diagnostic'],
     ]),
     stageTable(results, 'Kernel counters (deltas over the stage; TIME_WAIT is a level at the end)', undefined, [

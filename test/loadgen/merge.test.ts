@@ -102,3 +102,12 @@ test('mergeIntervals: missing intervals in one worker do not shift the others', 
   const iv = mergeIntervals([a, b]);
   assert.deepEqual(iv.map((i) => [i.startMs, i.count]), [[-1000, 1], [0, 2]]);
 });
+
+test('generator memory: workers\' RSS summed, the part above their idle base per held connection; null when a worker did not report', async () => {
+  const { generatorMemory } = await import('../../loadgen/merge.js');
+  const a = workerResult(0, { rssBytes: 60e6, baseRssBytes: 50e6 });
+  const b = workerResult(1, { rssBytes: 70e6, baseRssBytes: 50e6 });
+  assert.deepEqual(generatorMemory([a, b], 10_000), { rssBytes: 130e6, rssPerConnectionBytes: 3000 });
+  assert.deepEqual(generatorMemory([a, b], 0), { rssBytes: 130e6, rssPerConnectionBytes: null });
+  assert.deepEqual(generatorMemory([a, workerResult(1)], 10), { rssBytes: null, rssPerConnectionBytes: null });
+});

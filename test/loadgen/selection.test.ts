@@ -102,6 +102,7 @@ describe('selection over loopback: distinct sockets that carried a request', () 
     assert.equal(distinct, N, 'the server saw a request on every connection');
     assert.equal(m.connectionCounts.active, N);
     assert.equal(m.connectionCounts.selection, 'round-robin');
+    assert.ok(m.generator.rssBytes! > 10e6 && Number.isFinite(m.generator.rssPerConnectionBytes), `generator RSS ${m.generator.rssBytes}, per connection ${m.generator.rssPerConnectionBytes}`);
   });
 
   test('lifo: a fast server keeps the same few connections busy, the rest idle', async () => {
