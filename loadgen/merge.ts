@@ -1,5 +1,6 @@
 import { encodeHistogram, mergeEncoded, percentileMs } from '../core/hdr.js';
 import { healthReasons } from './health.js';
+import { checkArrivals } from './arrivals.js';
 import type { WorkerResult } from './messages.js';
 import type { IntervalMeasurement, StageMeasurement, StagePlan } from './types.js';
 import { DEFAULT_CONNECTION_SELECTION } from './selection.js';
@@ -102,6 +103,8 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
       intended,
       sent: issued,
       ...generatorMemory(results, openAtEnd),
+      arrivals: plan.arrival === 'poisson' ? checkArrivals(results.flatMap((r) => r.arrivalGaps ?? [])) : null,
+      pacerPolledMs: Math.max(0, ...results.map((r) => r.pacerPolledMs ?? 0)),
     },
   };
 }

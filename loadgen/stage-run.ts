@@ -4,6 +4,8 @@ import type { ConnectionPool, PoolListener } from './connection-pool.js';
 import { encodeHistogram, newHistogram, percentileMs, recordUs, type Histogram } from '../core/hdr.js';
 import type { WorkerInterval, WorkerProgress, WorkerResult, WorkerStage } from './messages.js';
 import { createPacer, type Pacer } from './pacer.js';
+import { FineTimer } from './fine-timer.js';
+import { GapSampler } from './arrivals.js';
 import { RequestBuilder } from './request-builder.js';
 import { classifyStatus } from './status.js';
 
@@ -13,10 +15,10 @@ import { classifyStatus } from './status.js';
  * bounded FIFO for one. Latency is measured from the intended time, so waiting for a
  * connection or for a stalled server is part of it (no coordinated omission).
  *
- * Timer strategy: a setTimeout to the next due time, then everything due is sent in one
+ * Timer strategy: a FineTimer to the next due time (millisecond timer, then polling the
+ * clock for the last millisecond within a CPU budget), then everything due is sent in one
  * go (at most BATCH per turn of the event loop, so responses keep being read when the
- * generator falls behind). Idle cost is one timer per send slot, and the send lag this
- * leaves (~1 ms, from timer granularity) is measured and reported, not hidden.
+ * generator falls behind). The send lag left is measured and reported, not hidden.
  */
 
 /** Most sends in one turn of the event loop before yielding to I/O. */
@@ -74,13 +76,17 @@ export class StageRun implements PoolListener {
   private scheduleDone = false;
   private finished = false;
   private aborted = false;
-  private pacerTimer: NodeJS.Timeout | null = null;
+  private readonly pacerTimer = new FineTimer(() => this.tick());
+  /** Time the pacer spent polling the clock when the window began (left out of the CPU figure). */
+  private polledAtWindow = 0;
+  private readonly gaps: GapSampler | null;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   private cpuStart: NodeJS.CpuUsage | null = null;
   private wallStart = 0;
   private cpu = 0;
   private eldP99 = 0;
+  private polledWindow = 0;
   private openAtEnd = 0;
   private resolveDone!: (r: WorkerResult) => void;
 
@@ -99,6 +105,8 @@ export class StageRun implements PoolListener {
     this.timeoutMs = p.requestTimeoutMs;
     this.maxQueue = p.maxQueue;
     this.nextIntended = this.t0 + this.pacer.next();
+    const perWorkerRate = p.rate / stage.workers;
+    this.gaps = p.arrival === 'poisson' && perWorkerRate > 0 ? new GapSampler((perWorkerRate * p.durationMs) / 1000, 1000 / perWorkerRate) : null;
     this.firstInterval = -Math.ceil(p.warmupMs / 1000);
     const last = Math.ceil(p.durationMs / 1000) - 1;
     for (let i = this.firstInterval; i <= last; i++) this.intervals.push({ h: newHistogram(), count: 0, errors: 0 });
@@ -114,7 +122,7 @@ export class StageRun implements PoolListener {
     this.timers.push(setTimeout(() => this.endWindow(), Math.max(0, this.tEnd - now)));
     this.timers.push(setInterval(() => this.sweep(), SWEEP_MS));
     this.timers.push(setInterval(() => this.progress(), 1000));
-    this.pacerTimer = setTimeout(this.tick, this.nextIntended >= this.tEnd ? 0 : Math.max(0, this.nextIntended - now));
+    this.pacerTimer.at(this.nextIntended >= this.tEnd ? now : this.nextIntended);
     return done;
   }
 
@@ -130,7 +138,6 @@ export class StageRun implements PoolListener {
   // ---- sending -------------------------------------------------------------------------
 
   private readonly tick = (): void => {
-    this.pacerTimer = null;
     if (this.scheduleDone) return;
     let n = 0;
     let now = performance.now();
@@ -143,14 +150,14 @@ export class StageRun implements PoolListener {
       now = performance.now();
     }
     if (this.nextIntended >= this.tEnd) { this.stopSchedule(); return; }
-    this.pacerTimer = setTimeout(this.tick, Math.max(0, Math.floor(this.nextIntended - performance.now())));
+    this.pacerTimer.at(this.nextIntended);
   };
 
   /** No more sends: whatever the schedule still held counts as intended but not sent. */
   private stopSchedule(countRest = true): void {
     if (this.scheduleDone) return;
     this.scheduleDone = true;
-    if (this.pacerTimer !== null) { clearTimeout(this.pacerTimer); this.pacerTimer = null; }
+    this.pacerTimer.cancel();
     while (countRest && this.nextIntended < this.tEnd) {
       if (this.nextIntended >= this.tMeasure) this.intendedWindow++;
       this.nextIntended = this.t0 + this.pacer.next();
@@ -161,7 +168,7 @@ export class StageRun implements PoolListener {
   private issue(intended: number, now: number): void {
     this.issuedTotal++;
     const inWindow = intended >= this.tMeasure;
-    if (inWindow) { this.issuedWindow++; this.intendedWindow++; recordUs(this.scheduleLag, (now - intended) * 1000); }
+    if (inWindow) { this.issuedWindow++; this.intendedWindow++; recordUs(this.scheduleLag, (now - intended) * 1000); this.gaps?.record(now); }
     const c = this.pool.acquire();
     if (c !== undefined) {
       if (inWindow) recordUs(this.sendLag, (now - intended) * 1000);
@@ -295,6 +302,7 @@ export class StageRun implements PoolListener {
     this.eld.reset();
     this.eld.enable();
     this.cpuStart = process.cpuUsage();
+    this.polledAtWindow = this.pacerTimer.polledMs;
     this.wallStart = performance.now();
   }
 
@@ -304,7 +312,10 @@ export class StageRun implements PoolListener {
     this.pool.inWindow = false;
     const used = process.cpuUsage(this.cpuStart!);
     const wall = performance.now() - this.wallStart;
-    this.cpu = wall > 0 ? (used.user + used.system) / 1000 / wall : 0;
+    // Polling the clock before a send is voluntary waiting, not load: left out of the CPU figure.
+    const polled = this.pacerTimer.polledMs - this.polledAtWindow;
+    this.cpu = wall > 0 ? Math.max(0, (used.user + used.system) / 1000 - polled) / wall : 0;
+    this.polledWindow = polled;
     this.eld.disable();
     const p99 = this.eld.count > 0 ? this.eld.percentile(99) / 1e6 : 0;
     this.eldP99 = Math.max(0, p99 - ELD_RESOLUTION_MS);
@@ -321,7 +332,7 @@ export class StageRun implements PoolListener {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.pacerTimer !== null) clearTimeout(this.pacerTimer);
+    this.pacerTimer.cancel();
     for (const t of this.timers) clearTimeout(t);
     this.pool.active = false;
     this.pool.setListener(null);
@@ -361,6 +372,8 @@ export class StageRun implements PoolListener {
       intervals,
       eventLoopP99Ms: this.eldP99,
       cpu: this.cpu,
+      pacerPolledMs: this.polledWindow,
+      arrivalGaps: this.gaps?.gaps ?? [],
     });
   }
 

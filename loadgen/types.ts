@@ -117,6 +117,10 @@ export interface StageMeasurement {
     rssBytes?: number | null;
     /** (RSS - each worker's RSS before it held connections) / connections held; null when not measurable. */
     rssPerConnectionBytes?: number | null;
+    /** KS check of the sent gaps against the planned exponential (Poisson stages); null when not checked. */
+    arrivals?: { ks: number; critical: number; ok: boolean } | null;
+    /** Most ms any worker's pacer spent polling the clock in the window (fine pacing's CPU cost). */
+    pacerPolledMs?: number;
   };
 }
 
