@@ -7,10 +7,11 @@
  * comes: each turn still runs the poll phase, so responses keep being read while it waits
  * (a blocking spin would stamp them late).
  *
- * Polling burns CPU, so it has a budget: over each second at most `budget` of the wall
- * time is spent polling; past that it falls back to a plain millisecond timer until the
- * next second. The time spent polling is reported so the worker's CPU figure can leave it
- * out (it is voluntary waiting, not load).
+ * Polling burns CPU, so it has a budget, a token bucket: polling time accrues at `budget`
+ * ms per ms of wall time (capped at a few leads), so at most that fraction of the time is
+ * spent polling, spread evenly; without tokens it falls back to a plain millisecond
+ * timer. The polled time is reported (`polledMs`) and stays in the worker's CPU figure:
+ * the polling turns also read responses, so it is not all idle time.
  */
 
 export interface FineTimerOptions {
@@ -23,15 +24,16 @@ export interface FineTimerOptions {
 /** Defaults: wake 1 ms early; poll at most 25% of each second. */
 export const FINE_TIMER_DEFAULTS: Readonly<FineTimerOptions> = Object.freeze({ leadMs: 1, budget: 0.25 });
 
-const BUDGET_PERIOD_MS = 1000;
+/** Most polling time saved up, in leads (a quiet spell does not buy a long polling burst). */
+const BUCKET_LEADS = 4;
 
 export class FineTimer {
   private due = 0;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private pollStart = -1;
-  private periodStart = performance.now();
-  private periodPolled = 0;
+  private tokens = 0;
+  private refilled = performance.now();
   /** Total ms spent polling since creation. */
   polledMs = 0;
 
@@ -71,7 +73,7 @@ export class FineTimer {
     this.immediate = null;
     const now = performance.now();
     if (now >= this.due) { this.fire(now); return; }
-    if (this.periodPolled + (now - this.pollStart) <= this.o.budget * BUDGET_PERIOD_MS) {
+    if (now - this.pollStart < this.tokens) {
       this.immediate = setImmediate(this.poll);
       return;
     }
@@ -86,8 +88,9 @@ export class FineTimer {
 
   private mayPoll(now: number): boolean {
     if (this.o.budget <= 0) return false;
-    if (now - this.periodStart >= BUDGET_PERIOD_MS) { this.periodStart = now; this.periodPolled = 0; }
-    return this.periodPolled < this.o.budget * BUDGET_PERIOD_MS;
+    this.tokens = Math.min(BUCKET_LEADS * this.o.leadMs, this.tokens + (now - this.refilled) * this.o.budget);
+    this.refilled = now;
+    return this.tokens > 0;
   }
 
   private endPoll(now: number): void {
@@ -95,6 +98,6 @@ export class FineTimer {
     const d = now - this.pollStart;
     this.pollStart = -1;
     this.polledMs += d;
-    this.periodPolled += d;
+    this.tokens -= d;
   }
 }

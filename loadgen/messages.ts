@@ -85,7 +85,7 @@ export interface WorkerResult {
   /** Worker RSS after the stage, and before it held any connection (its fixed base); bytes. Optional for older workers. */
   rssBytes?: number;
   baseRssBytes?: number;
-  /** ms the pacer spent polling the clock in the window (left out of `cpu`). */
+  /** ms the pacer spent polling the clock in the window (part of `cpu`). */
   pacerPolledMs?: number;
   /** Gaps between this worker's sends in the window, in units of its planned mean gap (Poisson only; a sample). */
   arrivalGaps?: number[];

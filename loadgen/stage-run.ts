@@ -77,7 +77,7 @@ export class StageRun implements PoolListener {
   private finished = false;
   private aborted = false;
   private readonly pacerTimer = new FineTimer(() => this.tick());
-  /** Time the pacer spent polling the clock when the window began (left out of the CPU figure). */
+  /** Time the pacer had spent polling the clock when the window began. */
   private polledAtWindow = 0;
   private readonly gaps: GapSampler | null;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -312,10 +312,8 @@ export class StageRun implements PoolListener {
     this.pool.inWindow = false;
     const used = process.cpuUsage(this.cpuStart!);
     const wall = performance.now() - this.wallStart;
-    // Polling the clock before a send is voluntary waiting, not load: left out of the CPU figure.
-    const polled = this.pacerTimer.polledMs - this.polledAtWindow;
-    this.cpu = wall > 0 ? Math.max(0, (used.user + used.system) / 1000 - polled) / wall : 0;
-    this.polledWindow = polled;
+    this.cpu = wall > 0 ? (used.user + used.system) / 1000 / wall : 0;
+    this.polledWindow = this.pacerTimer.polledMs - this.polledAtWindow;
     this.eld.disable();
     const p99 = this.eld.count > 0 ? this.eld.percentile(99) / 1e6 : 0;
     this.eldP99 = Math.max(0, p99 - ELD_RESOLUTION_MS);
