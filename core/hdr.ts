@@ -1,4 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
+import { installFastIndex } from './hdr-fast-index.js';
+
+installFastIndex();
 
 /**
  * HdrHistogram helpers shared by the generator, the harness and the report. Everything is
