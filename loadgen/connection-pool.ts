@@ -77,11 +77,17 @@ export class ConnectionPool implements ConnOwner {
   failedInWindowByErrno: Record<string, number> = {};
   openedInWindow = 0;
 
-  /** Connections currently established. */
-  get open(): number {
-    let n = 0;
-    for (const c of this.conns) if (c.state === ConnState.Open) n++;
-    return n;
+  /**
+   * Connections currently established: a counter kept by onOpen / onClosed, because a
+   * worker reads it every second and walking 16k+ connections then is a pause in the
+   * middle of the send schedule.
+   */
+  private openCount = 0;
+  get open(): number { return this.openCount; }
+
+  /** A connection stops counting as open (closed, or dropped from the set on purpose). */
+  private uncount(c: Conn): void {
+    if (c.counted) { c.counted = false; this.openCount--; }
   }
 
   setListener(l: PoolListener | null): void { this.listener = l; }
@@ -133,6 +139,7 @@ export class ConnectionPool implements ConnOwner {
         if (extra === 0) break;
         c.wanted = false;
         this.conns.delete(c);
+        this.uncount(c);
         c.destroy();
         extra--;
       }
@@ -162,7 +169,7 @@ export class ConnectionPool implements ConnOwner {
   /** Close every connection (end of run). */
   closeAll(): void {
     if (this.rampTimer !== null) { clearTimeout(this.rampTimer); this.rampTimer = null; }
-    for (const c of this.conns) { c.wanted = false; c.destroy(); }
+    for (const c of this.conns) { c.wanted = false; this.uncount(c); c.destroy(); }
     this.conns.clear();
     this.idleSet.clear();
     this.retryDelay.clear();
@@ -223,6 +230,8 @@ export class ConnectionPool implements ConnOwner {
   }
 
   onOpen(c: Conn): void {
+    c.counted = true;
+    this.openCount++;
     this.retryDelay.delete(c);
     if (!c.wanted) { this.settleRamp(c); c.destroy(); return; } // given up while connecting: not this stage's
     if (this.inWindow) this.openedInWindow++;
@@ -266,6 +275,7 @@ export class ConnectionPool implements ConnOwner {
   }
 
   onClosed(c: Conn, cut: boolean, errno: string): void {
+    this.uncount(c);
     if (cut) this.listener?.onCut(c, errno);
     if (c.wanted && this.active) this.openOne(false, c);
     else this.conns.delete(c);

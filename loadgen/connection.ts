@@ -95,6 +95,8 @@ export class Conn {
   wanted = true;
   /** Opened as part of a stage's connect ramp (not a reconnect). */
   inRamp = false;
+  /** Counted in the pool's open connections. */
+  counted = false;
   /** Mark of the last stage window this connection carried a request in (counts active connections). */
   activeMark = 0;
   /** Attempts to bind a free local port in the current connect (see ConnectionPool.localPort). */
