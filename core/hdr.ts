@@ -1,5 +1,8 @@
 import * as hdr from 'hdr-histogram-js';
 import type { LatencySummary } from './result.js';
+import { installFastIndex } from './hdr-fast-index.js';
+
+installFastIndex();
 
 /**
  * HdrHistogram helpers shared by the generator, the harness and the report. Everything is

@@ -23,7 +23,11 @@ const stage = obj({
   status: { enum: ['ok', 'invalid', 'not-reached', 'failed', 'interrupted'] },
   reasons: { type: 'array', items: { type: 'string' } },
   connections: int,
-  connectionCounts: { ...objOpt({ requested: int, established: nullable(int), failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int } }, { serverSide: nullable(int) }), additionalProperties: true },
+  connectionCounts: {
+    ...objOpt({ requested: int, established: nullable(int), failed: int, reopened: int, failedByErrno: { type: 'object', additionalProperties: int } },
+      { serverSide: nullable(int), active: nullable(int), selection: { enum: ['round-robin', 'random', 'lifo'] } }),
+    additionalProperties: true,
+  },
   offeredRps: nullable(nnum),
   achievedRps: nnum,
   warmupS: nnum,
@@ -46,10 +50,10 @@ const stage = obj({
     residency: nullable(nnum), rssOverHeap: nullable(nnum), rssPerConnectionBytes: nullable(nnum), heapSource: { type: 'string' }, processes: nullable(int),
   }, { heapSysBytes: nullable(nnum), rssOverHeapSys: nullable(nnum), heapProcesses: nullable(int) }),
   generator: {
-    ...obj({
+    ...objOpt({
       valid: { type: 'boolean' }, reasons: { type: 'array', items: { type: 'string' } }, sendLagP99Ms: nullable(nnum), sendLagMaxMs: nullable(nnum), eventLoopP99Ms: nnum,
       lagBoundMs: nullable(nnum), lagBoundRule: { type: 'string' }, cpu: nnum, workers: int,
-    }),
+    }, { rssBytes: nullable(nnum), rssPerConnectionBytes: nullable(nnum), arrivals: nullable(obj({ ks: nnum, critical: nnum, ok: { type: 'boolean' } })) }),
     additionalProperties: true,
   },
   cpu: obj({ targetSeconds: nullable(nnum), perRequestUs: nullable(nnum), processes: nullable(int), reason: nullable({ type: 'string' }) }),

@@ -34,6 +34,10 @@ export interface ConnectionCounts {
   failedByErrno: Record<string, number>;
   /** Open connections seen by the server side, when known (upstream admin or gateway metrics). */
   serverSide?: number | null;
+  /** Connections that carried at least one request intended in the window; null when not measured (autocannon, older results). */
+  active?: number | null;
+  /** How idle connections were chosen (scenario load.connectionSelection). */
+  selection?: 'round-robin' | 'random' | 'lifo';
 }
 
 /**
@@ -131,6 +135,14 @@ export interface GeneratorHealth {
   /** Requests the schedule intended in the measurement window, and how many were sent or queued. */
   intended?: number;
   sent?: number;
+  /** Generator worker RSS summed over the stage's workers (bytes); absent in older results. */
+  rssBytes?: number | null;
+  /** Generator RSS above the workers' idle base, per held connection (bytes). */
+  rssPerConnectionBytes?: number | null;
+  /** Kolmogorov-Smirnov check of the sent inter-arrival gaps against the planned distribution; null when not checked. */
+  arrivals?: { ks: number; critical: number; ok: boolean } | null;
+  /** Most ms any worker's pacer spent polling the clock in the window (fine pacing's CPU cost). */
+  pacerPolledMs?: number;
 }
 
 export interface KernelDeltas {

@@ -17,7 +17,8 @@ import { listImpls, unknownImpl } from './processes/impls.js';
 export const thresholdChecks: ScenarioChecks = { threshold: (expr, field) => { parseThreshold(expr, field); } };
 
 function targetProblems(s: Scenario): Problem[] {
-  if (s.target.impl === 'external' || listImpls().some((i) => i.name === s.target.impl)) return [];
+  // external (a URL) and command (target.command, the user's own gateway) are not implementations gw-bench ships.
+  if (s.target.impl === 'external' || s.target.impl === 'command' || listImpls().some((i) => i.name === s.target.impl)) return [];
   return [{ path: 'target.impl', message: unknownImpl(s.target.impl) }];
 }
 

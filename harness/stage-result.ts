@@ -152,7 +152,7 @@ export function skippedStage(spec: StageSpec, status: 'not-reached' | 'interrupt
   const empty: LatencySummary = { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 };
   return {
     index: spec.index, name: spec.name, status, reasons: [reason], connections: spec.connections,
-    connectionCounts: { requested: spec.connections, established: 0, failed: 0, reopened: 0, failedByErrno: {}, serverSide: null },
+    connectionCounts: { requested: spec.connections, established: 0, failed: 0, reopened: 0, failedByErrno: {}, serverSide: null, active: null },
     offeredRps: typeof spec.rate === 'number' ? spec.rate : 0, achievedRps: 0,
     warmupS: spec.warmupMs / 1000, durationS: 0, startedAt: new Date().toISOString(), requests: 0, errors: {}, errorRate: 0,
     latencyMs: empty, serviceTimeMs: null, hdr: '', serviceHdr: '', hlog: null,

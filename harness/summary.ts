@@ -6,7 +6,8 @@ const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toF
 
 /** One row per stage; invalid and not-reached stages show why, never numbers as if they were results. */
 export function stageRow(s: StageResult): string[] {
-  const base = [s.name + (s.engine === 'autocannon' ? ' [autocannon]' : ''), formatCount(s.connectionCounts.established) + '/' + formatCount(s.connections)];
+  const active = s.connectionCounts.active;
+  const base = [s.name + (s.engine === 'autocannon' ? ' [autocannon]' : ''), `${active === undefined || active === null ? '-' : formatCount(active)}/${formatCount(s.connectionCounts.established)}/${formatCount(s.connections)}`];
   if (s.status === 'not-reached' || (s.status !== 'ok' && s.status !== 'invalid' && s.requests === 0)) {
     return [...base, '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', `${s.status.toUpperCase()}: ${s.reasons[0] ?? ''}`];
   }
@@ -30,7 +31,7 @@ export function stageRow(s: StageResult): string[] {
   return row;
 }
 
-export const SUMMARY_HEADER = ['stage', 'conns', 'offered/s', 'achieved/s', 'p50', 'p99', 'p99.9', 'svc p99', 'errors', 'CPU/req', 'reuse c/u', 'RSS', 'RSS/conn', 'heap/RSS', 'status'];
+export const SUMMARY_HEADER = ['stage', 'conns act/est/req', 'offered/s', 'achieved/s', 'p50', 'p99', 'p99.9', 'svc p99', 'errors', 'CPU/req', 'reuse c/u', 'RSS', 'RSS/conn', 'heap/RSS', 'status'];
 
 /** Plain-text table, aligned, for the terminal and the closing note. */
 export function formatTable(header: string[], rows: string[][]): string {

@@ -6,6 +6,7 @@ import { lagBound } from './lag-bound.js';
 import { mulberry32 } from '../core/prng.js';
 import { authHeaders, compileTemplate, RequestVars } from './templates.js';
 import { classifyStatus } from './status.js';
+import { DEFAULT_CONNECTION_SELECTION } from './selection.js';
 import type { IntervalMeasurement, RequestTemplate, StageMeasurement, StagePlan, StageProgress } from './types.js';
 
 /**
@@ -139,7 +140,7 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
   return {
     index: plan.index,
     // autocannon does not say how many of its connections it holds: null, never the planned count.
-    connectionCounts: { requested: plan.connections, established: null, failed: errors['connect'] ?? 0, reopened: 0, failedByErrno: {} },
+    connectionCounts: { requested: plan.connections, established: null, failed: errors['connect'] ?? 0, reopened: 0, failedByErrno: {}, active: null, selection: plan.connectionSelection ?? DEFAULT_CONNECTION_SELECTION },
     openAtEnd: connections,
     requests: windowCount + windowFailures,
     errors,

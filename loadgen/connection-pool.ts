@@ -1,6 +1,7 @@
 import { Conn, ConnState, type ConnOwner } from './connection.js';
 import type { ConnectSummary } from './messages.js';
 import { localPortCount, localPortRanges } from './limits.js';
+import { createIdleSet, DEFAULT_CONNECTION_SELECTION, type ConnectionSelection, type IdleSet } from './selection.js';
 
 /**
  * A worker's set of connections, kept across the stages of a run: stepping up opens only
@@ -50,7 +51,8 @@ function bump(map: Record<string, number>, key: string): void {
 
 export class ConnectionPool implements ConnOwner {
   private readonly conns = new Set<Conn>();
-  private readonly idleStack: Conn[] = [];
+  private idleSet: IdleSet<Conn> = createIdleSet<Conn>(DEFAULT_CONNECTION_SELECTION);
+  private selection: ConnectionSelection = DEFAULT_CONNECTION_SELECTION;
   private addrIndex = 0;
   private host = '127.0.0.1';
   private port = 0;
@@ -75,19 +77,33 @@ export class ConnectionPool implements ConnOwner {
   failedInWindowByErrno: Record<string, number> = {};
   openedInWindow = 0;
 
-  /** Connections currently established. */
-  get open(): number {
-    let n = 0;
-    for (const c of this.conns) if (c.state === ConnState.Open) n++;
-    return n;
+  /**
+   * Connections currently established: a counter kept by onOpen / onClosed, because a
+   * worker reads it every second and walking 16k+ connections then is a pause in the
+   * middle of the send schedule.
+   */
+  private openCount = 0;
+  get open(): number { return this.openCount; }
+
+  /** A connection stops counting as open (closed, or dropped from the set on purpose). */
+  private uncount(c: Conn): void {
+    if (c.counted) { c.counted = false; this.openCount--; }
   }
 
   setListener(l: PoolListener | null): void { this.listener = l; }
 
-  /** A free open connection, or undefined. */
+  /** Hand idle connections out by `policy` from now on (idle ones keep their order where it has one). */
+  setSelection(policy: ConnectionSelection, seed: number): void {
+    if (policy === this.selection) return;
+    const idle = this.idleSet.drain();
+    this.selection = policy;
+    this.idleSet = createIdleSet<Conn>(policy, seed);
+    for (const c of idle) this.idleSet.push(c);
+  }
+
+  /** A free open connection chosen by the selection policy, or undefined. */
   acquire(): Conn | undefined {
-    while (this.idleStack.length > 0) {
-      const c = this.idleStack.pop()!;
+    for (let c = this.idleSet.take(); c !== undefined; c = this.idleSet.take()) {
       c.idle = false;
       if (c.state === ConnState.Open && !c.busy && c.wanted) return c;
     }
@@ -96,7 +112,7 @@ export class ConnectionPool implements ConnOwner {
 
   /** Put a free connection back. */
   release(c: Conn): void {
-    if (!c.idle && c.state === ConnState.Open && !c.busy && c.wanted) { c.idle = true; this.idleStack.push(c); }
+    if (!c.idle && c.state === ConnState.Open && !c.busy && c.wanted) { c.idle = true; this.idleSet.push(c); }
   }
 
   /**
@@ -123,6 +139,7 @@ export class ConnectionPool implements ConnOwner {
         if (extra === 0) break;
         c.wanted = false;
         this.conns.delete(c);
+        this.uncount(c);
         c.destroy();
         extra--;
       }
@@ -133,12 +150,28 @@ export class ConnectionPool implements ConnOwner {
     return this.ramp;
   }
 
+  /**
+   * Stop a connect ramp now (Ctrl-C): no further connects start, connects in progress are
+   * given up, and resize() resolves with what is open.
+   */
+  cancelRamp(): void {
+    if (this.rampTimer !== null) { clearTimeout(this.rampTimer); this.rampTimer = null; }
+    const d = this.rampDone;
+    this.rampDone = null;
+    this.rampPending = 0;
+    for (const c of [...this.conns]) {
+      c.inRamp = false; // a late connect must not settle a later ramp
+      if (c.state === ConnState.Connecting) { c.wanted = false; this.conns.delete(c); c.destroy(); }
+    }
+    d?.();
+  }
+
   /** Close every connection (end of run). */
   closeAll(): void {
     if (this.rampTimer !== null) { clearTimeout(this.rampTimer); this.rampTimer = null; }
-    for (const c of this.conns) { c.wanted = false; c.destroy(); }
+    for (const c of this.conns) { c.wanted = false; this.uncount(c); c.destroy(); }
     this.conns.clear();
-    this.idleStack.length = 0;
+    this.idleSet.clear();
     this.retryDelay.clear();
   }
 
@@ -197,6 +230,8 @@ export class ConnectionPool implements ConnOwner {
   }
 
   onOpen(c: Conn): void {
+    c.counted = true;
+    this.openCount++;
     this.retryDelay.delete(c);
     if (!c.wanted) { this.settleRamp(c); c.destroy(); return; } // given up while connecting: not this stage's
     if (this.inWindow) this.openedInWindow++;
@@ -240,6 +275,7 @@ export class ConnectionPool implements ConnOwner {
   }
 
   onClosed(c: Conn, cut: boolean, errno: string): void {
+    this.uncount(c);
     if (cut) this.listener?.onCut(c, errno);
     if (c.wanted && this.active) this.openOne(false, c);
     else this.conns.delete(c);

@@ -141,7 +141,9 @@ export class LoadGenerator {
     };
     const progressTimer = setInterval(emit, 1000);
     let aborted = false;
-    const onAbort = (): void => { aborted = true; for (const h of this.handles) h.send({ type: 'abort' }); };
+    let wakeOnAbort: () => void = () => undefined;
+    const abortedPromise = new Promise<void>((r) => { wakeOnAbort = r; });
+    const onAbort = (): void => { aborted = true; wakeOnAbort(); for (const h of this.handles) h.send({ type: 'abort' }); };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let watchdog: NodeJS.Timeout | undefined;
     const windowTimers: NodeJS.Timeout[] = [];
@@ -161,7 +163,10 @@ export class LoadGenerator {
         };
         h.send({ type: 'stage', stage });
       });
-      await Promise.all(connected);
+      // The workers stop their ramps on abort; this does not wait for them to say so.
+      const allConnected = Promise.all(connected);
+      allConnected.catch(() => undefined); // after an abort nobody waits on it; a worker exiting later must not be an unhandled rejection
+      await Promise.race([allConnected, abortedPromise]);
       if (aborted) throw new GwBenchError('GW_ERR_INTERRUPTED', `stage ${plan.index} interrupted during the connect ramp`);
       startEpoch = performance.timeOrigin + performance.now() + START_DELAY_MS;
       last = { t: performance.now(), issued: 0, completed: 0 };

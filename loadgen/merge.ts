@@ -1,8 +1,10 @@
 import { encodeHistogram, mergeEncoded, percentileMs } from '../core/hdr.js';
 import { healthReasons } from './health.js';
 import { lagBound } from './lag-bound.js';
+import { checkArrivals } from './arrivals.js';
 import type { WorkerResult } from './messages.js';
 import type { IntervalMeasurement, StageMeasurement, StagePlan } from './types.js';
+import { DEFAULT_CONNECTION_SELECTION } from './selection.js';
 
 /**
  * Joins the workers' results of one stage into a StageMeasurement. Histograms are added,
@@ -36,12 +38,20 @@ export function mergeIntervals(results: readonly WorkerResult[]): IntervalMeasur
   }));
 }
 
+/** Workers' RSS summed, and the part above their idle base per held connection. */
+export function generatorMemory(results: readonly WorkerResult[], held: number): { rssBytes: number | null; rssPerConnectionBytes: number | null } {
+  if (results.length === 0 || results.some((r) => r.rssBytes === undefined || r.baseRssBytes === undefined)) return { rssBytes: null, rssPerConnectionBytes: null };
+  const rss = results.reduce((a, r) => a + r.rssBytes!, 0);
+  const base = results.reduce((a, r) => a + r.baseRssBytes!, 0);
+  return { rssBytes: rss, rssPerConnectionBytes: held > 0 ? Math.max(0, rss - base) / held : null };
+}
+
 /** The stage's measurement from every active worker's result. */
 export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], workers: number): StageMeasurement {
   const errors: Record<string, number> = {};
   const failedByErrno: Record<string, number> = {};
   let established = 0, failed = 0, reopened = 0, openAtEnd = 0, opened = 0;
-  let intended = 0, issued = 0, completed = 0;
+  let intended = 0, issued = 0, completed = 0, active = 0;
   for (const r of results) {
     sumInto(errors, r.errors);
     sumInto(failedByErrno, r.connect.failedByErrno);
@@ -51,6 +61,7 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
     reopened += r.reopened;
     openAtEnd += r.openAtEnd;
     opened += r.openedInWindow;
+    active += r.activeConnections;
     intended += r.intended;
     issued += r.issued;
     completed += r.completed;
@@ -76,7 +87,7 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
   const starts = results.map((r) => r.measureStartEpochMs);
   return {
     index: plan.index,
-    connectionCounts: { requested: plan.connections, established, failed, reopened, failedByErrno },
+    connectionCounts: { requested: plan.connections, established, failed, reopened, failedByErrno, active, selection: plan.connectionSelection ?? DEFAULT_CONNECTION_SELECTION },
     openAtEnd,
     requests: issued,
     errors,
@@ -101,6 +112,9 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
       workers,
       intended,
       sent: issued,
+      ...generatorMemory(results, openAtEnd),
+      arrivals: plan.arrival === 'poisson' ? checkArrivals(results.flatMap((r) => r.arrivalGaps ?? [])) : null,
+      pacerPolledMs: Math.max(0, ...results.map((r) => r.pacerPolledMs ?? 0)),
     },
   };
 }

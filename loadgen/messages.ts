@@ -66,6 +66,8 @@ export interface WorkerResult {
   failedLaterByErrno: Record<string, number>;
   openAtEnd: number;
   openedInWindow: number;
+  /** This worker's connections that carried at least one request intended in the window. */
+  activeConnections: number;
   measureStartEpochMs: number;
   measureEndEpochMs: number;
   /** Sends the schedule asked for in the window, how many were issued (sent, queued or refused as backlog), and how many got any response. */
@@ -86,6 +88,13 @@ export interface WorkerResult {
   /** Requests in the window that waited in the queue for a free connection. */
   queuedWindow: number;
   cpu: number;
+  /** Worker RSS after the stage, and before it held any connection (its fixed base); bytes. Optional for older workers. */
+  rssBytes?: number;
+  baseRssBytes?: number;
+  /** ms the pacer spent polling the clock in the window (part of `cpu`). */
+  pacerPolledMs?: number;
+  /** Gaps between this worker's sends in the window, in units of its planned mean gap (Poisson only; a sample). */
+  arrivalGaps?: number[];
 }
 
 export type FromWorker =

@@ -24,7 +24,8 @@ export class ResponseParser {
   /** Why the last execute() failed, when it returned false. */
   error = '';
 
-  constructor(private readonly onResponse: ResponseHandler) {}
+  /** `ctx` is `this` for the handler: lets one shared handler serve every connection without a closure each. */
+  constructor(private readonly onResponse: ResponseHandler, private readonly ctx: unknown = undefined) {}
 
   /** Whether a response is partly received (a close now means the response was cut). */
   get inMessage(): boolean {
@@ -50,7 +51,7 @@ export class ResponseParser {
           const end = buf.indexOf(CRLFCRLF, off);
           if (end < 0) {
             if (buf.length - off > MAX_HEAD_BYTES) return this.fail('response header section too large');
-            this.pending = buf.subarray(off);
+            this.pending = Buffer.from(buf.subarray(off)); // a copy: the chunk may be a read buffer shared by every socket
             return true;
           }
           // Same limit whether the head arrived in one read or many (found by fuzzing).
@@ -71,7 +72,7 @@ export class ResponseParser {
           const eol = buf.indexOf(13, off);
           if (eol < 0 || eol + 1 >= buf.length) {
             if (buf.length - off > 4096) return this.fail('chunk size line too long');
-            this.pending = buf.subarray(off);
+            this.pending = Buffer.from(buf.subarray(off));
             return true;
           }
           if (eol - off > 4096) return this.fail('chunk size line too long');
@@ -167,7 +168,7 @@ export class ResponseParser {
   private complete(): void {
     this.state = State.Head;
     this.noBody = false;
-    this.onResponse(this.status, this.keepAlive);
+    this.onResponse.call(this.ctx, this.status, this.keepAlive);
   }
 
   private fail(why: string): false {

@@ -1,3 +1,4 @@
+import { FineTimer } from './fine-timer.js';
 import type { Pacer } from './pacer.js';
 
 /** Most sends in one turn of the event loop before yielding to I/O. */
@@ -9,10 +10,10 @@ const SEND_GRACE_MS = 1000;
  * One worker's send schedule for a stage: the pacer's intended send times, on the
  * performance.now() clock, from the shared start through warm-up to the end of the window.
  *
- * Timer strategy: a setTimeout to the next due time, then everything due is issued in one
- * go (at most BATCH per turn of the event loop, so responses keep being read when the
- * generator falls behind). Idle cost is one timer per send slot, and the send lag this
- * leaves (~1 ms, from timer granularity) is measured and reported, not hidden.
+ * Timer strategy: a FineTimer to the next due time (millisecond timer, then polling the
+ * clock for the last millisecond within a CPU budget), then everything due is issued in
+ * one go (at most BATCH per turn of the event loop, so responses keep being read when the
+ * generator falls behind). The send lag left is measured and reported, not hidden.
  */
 export class Schedule {
   readonly t0: number;
@@ -20,7 +21,7 @@ export class Schedule {
   readonly tMeasure: number;
   readonly tEnd: number;
   private nextIntended: number;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly timer = new FineTimer(() => this.tick());
   private stopped = false;
 
   constructor(
@@ -45,18 +46,19 @@ export class Schedule {
 
   get done(): boolean { return this.stopped; }
 
+  /** Time the fine timer has spent polling the clock so far (ms): the CPU cost of fine pacing. */
+  get polledMs(): number { return this.timer.polledMs; }
+
   /** How far the next send is overdue (ms; 0 once the schedule stopped). */
   behindMs(now: number): number {
     return this.stopped ? 0 : now - this.nextIntended;
   }
 
   start(): void {
-    const now = performance.now();
-    this.timer = setTimeout(this.tick, this.nextIntended >= this.tEnd ? 0 : Math.max(0, this.nextIntended - now));
+    this.timer.at(this.nextIntended >= this.tEnd ? performance.now() : this.nextIntended);
   }
 
   private readonly tick = (): void => {
-    this.timer = null;
     if (this.stopped) return;
     let n = 0;
     let now = performance.now();
@@ -69,7 +71,7 @@ export class Schedule {
       now = performance.now();
     }
     if (this.nextIntended >= this.tEnd) { this.stop(); return; }
-    this.timer = setTimeout(this.tick, Math.max(0, Math.floor(this.nextIntended - performance.now())));
+    this.timer.at(this.nextIntended);
   };
 
   /**
@@ -80,7 +82,7 @@ export class Schedule {
   stop(countRest = true): void {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
+    this.timer.cancel();
     while (countRest && this.nextIntended < this.tEnd) {
       this.on.unsent(this.nextIntended);
       this.nextIntended = this.t0 + this.pacer.next();

@@ -3,6 +3,7 @@ import type { ConnectionPool, PoolListener } from './connection-pool.js';
 import { HealthReadings } from './health-readings.js';
 import type { WorkerProgress, WorkerResult, WorkerStage } from './messages.js';
 import { createPacer } from './pacer.js';
+import { GapSampler } from './arrivals.js';
 import { RequestBuilder } from './request-builder.js';
 import { Schedule } from './schedule.js';
 import { StageRecording } from './stage-recording.js';
@@ -18,6 +19,9 @@ import { StageRecording } from './stage-recording.js';
 
 /** How often queued and in-flight requests are checked against requestTimeoutMs. */
 const SWEEP_MS = 10;
+
+/** Each stage run marks the connections it used in its window with its own number. */
+let nextActiveMark = 1;
 
 export class StageRun implements PoolListener {
   private readonly schedule: Schedule;
@@ -38,6 +42,14 @@ export class StageRun implements PoolListener {
   private finished = false;
   private aborted = false;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly activeMark = nextActiveMark++;
+  /** Connections that carried at least one request intended in the window. */
+  private activeConns = 0;
+  /** Sent inter-arrival gaps of the window, for the arrivals (KS) check of Poisson stages. */
+  private readonly gaps: GapSampler | null;
+  /** Time the pacer had spent polling the clock when the window began, and during it. */
+  private polledAtWindow = 0;
+  private polledWindow = 0;
   private openAtEnd = 0;
   private resolveDone!: (r: WorkerResult) => void;
 
@@ -58,6 +70,8 @@ export class StageRun implements PoolListener {
     this.rec = new StageRecording(this.schedule.tMeasure, p.warmupMs, p.durationMs);
     this.timeoutMs = p.requestTimeoutMs;
     this.maxQueue = p.maxQueue;
+    const perWorkerRate = p.rate / stage.workers;
+    this.gaps = p.arrival === 'poisson' && perWorkerRate > 0 ? new GapSampler((perWorkerRate * p.durationMs) / 1000, 1000 / perWorkerRate) : null;
   }
 
   /** Run the stage; resolves after the schedule ended and every request completed or timed out. */
@@ -87,6 +101,7 @@ export class StageRun implements PoolListener {
 
   private issue(intended: number, now: number): void {
     this.rec.issued(intended, now);
+    if (intended >= this.schedule.tMeasure) this.gaps?.record(now);
     const c = this.pool.acquire();
     if (c !== undefined) {
       this.rec.sentImmediately(intended, now);
@@ -106,6 +121,7 @@ export class StageRun implements PoolListener {
     c.sentAt = now;
     c.expect401 = req.expect401;
     c.expectStatus = req.expectStatus;
+    if (intended >= this.schedule.tMeasure && c.activeMark !== this.activeMark) { c.activeMark = this.activeMark; this.activeConns++; }
     c.send(req.head, req.body, req.noBody, this.builder.encoding);
     this.inflight++;
     this.fifoConn.push(c);
@@ -176,12 +192,14 @@ export class StageRun implements PoolListener {
     this.phase = 'measure';
     this.pool.inWindow = true;
     this.health.begin();
+    this.polledAtWindow = this.schedule.polledMs;
   }
 
   private endWindow(): void {
     this.phase = 'drain';
     this.pool.inWindow = false;
     this.health.end();
+    this.polledWindow = this.schedule.polledMs - this.polledAtWindow;
     this.openAtEnd = this.pool.open;
     this.maybeFinish();
   }
@@ -211,6 +229,7 @@ export class StageRun implements PoolListener {
       failedLaterByErrno: this.pool.failedLaterByErrno,
       openAtEnd: this.openAtEnd,
       openedInWindow: this.pool.openedInWindow,
+      activeConnections: this.activeConns,
       measureStartEpochMs: startEpoch,
       measureEndEpochMs: startEpoch + this.stage.plan.durationMs,
       ...recorded,
@@ -218,6 +237,8 @@ export class StageRun implements PoolListener {
       eventLoopP99Ms: this.health.eventLoopP99Ms,
       cpu: this.health.cpu,
       eventLoopMaxMs: this.health.eventLoopMaxMs,
+      pacerPolledMs: this.polledWindow,
+      arrivalGaps: this.gaps?.gaps ?? [],
     });
   }
 

@@ -7,6 +7,7 @@
 import type { GeneratorHealth, HealthLimits } from '../core/result.js';
 import type { AuthKind, RequestSpec } from '../core/scenario/types.js';
 import type { VariableRanges, WorkerShare } from './plan/types.js';
+import type { ConnectionSelection } from './selection.js';
 
 export type { AuthKind, GeneratorHealth, HealthLimits, VariableRanges };
 
@@ -48,6 +49,8 @@ export interface StagePlan {
   engine: 'gw-bench' | 'autocannon';
   /** The stage split over the generator workers (LoadPlan); split evenly (splitStage) when absent. */
   workers?: WorkerShare[];
+  /** Which idle connection a request goes out on (default round-robin, see loadgen/selection.ts). */
+  connectionSelection?: ConnectionSelection;
 }
 
 /** One 1-second interval of a stage, merged across workers. */
@@ -71,6 +74,9 @@ export interface StageMeasurement {
     failed: number;
     reopened: number;
     failedByErrno: Record<string, number>;
+    /** Connections that carried at least one request intended in the window; null when the engine cannot tell (autocannon). */
+    active: number | null;
+    selection: ConnectionSelection;
   };
   /** Open connections at the end of measurement, as the generator sees them. */
   openAtEnd: number;

@@ -19,7 +19,8 @@ function workerEntry(): { file: string; execArgv: string[] } {
   const ts = import.meta.url.endsWith('.ts');
   // GWB_WORKER_NODE_ARGS: extra node flags for workers (e.g. "--cpu-prof"), for profiling only
   const extra = (process.env.GWB_WORKER_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
-  return { file: fileURLToPath(new URL(ts ? './worker.ts' : './worker.js', import.meta.url)), execArgv: [...extra, ...(ts ? ['--import', 'tsx'] : [])] };
+  // --expose-gc: a worker collects the garbage of a connect ramp before the stage starts (see worker.ts)
+  return { file: fileURLToPath(new URL(ts ? './worker.ts' : './worker.js', import.meta.url)), execArgv: ['--expose-gc', ...extra, ...(ts ? ['--import', 'tsx'] : [])] };
 }
 
 type Waiter = { type: FromWorker['type']; resolve: (m: FromWorker) => void; reject: (e: Error) => void };

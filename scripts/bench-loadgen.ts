@@ -2,13 +2,19 @@
  * `npm run bench:loadgen`: how fast ONE load-generator worker on ONE core is, next to
  * autocannon and wrk on the same core, against a trivial target on the other core.
  *
- * - target: nginx `return 200` pinned to CPU 0 when nginx is installed, else a node:http
- *   server returning 200 (pinned the same way).
+ * - target: nginx `return 200` pinned to CPU 0 (the OS package nginx-light, installed here
+ *   with apt-get when missing and we are root; `--target node` for a node:http server
+ *   instead). A node:http target queues near 50k req/s and becomes the ceiling being
+ *   measured; nginx does not: its own CPU is printed for every stage to show it below
+ *   saturation.
  * - gw-bench: one worker pinned to CPU 1 (taskset -c 1), open model, 100 connections; the
  *   rate climbs a ladder (2k, 5k, 10k, ...) until a stage falls short of the plan or has
  *   errors. Reported: the highest rate sustained while valid (generator health within the
  *   default limits), the highest rate kept up regardless of health, and a saturated run.
- * - autocannon -c 100 and wrk -t1 -c100, each pinned to CPU 1 (closed loop, max throughput).
+ * - autocannon -c 100 and wrk -t1 -c100 (the OS package wrk, installed the same way), each
+ *   pinned to CPU 1 (closed loop, max throughput), same target, same run. Ratios of
+ *   gw-bench's highest valid open-model rate to each are printed (goals: >= 0.8x wrk,
+ *   >= 1.3x autocannon).
  * - undici: a closed loop of 100 concurrent Pool requests on CPU 1, the client we did not
  *   use (for the "which client" question).
  *
@@ -24,6 +30,7 @@ import { promisify } from 'node:util';
 import { LoadGenerator } from '../loadgen/index.js';
 import { DEFAULT_HEALTH_LIMITS } from '../loadgen/health.js';
 import { decodeHistogram, percentileMs } from '../core/hdr.js';
+import { treeCpuSeconds } from '../harness/procfs.js';
 import type { StageMeasurement, StagePlan } from '../loadgen/types.js';
 import { freePort } from '../core/processes/free-port.js';
 
@@ -56,6 +63,29 @@ process.on('SIGINT', () => { cleanup(); process.exit(130); });
 const NICE = ['nice', '-n', '-10'];
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
+/** Install the OS packages the comparison needs (nginx-light, wrk) when missing: root only, once. */
+function ensurePackages(): void {
+  const missing = [has('nginx') ? null : 'nginx-light', has('wrk') ? null : 'wrk'].filter((x): x is string => x !== null);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) { console.log(`missing ${missing.join(', ')} and not root: install them (apt-get install -y ${missing.join(' ')}) for the full comparison`); return; }
+  console.log(`installing ${missing.join(', ')} (apt-get)...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update'], { stdio: 'ignore', env });
+  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'ignore', env });
+  if (r.status !== 0) console.log(`apt-get install ${missing.join(' ')} failed (exit ${r.status}); continuing with what is there`);
+}
+
+/** The target's pid and a CPU reading around each stage (fraction of one core), to show it was not the bottleneck. */
+let targetPid: number | null = null;
+async function targetCpu<T>(fn: () => Promise<T>): Promise<{ value: T; cpu: number | null }> {
+  const t0 = performance.now();
+  const c0 = targetPid === null ? null : await treeCpuSeconds(targetPid);
+  const value = await fn();
+  const c1 = targetPid === null ? null : await treeCpuSeconds(targetPid);
+  return { value, cpu: c0 === null || c1 === null ? null : (c1 - c0) / ((performance.now() - t0) / 1000) };
+}
+const cpuText = (cpu: number | null): string => (cpu === null ? 'target CPU n/a' : `target CPU ${(cpu * 100).toFixed(0)}%`);
+
 async function waitPort(port: number): Promise<void> {
   const { connect } = await import('node:net');
   for (let i = 0; i < 100; i++) {
@@ -76,10 +106,15 @@ events { worker_connections 4096; }
 http { access_log off; client_body_temp_path ${tmp}/b; proxy_temp_path ${tmp}/p; fastcgi_temp_path ${tmp}/f; uwsgi_temp_path ${tmp}/u; scgi_temp_path ${tmp}/s;
   keepalive_requests 10000000; keepalive_timeout 120s;
   server { listen 127.0.0.1:${port} backlog=4096; location / { return 200 'ok'; } } }\n`);
-    children.push(spawn(NICE[0]!, [...NICE.slice(1), 'taskset', '-c', '0', 'nginx', '-c', conf, '-p', tmp], { stdio: 'inherit' }));
+    // nice and taskset exec nginx, so the child's pid is nginx's (master_process off: one process)
+    const c = spawn(NICE[0]!, [...NICE.slice(1), 'taskset', '-c', '0', 'nginx', '-c', conf, '-p', tmp], { stdio: 'inherit' });
+    children.push(c);
+    targetPid = c.pid ?? null;
   } else {
     const src = `const http=require('node:http');http.createServer({keepAliveTimeout:120000},(q,s)=>{q.resume();s.writeHead(200,{'content-length':'2'});s.end('ok');}).listen(${port},'127.0.0.1');`;
-    children.push(spawn(NICE[0]!, [...NICE.slice(1), 'taskset', '-c', '0', process.execPath, '-e', src], { stdio: 'inherit' }));
+    const c = spawn(NICE[0]!, [...NICE.slice(1), 'taskset', '-c', '0', process.execPath, '-e', src], { stdio: 'inherit' });
+    children.push(c);
+    targetPid = c.pid ?? null;
   }
   await waitPort(port);
   return { port, name: kind === 'nginx' ? 'nginx return 200 (CPU 0)' : 'node:http 200 (CPU 0)' };
@@ -125,8 +160,8 @@ async function benchGwBench(port: number, a: Args): Promise<{ rps: number; keptU
     let bestKept = 0;
     let perCpuSec = 0;
     for (const rate of LADDER.filter((r) => r >= a.start || r === LADDER[0])) {
-      const m = await gen.runStage(plan(port, rate, a, index++));
-      console.log(line(m, rate));
+      const { value: m, cpu } = await targetCpu(() => gen.runStage(plan(port, rate, a, index++)));
+      console.log(`${line(m, rate)}; ${cpuText(cpu)}`);
       if (!keptUp(m, rate)) break;
       bestKept = rate;
       if (m.generator.cpu > 0) perCpuSec = Math.max(perCpuSec, m.achievedRps / m.generator.cpu);
@@ -135,9 +170,9 @@ async function benchGwBench(port: number, a: Args): Promise<{ rps: number; keptU
     // Saturation: the same worker asked for far more than it can send. The stage is invalid
     // by design; its achieved rate is the client's raw throughput, comparable to the closed
     // loops below, and its CPU use gives requests per CPU-second at full load.
-    const sat = await gen.runStage(plan(port, 300_000, a, index++));
+    const { value: sat, cpu: satCpu } = await targetCpu(() => gen.runStage(plan(port, 300_000, a, index++)));
     const satPerCpu = sat.generator.cpu > 0 ? sat.achievedRps / sat.generator.cpu : 0;
-    console.log(`  saturated (asked 300000/s, invalid by design): achieved ${Math.round(sat.achievedRps)}/s at cpu ${sat.generator.cpu.toFixed(2)} = ${Math.round(satPerCpu)} req per CPU-second`);
+    console.log(`  saturated (asked 300000/s, invalid by design): achieved ${Math.round(sat.achievedRps)}/s at cpu ${sat.generator.cpu.toFixed(2)} = ${Math.round(satPerCpu)} req per CPU-second; ${cpuText(satCpu)}`);
     return { rps: bestValid, keptUpRps: bestKept, perCpuSec: Math.max(perCpuSec, satPerCpu), saturatedRps: sat.achievedRps };
   } finally {
     await gen.close();
@@ -156,20 +191,20 @@ async function pinnedWithTimes(argv: string[]): Promise<{ stdout: string; cpuSec
 
 async function benchAutocannon(port: number, a: Args): Promise<{ rps: number; perCpuSec: number }> {
   const bin = join(require.resolve('autocannon/package.json'), '..', 'autocannon.js');
-  const { stdout, cpuSec } = await pinnedWithTimes([process.execPath, bin, '-c', String(a.connections), '-d', String(a.duration + 1), '-j', `http://127.0.0.1:${port}/`]);
+  const { value: { stdout, cpuSec }, cpu } = await targetCpu(() => pinnedWithTimes([process.execPath, bin, '-c', String(a.connections), '-d', String(a.duration + 1), '-j', `http://127.0.0.1:${port}/`]));
   const r = JSON.parse(stdout) as { requests: { average: number; total: number }; latency: { p50: number; p99: number } };
   const perCpuSec = r.requests.total / cpuSec;
-  console.log(`  autocannon -c ${a.connections}: ${Math.round(r.requests.average)} req/s average (${Math.round(perCpuSec)} per CPU-second), latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (service time)`);
+  console.log(`  autocannon -c ${a.connections}: ${Math.round(r.requests.average)} req/s average (${Math.round(perCpuSec)} per CPU-second), latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (service time); ${cpuText(cpu)}`);
   return { rps: r.requests.average, perCpuSec };
 }
 
 async function benchWrk(port: number, a: Args): Promise<{ rps: number; perCpuSec: number } | null> {
   if (!has('wrk')) { console.log('  wrk: not installed'); return null; }
-  const { stdout, cpuSec } = await pinnedWithTimes(['wrk', '-t1', `-c${a.connections}`, `-d${a.duration + 1}s`, `http://127.0.0.1:${port}/`]);
+  const { value: { stdout, cpuSec }, cpu } = await targetCpu(() => pinnedWithTimes(['wrk', '-t1', `-c${a.connections}`, `-d${a.duration + 1}s`, `http://127.0.0.1:${port}/`]));
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN);
   const total = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? NaN);
   const perCpuSec = total / cpuSec;
-  console.log(`  wrk -t1 -c${a.connections}: ${Math.round(rps)} req/s (${Math.round(perCpuSec)} per CPU-second)`);
+  console.log(`  wrk -t1 -c${a.connections}: ${Math.round(rps)} req/s (${Math.round(perCpuSec)} per CPU-second); ${cpuText(cpu)}`);
   return { rps, perCpuSec };
 }
 
@@ -194,6 +229,7 @@ await pool.close();`;
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   if (!has('taskset')) { console.error('bench-loadgen: needs taskset (util-linux)'); process.exit(2); }
+  if (a.target !== 'node') ensurePackages();
   const kind = a.target === 'auto' ? (has('nginx') ? 'nginx' : 'node') : a.target;
   const target = await startTarget(kind);
   console.log(`target: ${target.name} on 127.0.0.1:${target.port}; generators on CPU 1; ${a.connections} connections; ${a.duration} s stages; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
@@ -218,6 +254,8 @@ async function main(): Promise<void> {
   console.log(`  wrk -t1 -c${a.connections}, closed loop:            ${f(wrk)}`);
   console.log(`  undici Pool, closed loop:                 ${f(und)}`);
   console.log(`  gw-bench / autocannon: ${(ours.rps / ac.rps).toFixed(2)}x by highest valid rate, ${(ours.saturatedRps / ac.rps).toFixed(2)}x saturated, ${(ours.perCpuSec / ac.perCpuSec).toFixed(2)}x per CPU-second (goal >= 1.3x)`);
+  if (wrk !== null) console.log(`  gw-bench / wrk: ${(ours.rps / wrk.rps).toFixed(2)}x by highest valid rate, ${(ours.saturatedRps / wrk.rps).toFixed(2)}x saturated, ${(ours.perCpuSec / wrk.perCpuSec).toFixed(2)}x per CPU-second (goal >= 0.8x)`);
+  else console.log('  gw-bench / wrk: n/a (wrk not installed)');
   console.log(`  load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (the machine is shared: read the numbers as relative)`);
 }
 

@@ -128,6 +128,8 @@ async function main(): Promise<void> {
   console.log(`  ramp + hold took ${((Date.now() - t0) / 1000).toFixed(1)} s; TcpExtListenOverflows +${overflows}`);
   console.log(`  hold: ${m.requests} requests at ${Math.round(m.achievedRps)} req/s, errors ${JSON.stringify(m.errors)}, latency p50 ${(percentileMs(h, 50) ?? 0).toFixed(2)} ms, p99 ${(percentileMs(h, 99) ?? 0).toFixed(2)} ms`);
   console.log(`  generator: valid ${m.generator.valid} ${m.generator.reasons.join('; ')}`);
+  console.log(`  generator: send lag p99 ${(m.generator.sendLagP99Ms ?? 0).toFixed(2)} ms, max ${(m.generator.sendLagMaxMs ?? 0).toFixed(2)} ms; CPU max ${(m.generator.cpu * 100).toFixed(0)}%; active connections ${m.connectionCounts.active} of ${m.connectionCounts.established} (${m.connectionCounts.selection})`);
+  console.log(`  generator memory: RSS ${((m.generator.rssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB over ${m.generator.workers} workers, ${m.generator.rssPerConnectionBytes === null || m.generator.rssPerConnectionBytes === undefined ? 'n/a' : Math.round(m.generator.rssPerConnectionBytes)} B per held connection above the idle base`);
   const ok = m.connectionCounts.established === args.connections && serverAtEnd >= args.connections;
   console.log(ok ? `OK: ${args.connections} connections established and held (server confirms ${serverAtEnd})` : 'NOT OK: see the counts above');
   await gen.close();

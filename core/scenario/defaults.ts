@@ -17,7 +17,7 @@ export const DEFAULTS = {
   variables: { uid: [1, 100000] as [number, number], room_id: [1, 5000] as [number, number] },
   request: { method: 'GET', weight: 1, bodySize: 0, auth: 'valid' as const },
   load: {
-    arrival: 'poisson' as const, seed: 1, engine: 'gw-bench' as const, connectRate: '5000/s', workers: 'auto' as const,
+    arrival: 'poisson' as const, seed: 1, engine: 'gw-bench' as const, connectionSelection: 'round-robin' as const, connectRate: '5000/s', workers: 'auto' as const,
     warmup: '5s', duration: '20s', requestTimeout: '10s', maxQueue: 10000,
   },
   capacity: { min: '200/s', max: '20k/s', probes: 6, probeDuration: '4s' },

@@ -175,6 +175,7 @@ export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: Thr
       arrival: l.arrival ?? DEFAULTS.load.arrival,
       seed: l.seed ?? DEFAULTS.load.seed,
       engine: l.engine ?? DEFAULTS.load.engine,
+      connectionSelection: l.connectionSelection ?? DEFAULTS.load.connectionSelection,
       connectRate: rate(l.connectRate ?? DEFAULTS.load.connectRate, 'load.connectRate'),
       workers: l.workers ?? DEFAULTS.load.workers,
       requestTimeoutMs: dur(l.requestTimeout ?? DEFAULTS.load.requestTimeout, 'load.requestTimeout'),

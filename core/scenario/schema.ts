@@ -156,6 +156,7 @@ export const scenarioSchema: Json = {
         arrival: { enum: ['constant', 'poisson'] },
         seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
         engine: { enum: ['gw-bench', 'autocannon'], description: 'autocannon = closed-model comparison run' },
+        connectionSelection: { enum: ['round-robin', 'random', 'lifo'], description: 'Which idle connection a request goes out on: round-robin (every held connection gets its share, as wrk2), random, or lifo (fewest connections warm)' },
         connectRate: rate('Connections opened per second during ramps'),
         workers: workers('Load-generator worker processes'),
         warmup: duration('Default warm-up per stage'),

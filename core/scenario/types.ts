@@ -91,6 +91,7 @@ export interface Scenario {
     arrival: 'constant' | 'poisson';
     seed: number;
     engine: 'gw-bench' | 'autocannon';
+    connectionSelection: 'round-robin' | 'random' | 'lifo';
     connectRate: number;
     workers: number | 'auto';
     requestTimeoutMs: number;

@@ -69,7 +69,7 @@ function baselineImpl(name: string): ImplInfo {
 
 /** What is wrong with an implementation name that does not exist: the ones that do. */
 export function unknownImpl(name: string, urlFlag = 'target.url'): string {
-  return `${JSON.stringify(name)} is not an implementation; available: ${listImpls().map((i) => i.name).join(', ')}, or "external" with ${urlFlag}`;
+  return `${JSON.stringify(name)} is not an implementation; available: ${listImpls().map((i) => i.name).join(', ')}, "external" with ${urlFlag}, or "command" with target.command`;
 }
 
 /** Find an implementation by name; the error lists the ones that exist. */

@@ -16,6 +16,15 @@ const us = (v: number | null | undefined) => (v === null || v === undefined ? 'n
 const reuseCell = (r: number | null, requests: number | null | undefined, opened: number | null | undefined) =>
   r === null ? `n/a${requests !== null && requests !== undefined ? ` (${requests} req)` : ''}` : `${ratio(r)} (${requests ?? '?'} req, ${opened ?? '?'} opened)`;
 
+/** Active connections in the window, with their share of the held ones and the selection policy. */
+function activeText(s: StageResult): string {
+  const a = s.connectionCounts.active;
+  if (a === undefined || a === null) return 'n/a';
+  const held = s.connectionCounts.established ?? 0;
+  const share = held > 0 ? ` (${((100 * a) / held).toFixed(held > 0 && a < held && a * 1000 >= held * 999 ? 2 : 1)}%)` : '';
+  return `${formatCount(a)}${share}${s.connectionCounts.selection ? `, ${s.connectionCounts.selection}` : ''}`;
+}
+
 /** Status column text: a stage that is not a result says so in capitals. */
 function statusText(s: StageResult): string {
   return s.status === 'ok' ? 'ok' : `${s.status.toUpperCase()}: not a result`;
@@ -53,6 +62,7 @@ export function stageTables(data: ReportData): Table[] {
     stageTable(data, 'Load and connections', `engine: gw-bench is the open-model generator (latency from the intended send time); autocannon is closed-loop (no offered rate, no send times: those are n/a). ${paren}`, [
       ['engine', (s) => s.engine ?? 'gw-bench', 'diagnostic'],
       ['conns established / requested', (s) => `${formatCount(s.connectionCounts.established)} / ${formatCount(s.connectionCounts.requested)}`, 'diagnostic'],
+      ['conns active in window', (s) => activeText(s), 'diagnostic'],
       ['connect failed', (s) => `${s.connectionCounts.failed}${Object.keys(s.connectionCounts.failedByErrno).length ? ` (${Object.entries(s.connectionCounts.failedByErrno).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`, 'diagnostic'],
       ['offered req/s', (s) => (s.offeredRps === null ? 'n/a (closed loop)' : formatRps(s.offeredRps)), 'diagnostic'],
       ['achieved req/s', (s) => formatRps(s.achievedRps), 'result'],
@@ -106,6 +116,8 @@ export function stageTables(data: ReportData): Table[] {
       ['event-loop max', (s) => formatMs(s.generator.eventLoopMaxMs), 'diagnostic'],
       ['worker CPU max', (s) => `${(s.generator.cpu * 100).toFixed(0)}%`, 'diagnostic'],
       ['workers', (s) => String(s.generator.workers), 'diagnostic'],
+      ['RSS / held conn', (s) => (s.generator.rssPerConnectionBytes == null ? 'n/a' : formatBytes(s.generator.rssPerConnectionBytes)), 'diagnostic'],
+      ['arrivals (KS)', (s) => (s.generator.arrivals == null ? 'n/a' : `${s.generator.arrivals.ok ? 'ok' : 'FAIL'} ${s.generator.arrivals.ks.toFixed(4)} / ${s.generator.arrivals.critical.toFixed(4)}`), 'diagnostic'],
       ['reasons', (s) => [...s.generator.reasons, ...s.reasons.filter((r) => !s.generator.reasons.includes(r))].join('; ') || '-', 'diagnostic'],
     ]),
     stageTable(data, 'Kernel counters (deltas over the stage; TIME_WAIT is a level at the end)', undefined, [

@@ -62,6 +62,7 @@ export function buildLoadPlan(s: Scenario, opts: { stages?: readonly StageSpec[]
     scenario: s.name,
     engine: s.load.engine,
     arrival: s.load.arrival,
+    connectionSelection: s.load.connectionSelection,
     requestTimeoutMs: s.load.requestTimeoutMs,
     maxQueue: s.load.maxQueue,
     requests: s.requests.map((r) => ({ ...r, headers: { ...r.headers } })),

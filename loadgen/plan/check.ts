@@ -4,6 +4,7 @@ import type { Problem } from '../../core/scenario/problems.js';
 import type { StagePlan } from '../types.js';
 import type { LoadPlan, PlannedStage } from './types.js';
 import { authHeaders } from '../templates.js';
+import { CONNECTION_SELECTIONS } from '../selection.js';
 
 /**
  * The rules a stage's load parameters must meet, written once: planProblems() applies them
@@ -23,6 +24,7 @@ const num = (v: unknown, min: number, strict = false): boolean => typeof v === '
 function stageFieldProblems(plan: StageFields): FieldProblem[] {
   const out: FieldProblem[] = [];
   const check = (ok: boolean, field: string, value: unknown, expected: string): void => { if (!ok) out.push({ field, value, expected }); };
+  check(plan.connectionSelection === undefined || CONNECTION_SELECTIONS.includes(plan.connectionSelection), 'connectionSelection', plan.connectionSelection, CONNECTION_SELECTIONS.map((x) => `'${x}'`).join(', '));
   check(int(plan.connections, 1), 'connections', plan.connections, 'a whole number >= 1');
   check(num(plan.rate, 0, true), 'rate', plan.rate, 'a rate > 0 req/s');
   check(plan.arrival === 'constant' || plan.arrival === 'poisson', 'arrival', plan.arrival, "'constant' or 'poisson'");
@@ -87,7 +89,7 @@ export function stageFields(plan: LoadPlan, s: PlannedStage): StageFields {
     index: s.index, name: s.name, connections: s.connections, rate: s.rate === 'capacity' ? plan.capacity.minRps : s.rate,
     arrival: plan.arrival, seed: s.seed, connectRate: s.connectRate, warmupMs: s.warmupMs, durationMs: s.durationMs,
     requestTimeoutMs: plan.requestTimeoutMs, maxQueue: plan.maxQueue, requests: plan.requests, variables: plan.variables,
-    health: plan.health, engine: plan.engine, workers: s.workers,
+    health: plan.health, engine: plan.engine, workers: s.workers, connectionSelection: plan.connectionSelection,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { HealthLimits } from '../../core/result.js';
 import type { RequestSpec } from '../../core/scenario/types.js';
+import type { ConnectionSelection } from '../selection.js';
 
 /**
  * The load plan: every stage of a run split over every generator worker, as plain JSON
@@ -14,6 +15,8 @@ export interface LoadPlan {
   scenario: string;
   engine: 'gw-bench' | 'autocannon';
   arrival: 'constant' | 'poisson';
+  /** Which idle connection a request goes out on (loadgen/selection.ts). */
+  connectionSelection: ConnectionSelection;
   /** A request not complete this long after its intended send time is a `timeout` error. */
   requestTimeoutMs: number;
   /** Per worker: requests waiting for a free connection beyond this are `backlog` errors. */

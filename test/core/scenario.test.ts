@@ -18,8 +18,13 @@ test('every shipped scenario is valid', async () => {
 
 test('feed.yaml steps 1k to 100k connections with the article mix', async () => {
   const s = await loadScenario(scen('feed.yaml'));
-  assert.deepEqual(s.load.stages.map((x) => x.connections), [1000, 5000, 10000, 25000, 50000, 100000]);
-  assert.deepEqual(s.load.stages.map((x) => x.name), ['1k', '5k', '10k', '25k', '50k', '100k']);
+  assert.deepEqual(s.load.stages.map((x) => x.connections), [1000, 5000, 10000, 25000, 50000, 100000, 100000]);
+  assert.deepEqual(s.load.stages.map((x) => x.name), ['1k', '5k', '10k', '25k', '50k', '100k', '100k-500rps']);
+  assert.equal(s.load.connectionSelection, 'round-robin');
+  // every step but the residency one measures its connections: rate x window >= 1.2 x connections (so >= 99% are active)
+  for (const x of s.load.stages.slice(0, 6)) assert.ok((x.rate as number) * (x.durationMs / 1000) >= 1.2 * x.connections, `${x.name}: ${x.rate}/s x ${x.durationMs} ms`);
+  const budgetS = s.load.stages.reduce((a, x) => a + (x.durationMs + x.warmupMs) / 1000, 0) + 100_000 / s.load.connectRate;
+  assert.ok(budgetS <= 360, `windows + warm-ups + ramp ${budgetS} s leave room for start-up and the report in 10 minutes`);
   assert.equal(s.load.stages[0]!.rate, 500);
   assert.equal(s.load.stages[0]!.warmupMs, 15000);
   assert.equal(s.load.stages[0]!.durationMs, 15000);
@@ -60,6 +65,7 @@ test('table of single mistakes', () => {
     [base + 'upstreams: [{ name: cache }]\n', /^upstreams\[0\]\.name .*"cache" is not one of/],
     [base + 'slo: { errorRate: 2 }\n', /^slo\.errorRate .*not a percentage/],
     [base + 'placement: { gateway: "one" }\n', /^placement\.gateway .*CPU list/],
+    [base.replace('load:\n', 'load:\n  connectionSelection: fifo\n'), /^load\.connectionSelection .*"fifo".*round-robin/],
     [base.replace('rate: 10/s', 'rate: 10rps'), /^load\.stages\[0\]\.rate .*a rate like 2000\/s, or "capacity"/],
     [base.replace('/x', '"/x/${user}"'), /^requests\[0\]\.path .*unknown variable \$\{user\}/],
     [base + 'requests2: []\n', /^requests2 .*unknown key; did you mean "requests"\?/],
@@ -79,6 +85,7 @@ test('defaults are applied and units parsed', () => {
   const { scenario } = parseScenario(base, '');
   assert.ok(scenario);
   assert.equal(scenario.load.arrival, 'poisson');
+  assert.equal(scenario.load.connectionSelection, 'round-robin');
   assert.equal(scenario.load.stages[0]!.rate, 10);
   assert.equal(scenario.load.stages[0]!.durationMs, 20_000);
   assert.equal(scenario.upstreams.length, 4);
@@ -89,8 +96,8 @@ test('defaults are applied and units parsed', () => {
 
 test('--quick keeps the shape and scales the size down', async () => {
   const s = quickScenario(await loadScenario(scen('feed.yaml')));
-  assert.equal(s.load.stages.length, 6);
-  assert.deepEqual(s.load.stages.map((x) => x.connections), [20, 100, 200, 500, 1000, 1000]);
+  assert.equal(s.load.stages.length, 7);
+  assert.deepEqual(s.load.stages.map((x) => x.connections), [20, 100, 200, 500, 1000, 1000, 1000]);
   assert.ok(s.load.stages.every((x) => x.durationMs <= 3000 && x.warmupMs <= 1000));
   const total = s.load.stages.reduce((a, x) => a + x.durationMs + x.warmupMs, 0);
   assert.ok(total <= 30_000, `quick feed measures ${total} ms`);

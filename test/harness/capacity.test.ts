@@ -16,7 +16,7 @@ function measurement(rate: number, ms: number, valid = true): StageMeasurement {
   const hdr = encodeHistogram(h);
   const now = Date.now();
   return {
-    index: 0, connectionCounts: { requested: 10, established: 10, failed: 0, reopened: 0, failedByErrno: {} }, openAtEnd: 10,
+    index: 0, connectionCounts: { requested: 10, established: 10, failed: 0, reopened: 0, failedByErrno: {}, active: 10, selection: 'round-robin' }, openAtEnd: 10,
     requests: rate, errors: {}, connectionsOpenedInWindow: 0, measureStartEpochMs: now - 1000, measureEndEpochMs: now,
     achievedRps: rate, offeredRps: rate, latencyHdr: hdr, serviceHdr: hdr,
     intervals: [{ startMs: 0, endMs: 1000, phase: 'measure', hdr, count: rate, errors: 0 }],

@@ -44,7 +44,7 @@ test('stepping up opens only the extra connections, stepping down closes some, s
 
   const b = await gen.runStage(testPlan(server.port, { connections: 10, rate: 50, durationMs: 500 }));
   assert.equal(server.connections - before0, 10, 'only 6 new connections for the step from 4 to 10');
-  assert.deepEqual(b.connectionCounts, { requested: 10, established: 10, failed: 0, reopened: 0, failedByErrno: {} });
+  assert.deepEqual(b.connectionCounts, { requested: 10, established: 10, failed: 0, reopened: 0, failedByErrno: {}, active: 10, selection: 'round-robin' });
 
   const c = await gen.runStage(testPlan(server.port, { connections: 3, rate: 50, durationMs: 500 }));
   assert.equal(server.connections - before0, 10, 'stepping down opens nothing');
@@ -123,7 +123,7 @@ test('a refused port: every connect fails with ECONNREFUSED, requests fail as ba
   const port = (dead.address() as AddressInfo).port;
   await new Promise<void>((r) => dead.close(() => r()));
   const m = await gen.runStage(testPlan(port, { connections: 4, rate: 50, durationMs: 1000, requestTimeoutMs: 300, maxQueue: 5 }));
-  assert.deepEqual(m.connectionCounts, { requested: 4, established: 0, failed: 4, reopened: 0, failedByErrno: { ECONNREFUSED: 4 } });
+  assert.deepEqual(m.connectionCounts, { requested: 4, established: 0, failed: 4, reopened: 0, failedByErrno: { ECONNREFUSED: 4 }, active: 0, selection: 'round-robin' });
   assert.equal(m.requests, 50);
   assert.equal((m.errors.backlog ?? 0) + (m.errors.timeout ?? 0), 50);
   assert.ok((m.errors.backlog ?? 0) > 0 && (m.errors.timeout ?? 0) > 0);

@@ -45,7 +45,7 @@ function workerResult(index: number, over: Partial<WorkerResult> = {}): WorkerRe
   return {
     workerIndex: index, aborted: false,
     connect: { requested: 2, established: 2, failed: 0, failedByErrno: {} },
-    reopened: 1, failedLater: 0, failedLaterByErrno: {}, openAtEnd: 2, openedInWindow: 1,
+    reopened: 1, failedLater: 0, failedLaterByErrno: {}, openAtEnd: 2, openedInWindow: 1, activeConnections: 2,
     measureStartEpochMs: 1000 + index, measureEndEpochMs: 3000 + index,
     intended: 100, issued: 100, completed: 99,
     errors: { timeout: 1, expected_401: 3 },
@@ -62,7 +62,7 @@ function workerResult(index: number, over: Partial<WorkerResult> = {}): WorkerRe
 test('mergeStage: sums counters, adds histograms, keeps intervals aligned', () => {
   const plan = testPlan(1, { connections: 4, durationMs: 2000, rate: 100 });
   const m = mergeStage(plan, [workerResult(0), workerResult(1)], 2);
-  assert.deepEqual(m.connectionCounts, { requested: 4, established: 4, failed: 0, reopened: 2, failedByErrno: {} });
+  assert.deepEqual(m.connectionCounts, { requested: 4, established: 4, failed: 0, reopened: 2, failedByErrno: {}, active: 4, selection: 'round-robin' });
   assert.deepEqual(m.errors, { timeout: 2, expected_401: 6 });
   assert.equal(m.requests, 200);
   assert.equal(m.achievedRps, 99);
@@ -103,4 +103,13 @@ test('mergeIntervals: missing intervals in one worker do not shift the others', 
   const b = workerResult(1, { intervals: [a.intervals[1]!] });
   const iv = mergeIntervals([a, b]);
   assert.deepEqual(iv.map((i) => [i.startMs, i.count]), [[-1000, 1], [0, 2]]);
+});
+
+test('generator memory: workers\' RSS summed, the part above their idle base per held connection; null when a worker did not report', async () => {
+  const { generatorMemory } = await import('../../loadgen/merge.js');
+  const a = workerResult(0, { rssBytes: 60e6, baseRssBytes: 50e6 });
+  const b = workerResult(1, { rssBytes: 70e6, baseRssBytes: 50e6 });
+  assert.deepEqual(generatorMemory([a, b], 10_000), { rssBytes: 130e6, rssPerConnectionBytes: 3000 });
+  assert.deepEqual(generatorMemory([a, b], 0), { rssBytes: 130e6, rssPerConnectionBytes: null });
+  assert.deepEqual(generatorMemory([a, workerResult(1)], 10), { rssBytes: null, rssPerConnectionBytes: null });
 });

@@ -18,6 +18,8 @@ after(async () => {
   await server?.close();
 });
 
+  // Which signal trips first depends on how fast the worker is on this machine: a slow one
+  // misses its schedule or saturates its CPU; a fast one keeps issuing but sends late.
 test('200k req/s from one worker: stage invalid, reasons name what fell behind', async (t) => {
   const m = await gen.runStage(testPlan(server.port, {
     connections: 50, rate: 200_000, durationMs: 2000, requestTimeoutMs: 1000, maxQueue: 2000, health: { ...DEFAULT_HEALTH_LIMITS },
@@ -25,7 +27,7 @@ test('200k req/s from one worker: stage invalid, reasons name what fell behind',
   t.diagnostic(`intended ${m.generator.intended}, sent ${m.generator.sent}, achieved ${Math.round(m.achievedRps)} req/s, cpu ${m.generator.cpu.toFixed(2)}; reasons: ${m.generator.reasons.join(' | ')}`);
   assert.equal(m.generator.valid, false);
   assert.ok(m.generator.reasons.length > 0);
-  assert.ok(m.generator.reasons.some((r) => /generator lag bound|event-loop delay p99|intended requests were sent|CPU .* exceeds/.test(r)), m.generator.reasons.join(' | '));
+  assert.ok(m.generator.reasons.some((r) => /generator lag bound|send lag p99|schedule lag p99|event-loop delay p99|intended requests were sent|CPU .* exceeds/.test(r)), m.generator.reasons.join(' | '));
   assert.equal(m.generator.intended, 400_000, 'the intended sends are counted whether or not they went out');
   assert.ok(m.achievedRps < 200_000 * 0.97);
 });

@@ -198,7 +198,7 @@ describe('chart 8: generator health', () => {
 describe('renderer', () => {
   it('draws every chart of a report as a PNG at twice the CSS size', async () => {
     const specs = buildCharts(reportData(await labelled(OURS, GO)));
-    assert.equal(specs.length, 12, '9 step charts (CPU per request included) + 2 timelines + generator health');
+    assert.equal(specs.length, 13, '10 step charts (CPU per request, active connections) + 2 timelines + generator health');
     assert.ok(specs.every((s) => s.caption.includes('Engine: ts-ref = gw-bench')), 'every chart names the engine');
     assert.ok(specs.every((s) => (s.config.options.plugins.subtitle.text as string[]).some((t) => t.startsWith('engine: ts-ref = gw-bench'))), 'and draws it');
     assert.equal(new Set(specs.map((s) => s.id)).size, specs.length, 'ids are unique (file names)');

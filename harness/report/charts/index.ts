@@ -1,6 +1,7 @@
 import type { ReportData } from '../steps.js';
 import { cpuPerRequestChart } from './cpu-per-request.js';
 import { engineLabelled, engineNote, withEngineNote } from './engine.js';
+import { connectionsActiveChart } from './connections-active.js';
 import { errorsByStepChart } from './errors-by-step.js';
 import { generatorHealthChart } from './generator-health.js';
 import { latencyByStepChart } from './latency-by-step.js';
@@ -24,6 +25,7 @@ export function buildCharts(input: ReportData): ChartSpec[] {
     rateByStepChart(data),
     errorsByStepChart(data),
     reuseByStepChart(data),
+    connectionsActiveChart(data),
     memoryRssChart(data),
     memoryPerConnectionChart(data),
     memoryResidencyChart(data),
