@@ -13,7 +13,7 @@ const smoke = readFileSync(join(PACKAGE_ROOT, 'scenarios', 'smoke.yaml'), 'utf8'
 /** Bad scenarios made from smoke.yaml: [what, edit, the problem line validate and run must both print]. */
 const cases: Array<[string, (t: string) => string, RegExp]> = [
   ['connect rate 0', (t) => t.replace('connectRate: 1000/s', 'connectRate: 0/s'), /^ {2}load\.connectRate \(line \d+\): 0 is not a rate > 0 connections\/s$/m],
-  ['unknown target.impl', (t) => t.replace('impl: reference', 'impl: nope'), /^ {2}target\.impl \(line 8\): "nope" is not an implementation; available: reference, .*or "external" with target\.url$/m],
+  ['unknown target.impl', (t) => t.replace('impl: reference', 'impl: nope'), /^ {2}target\.impl \(line 8\): "nope" is not an implementation; available: reference, .*"external" with target\.url, or "command" with target\.command$/m],
   ['10M connections, one worker', (t) => t.replace('{ connections: 100, rate: 300/s }', '{ connections: 10M, rate: 300/s }'), /^ {2}load\.workers \(line \d+\): 10000000 connections do not fit in 1 worker\(s\)/m],
   ['10M connections, auto workers', (t) => t.replace('connectRate: 1000/s\n  workers: 1', 'connectRate: 1000/s\n  workers: auto').replace('{ connections: 100, rate: 300/s }', '{ connections: 10M, rate: 300/s }'), /^ {2}load\.stages\[1\]\.connections \(line \d+\): 10000000 connections need 20000000 open files on this machine .*fs\.file-max/m],
   ['rate 0', (t) => t.replace('{ connections: 20, rate: 200/s }', '{ connections: 20, rate: 0/s }'), /^ {2}load\.stages\[0\]\.rate \(line \d+\): 0 is not a rate > 0 req\/s$/m],
