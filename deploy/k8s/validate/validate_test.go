@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
@@ -78,6 +79,8 @@ func decode(doc []byte) (any, error) {
 		obj = &corev1.ConfigMap{}
 	case "batch/v1 Job":
 		obj = &batchv1.Job{}
+	case "monitoring.coreos.com/v1 PodMonitor":
+		obj = &monitoringv1.PodMonitor{}
 	case "kustomize.config.k8s.io/v1beta1 Kustomization":
 		obj = &kustomization{}
 	default:
@@ -111,7 +114,7 @@ func manifests(t *testing.T) map[string][]any {
 
 func TestManifestsDecodeStrictly(t *testing.T) {
 	m := manifests(t)
-	for _, want := range []string{"namespace.yaml", "results-pvc.yaml", "agents-job.yaml", "merge-job.yaml", "kustomization.yaml"} {
+	for _, want := range []string{"namespace.yaml", "results-pvc.yaml", "agents-job.yaml", "merge-job.yaml", "kustomization.yaml", "podmonitor.yaml"} {
 		if len(m[want]) == 0 {
 			t.Errorf("%s: missing or empty", want)
 		}
@@ -226,5 +229,28 @@ func mountsResolve(t *testing.T, pod corev1.PodSpec) {
 				t.Errorf("container %s mounts %q, which is not a volume of the pod", c.Name, m.Name)
 			}
 		}
+	}
+}
+
+func TestPodMonitorScrapesTheAgentsMetricsPort(t *testing.T) {
+	pm := manifests(t)["podmonitor.yaml"][0].(*monitoringv1.PodMonitor)
+	c := job(t, "agents-job.yaml").Spec.Template
+	for k, v := range pm.Spec.Selector.MatchLabels {
+		if c.Labels[k] != v {
+			t.Errorf("PodMonitor selects %s=%s, which the agent pods lack", k, v)
+		}
+	}
+	if len(pm.Spec.PodMetricsEndpoints) != 1 {
+		t.Fatalf("want one endpoint")
+	}
+	port := pm.Spec.PodMetricsEndpoints[0].Port
+	var found bool
+	for _, p := range c.Spec.Containers[0].Ports {
+		if p.Name == port {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("PodMonitor port is not a named port of the agent container")
 	}
 }
