@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../core/version.js';
+import { ensureOsPackage } from '../support/os-package.js';
+import { freePort } from '../../harness/targets/gateway.js';
+
+// A real Prometheus (the OS package) on loopback scrapes a short `gw-bench run
+// --metrics-port`, and the achieved rate and p99 are read back through its HTTP API: the
+// scrape config shape of deploy/prometheus/prometheus.yml, against the live metric names.
+
+async function query(base: string, expr: string): Promise<number | null> {
+  const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = await res.json() as { status: string; data: { result: { value: [number, string] }[] } };
+  assert.equal(body.status, 'success', `query ${expr}`);
+  const v = body.data.result[0]?.value[1];
+  return v === undefined ? null : Number(v);
+}
+
+function stop(p: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) { resolve(); return; }
+    p.once('exit', () => resolve());
+    p.kill('SIGTERM');
+    setTimeout(() => p.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+test('Prometheus scrapes a run and its HTTP API returns achieved rate and p99', { timeout: 180_000 }, async () => {
+  const prometheus = ensureOsPackage('prometheus', 'prometheus');
+  const dir = mkdtempSync(join(tmpdir(), 'gwb-prom-'));
+  const [promPort, metricsPort] = [await freePort(), await freePort()];
+  writeFileSync(join(dir, 'prometheus.yml'), [
+    'global: { scrape_interval: 1s }',
+    'scrape_configs:',
+    '  - job_name: gw-bench',
+    `    static_configs: [{ targets: ["127.0.0.1:${metricsPort}"], labels: { agent: local } }]`,
+  ].join('\n'));
+  const prom = spawn(prometheus, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' });
+  const run = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'gw-bench.js'), 'run', 'scenarios/smoke.yaml', '--quick',
+    '--metrics-port', String(metricsPort), '--out', join(dir, 'run')], { cwd: PACKAGE_ROOT, stdio: 'ignore' });
+  try {
+    const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+    assert.equal(code, 0, 'the scraped run itself succeeds');
+    const base = `http://127.0.0.1:${promPort}`;
+    const up = await query(base, 'max_over_time(up{job="gw-bench"}[10m])');
+    assert.equal(up, 1, 'Prometheus scraped the run at least once');
+    const achieved = await query(base, 'max_over_time(gwbench_achieved_rps{agent="local"}[10m])');
+    const p99 = await query(base, 'max_over_time(gwbench_latency_p99_ms{agent="local"}[10m])');
+    assert.ok(achieved !== null && achieved > 50, `achieved rate through Prometheus: ${achieved}`);
+    assert.ok(p99 !== null && p99 > 0 && p99 < 5000, `p99 through Prometheus: ${p99}`);
+  } finally {
+    await stop(run);
+    await stop(prom);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
