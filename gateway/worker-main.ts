@@ -4,17 +4,10 @@
  * full `gw-bench` process, which adds up over the 6+ workers a 100k-connection run needs).
  * The primary passes its config sources in GWB_GATEWAY_WORKER_OPTS.
  */
-import { GwBenchError, exitCodeOf } from '../core/errors.js';
+import { runEntry } from '../core/processes/entry.js';
 import { runGateway } from './run.js';
 
 interface WorkerOpts { file?: string | null; overrides?: Record<string, unknown>; env?: Record<string, string | undefined> }
 
 const opts = JSON.parse(process.env.GWB_GATEWAY_WORKER_OPTS ?? '{}') as WorkerOpts;
-runGateway({ file: opts.file ?? null, overrides: opts.overrides, env: opts.env }).catch((err: unknown) => {
-  if (err instanceof GwBenchError) {
-    process.stderr.write(`gw-bench: ${err.message} [${err.code}]\n${err.details.map((d) => `  ${d}\n`).join('')}`);
-  } else {
-    process.stderr.write(`gw-bench: internal error in gateway worker: ${err instanceof Error ? err.stack : String(err)}\n`);
-  }
-  process.exit(exitCodeOf(err));
-});
+runEntry('gateway worker', () => runGateway({ file: opts.file ?? null, overrides: opts.overrides, env: opts.env }));

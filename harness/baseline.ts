@@ -2,7 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../core/version.js';
 import { runScenario, type RunOptions } from './run.js';
-import { findImpl, listImpls } from './targets/impls.js';
+import { findImpl, listImpls } from './processes/impls.js';
 
 export const RECORDED_DIR = join(PACKAGE_ROOT, 'baselines', 'recorded');
 

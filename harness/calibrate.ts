@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EnvFingerprint } from '../core/result.js';
 import { PACKAGE_ROOT } from '../core/version.js';
@@ -8,7 +7,7 @@ import { LoadGenerator, decodeHistogram } from '../loadgen/index.js';
 import type { StagePlan } from '../loadgen/types.js';
 import { envFingerprint } from './env.js';
 import { resolvePlacement } from './placement.js';
-import { startUpstreams } from './targets/upstreams.js';
+import { startUpstreams } from './processes/upstreams.js';
 import { startFastTarget } from './accuracy/arrival-recorder.js';
 
 /** What `gw-bench calibrate` measured on this machine (calibration.json). */
@@ -34,14 +33,13 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
 export async function calibrate(opts: { quick?: boolean; out?: string; log?: (s: string) => void } = {}): Promise<{ calibration: Calibration; file: string }> {
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const placement = resolvePlacement({ gateway: 'auto', upstreams: 'auto', generator: 'auto' }, false);
-  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-calibrate-'));
   // The "trivial fast target" is a mock upstream with no added latency, on the gateway's CPU.
   const target = await startUpstreams({
     specs: [
       { name: 'user', instances: 1, weights: [1], latency: { model: 'constant', valueMs: 0 }, bodyBytes: 64, errorRate: 0, errorStatus: 500 },
       { name: 'user-status', instances: 1, weights: [1], latency: { model: 'constant', valueMs: 1 }, bodyBytes: 64, errorRate: 0, errorStatus: 500 },
     ],
-    seed: 1, dir, cpus: placement.gateway,
+    seed: 1, cpus: placement.gateway,
   });
   const url = (name: string) => new URL(target.ready.services[name]!.urls[0]!);
   // The ceiling is measured against a raw canned-200 server (far cheaper per request than
@@ -106,7 +104,6 @@ export async function calibrate(opts: { quick?: boolean; out?: string; log?: (s:
     await lg.close();
     await canned.close();
     await target.process.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

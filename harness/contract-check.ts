@@ -1,6 +1,6 @@
 import { TargetError } from '../core/errors.js';
 import { runConformance } from './conformance/index.js';
-import type { RunningUpstreams } from './targets/upstreams.js';
+import type { RunningUpstreams } from './processes/upstreams.js';
 import type { JwtSetup } from './tokens.js';
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../core/version.js';
-import type { ImplInfo } from './targets/impls.js';
+import type { ImplInfo } from './processes/impls.js';
 
 /**
  * `--doctor`: start the reference gateway under Clinic Doctor (@clinic/doctor) through a

@@ -1,15 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { hasTaskset } from '../core/processes/taskset.js';
 import type { Placement } from '../core/result.js';
 import { availableCpus } from './env.js';
-
-let tasksetChecked: boolean | undefined;
-/** taskset (util-linux) is how placement is applied; without it placement is recorded as none. */
-export function hasTaskset(): boolean {
-  if (tasksetChecked === undefined) {
-    try { execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }); tasksetChecked = true; } catch { tasksetChecked = false; }
-  }
-  return tasksetChecked;
-}
 
 export interface PlacementRequest { gateway: string; upstreams: string; generator: string }
 
@@ -32,9 +23,4 @@ export function resolvePlacement(req: PlacementRequest, externalTarget: boolean)
   };
   if (!hasTaskset()) { p.gateway = null; p.upstreams = null; p.generator = null; }
   return p;
-}
-
-/** Prefix a command with `taskset -c <cpus>` when placement applies. */
-export function placed(cpuList: string | null, cmd: string, args: string[]): [string, string[]] {
-  return cpuList && hasTaskset() ? ['taskset', ['-c', cpuList, cmd, ...args]] : [cmd, args];
 }

@@ -5,12 +5,11 @@ import { GwBenchError, TargetError } from '../core/errors.js';
 import { loopbackUrl } from '../core/loopback.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { RESULT_SCHEMA_VERSION, type CapacityProbe, type RunResult, type RunStatus, type StageResult, type TargetInfo, type Verdict } from '../core/result.js';
-import { loadScenario } from '../core/scenario/load.js';
 import { quickScenario } from '../core/scenario/quick.js';
 import type { Scenario, StageSpec } from '../core/scenario/types.js';
 import { VERSION } from '../core/version.js';
-import { LoadGenerator, planWorkers, sourceAddresses, writeHlog } from '../loadgen/index.js';
-import type { StageMeasurement, StageProgress } from '../loadgen/types.js';
+import { LoadGenerator, stageAtRate, writeHlog, type LoadPlan, type PlannedStage } from '../loadgen/index.js';
+import type { StageMeasurement, StagePlan, StageProgress } from '../loadgen/types.js';
 import { capacityResult, nextProbeRate } from './capacity.js';
 import { capacityWarnings, readCalibration } from './calibrate.js';
 import { contractCheck } from './contract-check.js';
@@ -18,15 +17,16 @@ import { envFingerprint } from './env.js';
 import { LiveMetrics } from './live-metrics.js';
 import { RunOutput } from './output.js';
 import { resolvePlacement } from './placement.js';
-import { stagePlan } from './plan.js';
+import { bindStage } from './plan.js';
+import { loadCheckedScenario, planRun } from './scenario-checks.js';
 import { establishedOnPort } from './procfs.js';
 import { Progress } from './progress.js';
 import { Sampler, type Sample } from './sampler.js';
 import { buildStageResult, skippedStage } from './stage-result.js';
 import { formatSummary } from './summary.js';
-import { externalTarget, buildImpl, startGateway, type RunningTarget } from './targets/gateway.js';
-import { findImpl, gatewayWorkers, type ImplInfo } from './targets/impls.js';
-import { startUpstreams, type RunningUpstreams } from './targets/upstreams.js';
+import { externalTarget, buildImpl, startGateway, type RunningTarget } from './processes/gateway.js';
+import { findImpl, gatewayWorkers, type ImplInfo } from './processes/impls.js';
+import { startUpstreams, type RunningUpstreams } from './processes/upstreams.js';
 import { makeJwtSetup } from './tokens.js';
 
 export interface RunOptions {
@@ -65,7 +65,7 @@ export interface RunOutcome { result: RunResult; dir: string; exitCode: number }
  * begins. Never throws after measurement started: failures become the result's status.
  */
 export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
-  const loaded = await loadScenario(opts.scenarioFile);
+  const loaded = await loadCheckedScenario(opts.scenarioFile);
   let scenario: Scenario = opts.quick ? quickScenario(loaded) : loaded;
   if (opts.seed !== undefined) scenario = { ...scenario, load: { ...scenario.load, seed: opts.seed } };
   // Usage problems (unknown target, off-loopback URL, a plan the generator cannot hold)
@@ -76,7 +76,8 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   if (external) loopbackUrl(opts.target?.url ?? scenario.target.url ?? '', opts.target?.url ? '--url' : 'target.url');
   const activeStages = scenario.load.stages.filter((s) => !opts.stageFilter || opts.stageFilter(s.index));
   const maxConns = Math.max(...activeStages.map((s) => s.connections));
-  const gen = planWorkers({ maxConnections: maxConns, requested: scenario.load.workers });
+  const plan = planRun(scenario, activeStages, opts.scenarioFile);
+  const gen = plan.generator;
   const workersForGateway = impl ? (opts.target?.workers ?? gatewayWorkers(scenario.target.workers, maxConns, impl)) : null;
   const placement = resolvePlacement({ ...scenario.placement, ...opts.placement }, external);
 
@@ -123,7 +124,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     if (external) {
       target = await externalTarget(targetInfo.url, targetInfo.pid, targetInfo.metricsUrl);
     } else {
-      upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, dir: tmp, cpus: placement.upstreams, log: out.log });
+      upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, cpus: placement.upstreams, log: out.log });
       if (impl!.build) { progress.note(`building ${impl!.name}...`); await buildImpl(impl!, out.log); }
       target = await startGateway({
         impl: impl!, env: { ...upstreams.env, ...jwt.env }, workers: workersForGateway!, cpus: placement.gateway, log: out.log,
@@ -143,7 +144,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     if (opts.metricsPort !== undefined) live = await LiveMetrics.start(opts.metricsPort);
     const tu = new URL(target.url);
     const dest = { host: tu.hostname, port: Number(tu.port) };
-    lg = await LoadGenerator.start({ workers: gen.workers, cpuList: placement.generator ?? undefined, sourceAddresses: sourceAddresses(gen.workers, Math.ceil(maxConns / gen.workers)) });
+    lg = await LoadGenerator.start({ workers: gen.workers, cpuList: placement.generator ?? undefined, sourceAddresses: gen.sourceAddresses });
 
     for (const [i, spec] of activeStages.entries()) {
       if (opts.signal?.aborted) break;
@@ -155,19 +156,19 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         continue;
       }
       const onProgress = (p: StageProgress) => { progress.update(p, spec.name); live?.update(p, spec.name); };
-      const runOne = async (plan: ReturnType<typeof stagePlan>, label: string): Promise<{ m: StageMeasurement; before: Sample; after: Sample }> => {
-        progress.stageStart(i, activeStages.length, label, plan.warmupMs + plan.durationMs);
+      const runOne = async (sp: StagePlan, label: string): Promise<{ m: StageMeasurement; before: Sample; after: Sample }> => {
+        progress.stageStart(i, activeStages.length, label, sp.warmupMs + sp.durationMs);
         const before = await sampler!.sampleNow();
-        const m = await lg!.runStage(plan, { onProgress, signal: opts.signal });
+        const m = await lg!.runStage(sp, { onProgress, signal: opts.signal });
         const after = await sampler!.sampleNow();
         return { m, before, after };
       };
 
       let st: StageResult;
       if (spec.rate === 'capacity') {
-        st = await capacityStage(scenario, spec, dest, jwt.tokens, runOne, sampler, runStartMs, out, progress);
+        st = await capacityStage(scenario, spec, (rate, k) => bindStage(plan, stageAtRate(plan, plan.stages[i]!, rate, { durationMs: scenario.load.capacity.probeDurationMs, warmupMs: Math.min(spec.warmupMs, 1000), probe: k + 1 }), dest, jwt.tokens), runOne, sampler, runStartMs, out, progress);
       } else {
-        const { m, before, after } = await runOne(stagePlan(scenario, spec, dest, jwt.tokens), spec.name);
+        const { m, before, after } = await runOne(bindStage(plan, plan.stages[i]!, dest, jwt.tokens), spec.name);
         const hlog = `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
         await writeHlog(join(out.dir, hlog), m.intervals, m.measureStartEpochMs, spec.name);
         const serverSide = await establishedOnPort(dest.port, dest.host).catch(() => null);
@@ -216,8 +217,8 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
 
 /** Probe rates until the capacity within the SLO is bracketed; the stage reports the best passing probe. */
 async function capacityStage(
-  s: Scenario, spec: StageSpec, dest: { host: string; port: number }, tokens: Parameters<typeof stagePlan>[3],
-  runOne: (plan: ReturnType<typeof stagePlan>, label: string) => Promise<{ m: StageMeasurement; before: Sample; after: Sample }>,
+  s: Scenario, spec: StageSpec, probePlan: (rate: number, k: number) => StagePlan,
+  runOne: (plan: StagePlan, label: string) => Promise<{ m: StageMeasurement; before: Sample; after: Sample }>,
   sampler: Sampler, runStartMs: number, out: RunOutput, progress: Progress,
 ): Promise<StageResult> {
   const probes: CapacityProbe[] = [];
@@ -225,8 +226,7 @@ async function capacityStage(
   for (let k = 0; k < s.load.capacity.probes; k++) {
     const rate = nextProbeRate(probes, s.load.capacity.minRps, s.load.capacity.maxRps);
     if (rate === null) break;
-    const plan = stagePlan(s, spec, dest, tokens, { rate, durationMs: s.load.capacity.probeDurationMs, warmupMs: Math.min(spec.warmupMs, 1000), seedOffset: k + 1 });
-    const r = await runOne(plan, `${spec.name} probe ${k + 1} @${rate}/s`);
+    const r = await runOne(probePlan(rate, k), `${spec.name} probe ${k + 1} @${rate}/s`);
     const tmp = buildStageResult({ spec, measurement: r.m, sampler, before: r.before, after: r.after, runStartMs, hlog: null, engine: s.load.engine });
     const probe: CapacityProbe = {
       rate, p99Ms: tmp.latencyMs.p99, errorRate: tmp.errorRate, achievedRps: tmp.achievedRps, valid: r.m.generator.valid,

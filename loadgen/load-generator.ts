@@ -3,10 +3,11 @@ import { runAutocannonStage } from './autocannon-engine.js';
 import { mergeEncoded, percentileMs } from '../core/hdr.js';
 import { mergeStage } from './merge.js';
 import type { WorkerProgress, WorkerResult, WorkerStage } from './messages.js';
-import { perWorkerCapacity, sourceAddresses } from './plan-workers.js';
+import { perWorkerCapacity, sourceAddresses, splitStage } from './plan/workers.js';
 import { readFdLimit } from './limits.js';
+import type { WorkerShare } from './plan/types.js';
 import type { StageMeasurement, StagePlan, StageProgress } from './types.js';
-import { validateStagePlan } from './validate-plan.js';
+import { validateStagePlan } from './plan/check.js';
 import { WorkerHandle } from './worker-handle.js';
 
 /**
@@ -75,23 +76,25 @@ export class LoadGenerator {
     if (plan.engine === 'autocannon') return runAutocannonStage(plan, opts);
     if (this.closing !== null) throw new GwBenchError('GW_ERR_INTERNAL', 'load generator is closed');
     if (this.running) throw new GwBenchError('GW_ERR_INTERNAL', 'a stage is already running on this load generator');
-    const fdCap = perWorkerCapacity(readFdLimit());
     const W = this.handles.length;
-    const active = Math.min(W, plan.connections);
-    const perWorker = Math.ceil(plan.connections / active);
-    if (perWorker > fdCap) {
-      throw new GwBenchError('GW_ERR_FD_LIMIT', `${plan.connections} connections over ${W} worker(s) is ${perWorker} per worker, but one worker can hold at most ${fdCap}; at least ${Math.ceil(plan.connections / fdCap)} workers are needed`);
+    const shares = plan.workers ?? splitStage(plan.connections, plan.rate, plan.connectRate, plan.seed, W).workers;
+    if (shares.length !== W) throw new GwBenchError('GW_ERR_USAGE', `stage ${plan.index}: the plan splits it over ${shares.length} worker(s), but this generator has ${W}`);
+    const fdCap = perWorkerCapacity(readFdLimit());
+    const most = Math.max(...shares.map((x) => x.connections));
+    if (most > fdCap) {
+      throw new GwBenchError('GW_ERR_FD_LIMIT', `${plan.connections} connections over ${W} worker(s) is ${most} per worker, but one worker can hold at most ${fdCap}; at least ${Math.ceil(plan.connections / fdCap)} workers are needed`);
     }
     this.running = true;
     try {
-      return await this.run(plan, active, opts);
+      return await this.run(plan, shares, opts);
     } finally {
       this.running = false;
     }
   }
 
-  private async run(plan: StagePlan, active: number, opts: RunStageOptions): Promise<StageMeasurement> {
+  private async run(plan: StagePlan, shares: WorkerShare[], opts: RunStageOptions): Promise<StageMeasurement> {
     const W = this.handles.length;
+    const active = shares.filter((x) => x.connections > 0).length;
     const t0 = Date.now();
     const totalMs = plan.warmupMs + plan.durationMs;
     const latest = new Map<number, WorkerProgress>();
@@ -137,14 +140,14 @@ export class LoadGenerator {
       if (opts.signal?.aborted) throw new GwBenchError('GW_ERR_INTERRUPTED', `stage ${plan.index} interrupted before it started`);
       const connected = this.handles.map((h) => h.waitFor('connected'));
       this.handles.forEach((h, w) => {
-        const isActive = w < active;
-        const share = isActive ? Math.floor(plan.connections / active) + (w < plan.connections % active ? 1 : 0) : 0;
+        const share = shares[w]!;
         const stage: WorkerStage = {
-          plan: isActive ? plan : { ...plan, rate: 0 },
+          plan: share.rate === 0 ? { ...plan, rate: 0 } : plan,
           workerIndex: w,
           workers: active,
-          connections: share,
-          connectRate: plan.connectRate / active,
+          connections: share.connections,
+          connectRate: share.connectRate,
+          seed: share.seed,
           sourceAddresses: this.addrs[w] ?? [],
         };
         h.send({ type: 'stage', stage });

@@ -16,6 +16,8 @@ export interface WorkerStage {
   connections: number;
   /** This worker's share of the connect rate, connections/s. */
   connectRate: number;
+  /** This worker's seed (schedule and request stream), from the plan. */
+  seed: number;
   sourceAddresses: string[];
 }
 

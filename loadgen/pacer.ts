@@ -16,7 +16,7 @@ export interface PacerOptions {
   totalRate: number;
   workers: number;
   workerIndex: number;
-  /** Stage seed; a worker draws from `seed + workerIndex`. */
+  /** This worker's seed (the plan gives each worker its own: stage seed + worker index). */
   seed: number;
 }
 
@@ -46,7 +46,7 @@ export function poissonPacer(totalRate: number, workers: number, rng: Rng): Pace
 export function createPacer(o: PacerOptions): Pacer {
   if (!(o.totalRate > 0)) return { next: () => Number.POSITIVE_INFINITY };
   return o.arrival === 'poisson'
-    ? poissonPacer(o.totalRate, o.workers, mulberry32(o.seed + o.workerIndex))
+    ? poissonPacer(o.totalRate, o.workers, mulberry32(o.seed))
     : constantPacer(o.totalRate, o.workers, o.workerIndex);
 }
 

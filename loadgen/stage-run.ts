@@ -85,8 +85,8 @@ export class StageRun implements PoolListener {
     private readonly onProgress: (p: WorkerProgress) => void,
   ) {
     const p = stage.plan;
-    this.pacer = createPacer({ arrival: p.arrival, totalRate: p.rate, workers: stage.workers, workerIndex: stage.workerIndex, seed: p.seed });
-    this.builder = new RequestBuilder(p.requests, p.tokens, p.variables, `${p.target.host.includes(':') ? `[${p.target.host}]` : p.target.host}:${p.target.port}`, p.seed + stage.workerIndex);
+    this.pacer = createPacer({ arrival: p.arrival, totalRate: p.rate, workers: stage.workers, workerIndex: stage.workerIndex, seed: stage.seed });
+    this.builder = new RequestBuilder(p.requests, p.tokens, p.variables, `${p.target.host.includes(':') ? `[${p.target.host}]` : p.target.host}:${p.target.port}`, stage.seed);
     this.t0 = startEpochMs - performance.timeOrigin;
     this.tMeasure = this.t0 + p.warmupMs;
     this.tEnd = this.tMeasure + p.durationMs;

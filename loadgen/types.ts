@@ -5,6 +5,7 @@
  */
 
 import type { AuthKind, RequestSpec } from '../core/scenario/types.js';
+import type { WorkerShare } from './plan/types.js';
 
 export type { AuthKind };
 
@@ -58,6 +59,8 @@ export interface StagePlan {
   variables: VariableRanges;
   health: HealthLimits;
   engine: 'gw-bench' | 'autocannon';
+  /** The stage split over the generator workers (LoadPlan); split evenly (splitStage) when absent. */
+  workers?: WorkerShare[];
 }
 
 /** One 1-second interval of a stage, merged across workers. */

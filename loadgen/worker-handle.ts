@@ -1,23 +1,18 @@
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { GwBenchError } from '../core/errors.js';
+import { OwnedProcess } from '../core/processes/owned.js';
+import { hasTaskset } from '../core/processes/taskset.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 /**
- * The coordinator's side of one worker process: starting it (through taskset when a CPU
- * list is given), sending orders, and waiting for typed replies. A worker that exits
- * while something waits on it fails that wait with GW_ERR_WORKER.
+ * The coordinator's side of one worker process: starting it through the owned-process
+ * launcher (through taskset when a CPU list is given), sending orders, and waiting for
+ * typed replies. A worker that exits while something waits on it fails that wait with
+ * GW_ERR_WORKER.
  */
 
-let tasksetOk: boolean | undefined;
-/** Whether `taskset` can be run here. */
-export function hasTaskset(): boolean {
-  if (tasksetOk === undefined) {
-    const r = spawnSync('taskset', ['-V'], { stdio: 'ignore' });
-    tasksetOk = r.error === undefined && r.status === 0;
-  }
-  return tasksetOk;
-}
+export { hasTaskset };
 
 /** The worker entry next to this file: compiled JS, or the TS source when running under tsx. */
 function workerEntry(): { file: string; execArgv: string[] } {
@@ -31,6 +26,7 @@ type Waiter = { type: FromWorker['type']; resolve: (m: FromWorker) => void; reje
 
 export class WorkerHandle {
   readonly child: ChildProcess;
+  private readonly owned: OwnedProcess;
   private waiters: Waiter[] = [];
   private exited: { code: number | null; signal: string | null } | null = null;
   private readonly exitPromise: Promise<void>;
@@ -40,11 +36,11 @@ export class WorkerHandle {
 
   constructor(readonly index: number, cpuList?: string) {
     const { file, execArgv } = workerEntry();
-    const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
     this.pinnedTo = cpuList !== undefined && cpuList !== '' && hasTaskset() ? cpuList : null;
-    this.child = this.pinnedTo !== null
-      ? spawn('taskset', ['-c', this.pinnedTo, process.execPath, ...execArgv, file], { stdio })
-      : fork(file, [], { execArgv, stdio });
+    // Same process group as the coordinator (a terminal's Ctrl-C reaches the workers, which
+    // ignore it and wait for the coordinator's orders); output shared with ours.
+    this.owned = new OwnedProcess(`generator worker ${index}`, process.execPath, [...execArgv, file], { cpus: this.pinnedTo, ipc: true, group: false, output: 'inherit' });
+    this.child = this.owned.proc;
     this.exitPromise = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exited = { code, signal };
@@ -91,7 +87,7 @@ export class WorkerHandle {
   async stop(graceMs = 2000): Promise<void> {
     if (this.exited !== null) return;
     this.send({ type: 'exit' });
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => this.owned.kill('SIGKILL'), graceMs);
     await this.exitPromise;
     clearTimeout(timer);
   }

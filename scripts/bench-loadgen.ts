@@ -25,6 +25,7 @@ import { LoadGenerator } from '../loadgen/index.js';
 import { DEFAULT_HEALTH_LIMITS } from '../loadgen/health.js';
 import { decodeHistogram } from '../core/hdr.js';
 import type { StageMeasurement, StagePlan } from '../loadgen/types.js';
+import { freePort } from '../core/processes/free-port.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -63,11 +64,6 @@ async function waitPort(port: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`target on port ${port} did not start`);
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
 }
 
 async function startTarget(kind: 'nginx' | 'node'): Promise<{ port: number; name: string }> {

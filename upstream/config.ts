@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { isIP } from 'node:net';
 import { ConfigError } from '../core/errors.js';
-import { parseDuration, parsePercent, parseSize } from '../core/units.js';
+import { isLoopbackHost } from '../core/loopback.js';
+import { formatProblems, Problems, reportedAt, type Problem } from '../core/problems/problem.js';
+import { schemaProblems } from '../core/problems/schema.js';
+import { parseYamlWithLines } from '../core/problems/yaml-lines.js';
+import { parsePercent, parseSize } from '../core/units.js';
+import { latencyRules } from './checks.js';
+import { upstreamConfigSchema } from './config-schema.js';
 import type { LatencyModel } from './latency.js';
 
 /** One mock service: its instances (one port each) and its behaviour. */
@@ -52,147 +58,41 @@ export function defaultConfig(opts: { ephemeral?: boolean } = {}): UpstreamConfi
   return deepFreeze({ host: DEFAULT_HOST, seed: DEFAULT_SEED, adminPort: opts.ephemeral ? 0 : DEFAULT_ADMIN_PORT, services });
 }
 
-/** Collects every validation problem as `path: value is not <expectation>`. */
-export class Problems {
-  readonly list: string[] = [];
-  add(path: string, value: unknown, expected: string): void {
-    this.list.push(`${path}: ${show(value)} ${expected}`);
-  }
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return '(missing)';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function unknownKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string, p: Problems): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) p.add(`${path}${path ? '.' : ''}${k}`, obj[k], `is an unknown key (allowed: ${allowed.join(', ')})`);
-  }
-}
-
-/** Milliseconds >= 0 from a number or a duration string; records a problem and returns undefined otherwise. */
-export function checkMs(v: unknown, path: string, p: Problems): number | undefined {
-  try {
-    const ms = parseDuration(v, path);
-    if (ms < 0) throw new Error('negative');
-    return ms;
-  } catch {
-    p.add(path, v, 'is not a non-negative duration (ms number or "20ms", "1s")');
-    return undefined;
-  }
-}
-
-/** A latency model object (`model` + its parameters), validated strictly. */
-export function checkLatency(v: unknown, path: string, p: Problems): LatencyModel | undefined {
-  if (!isObject(v)) { p.add(path, v, 'is not an object like {model: constant, ms: 5}'); return undefined; }
-  const at = (k: string) => `${path}.${k}`;
-  switch (v.model) {
-    case 'constant': {
-      unknownKeys(v, ['model', 'ms'], path, p);
-      const ms = checkMs(v.ms, at('ms'), p);
-      return ms === undefined ? undefined : { model: 'constant', ms };
-    }
-    case 'uniform': {
-      unknownKeys(v, ['model', 'min', 'max'], path, p);
-      const min = checkMs(v.min, at('min'), p);
-      const max = checkMs(v.max, at('max'), p);
-      if (min === undefined || max === undefined) return undefined;
-      if (max < min) { p.add(at('max'), v.max, `is not >= min (${min})`); return undefined; }
-      return { model: 'uniform', min, max };
-    }
-    case 'lognormal': {
-      unknownKeys(v, ['model', 'p50', 'p99'], path, p);
-      const p50 = checkMs(v.p50, at('p50'), p);
-      const p99 = checkMs(v.p99, at('p99'), p);
-      if (p50 === undefined || p99 === undefined) return undefined;
-      if (p50 <= 0) { p.add(at('p50'), v.p50, 'is not > 0 (a log-normal median must be positive)'); return undefined; }
-      if (p99 < p50) { p.add(at('p99'), v.p99, `is not >= p50 (${p50})`); return undefined; }
-      return { model: 'lognormal', p50, p99 };
-    }
-    default:
-      p.add(at('model'), v.model, 'is not one of constant, uniform, lognormal');
-      return undefined;
-  }
-}
-
-/** Error fraction 0..1 (a number or "5%"). */
-export function checkRate(v: unknown, path: string, p: Problems): number | undefined {
-  try { return parsePercent(v, path); } catch { p.add(path, v, 'is not a fraction 0..1 or a percentage like "5%"'); return undefined; }
-}
-
-/** HTTP status code an upstream may answer with (100..599). */
-export function checkStatus(v: unknown, path: string, p: Problems): number | undefined {
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599) return v;
-  p.add(path, v, 'is not an HTTP status code 100..599');
-  return undefined;
-}
-
-function checkPort(v: unknown, path: string, p: Problems): number | undefined {
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535) return v;
-  p.add(path, v, 'is not a port 0..65535 (0 = ephemeral)');
-  return undefined;
-}
-
-function checkService(name: string, v: unknown, p: Problems): ServiceConfig | undefined {
+/** One service whose shape the schema accepted: its ports and latency, defaults filled in. */
+function serviceOf(name: string, v: Record<string, unknown>, p: Problems, clean: (path: string) => boolean): ServiceConfig | undefined {
   const path = `services.${name}`;
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) p.add(path, name, 'is not a service name of lower-case letters, digits and dashes');
-  if (!isObject(v)) { p.add(path, v, 'is not an object'); return undefined; }
-  unknownKeys(v, ['instances', 'ports', 'latency', 'bodyBytes', 'errorRate', 'errorStatus'], path, p);
-  let ports: number[] | undefined;
-  if (v.ports !== undefined) {
-    if (!Array.isArray(v.ports) || v.ports.length === 0) p.add(`${path}.ports`, v.ports, 'is not a non-empty list of ports');
-    else ports = v.ports.map((x, i) => checkPort(x, `${path}.ports[${i}]`, p) ?? 0);
-    if (v.instances !== undefined && ports && v.instances !== ports.length) {
-      p.add(`${path}.instances`, v.instances, `does not match the ${ports.length} ports listed`);
-    }
-  } else if (v.instances !== undefined) {
-    if (typeof v.instances !== 'number' || !Number.isInteger(v.instances) || v.instances < 1 || v.instances > 64) {
-      p.add(`${path}.instances`, v.instances, 'is not a whole number 1..64');
-    } else ports = new Array<number>(v.instances).fill(0);
-  } else ports = [0];
-  const latency = v.latency === undefined ? { model: 'constant' as const, ms: 0 } : checkLatency(v.latency, `${path}.latency`, p);
-  let bodyBytes: number | undefined = DEFAULT_BODY_BYTES;
-  if (v.bodyBytes !== undefined) {
-    try { bodyBytes = parseSize(v.bodyBytes, `${path}.bodyBytes`); } catch { bodyBytes = undefined; p.add(`${path}.bodyBytes`, v.bodyBytes, 'is not a size >= 0 (bytes or "2KB", "1MiB")'); }
-    if (bodyBytes !== undefined && bodyBytes > 64 * 1024 * 1024) { p.add(`${path}.bodyBytes`, v.bodyBytes, 'is not <= 64MiB'); bodyBytes = undefined; }
-  }
-  const errorRate = v.errorRate === undefined ? 0 : checkRate(v.errorRate, `${path}.errorRate`, p);
-  const errorStatus = v.errorStatus === undefined ? DEFAULT_ERROR_STATUS : checkStatus(v.errorStatus, `${path}.errorStatus`, p);
-  if (!ports || !latency || bodyBytes === undefined || errorRate === undefined || errorStatus === undefined) return undefined;
-  return { ports, latency, bodyBytes, errorRate, errorStatus };
+  if (v.latency !== undefined && (!clean(`${path}.latency`) || !isObject(v.latency))) return undefined;
+  const ports = v.ports as number[] | undefined;
+  if (ports && v.instances !== undefined && v.instances !== ports.length) p.value(`${path}.instances`, v.instances, `does not match the ${ports.length} ports listed`);
+  const latency = v.latency === undefined ? { model: 'constant' as const, ms: 0 } : latencyRules(v.latency, `${path}.latency`, p);
+  if (!latency || !clean(path)) return undefined;
+  return {
+    ports: ports ?? new Array<number>((v.instances as number | undefined) ?? 1).fill(0),
+    latency,
+    bodyBytes: v.bodyBytes === undefined ? DEFAULT_BODY_BYTES : parseSize(v.bodyBytes, `${path}.bodyBytes`),
+    errorRate: v.errorRate === undefined ? 0 : parsePercent(v.errorRate, `${path}.errorRate`),
+    errorStatus: (v.errorStatus as number | undefined) ?? DEFAULT_ERROR_STATUS,
+  };
 }
 
-/** Validate a parsed config document; throws ConfigError naming every problem (path, value, expectation). */
-export function validateConfig(raw: unknown, source = 'upstream config'): UpstreamConfig {
+/** Every problem of a parsed config document (schema, then the rules across fields), or the config. */
+export function configProblems(raw: unknown): { config?: UpstreamConfig; problems: Problem[] } {
   const p = new Problems();
-  if (!isObject(raw)) throw new ConfigError(`${source} is invalid`, [`(root): ${show(raw)} is not an object with a "services" map`]);
-  unknownKeys(raw, ['host', 'seed', 'admin', 'services'], '', p);
-  const host = raw.host ?? DEFAULT_HOST;
-  if (typeof host !== 'string' || !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) p.add('host', raw.host, 'is not a loopback IPv4 address (127.0.0.0/8)');
-  const seed = raw.seed ?? DEFAULT_SEED;
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) p.add('seed', raw.seed, 'is not an integer');
-  let adminPort: number | undefined = DEFAULT_ADMIN_PORT;
-  if (raw.admin !== undefined) {
-    if (!isObject(raw.admin)) { p.add('admin', raw.admin, 'is not an object like {port: 19000}'); adminPort = undefined; }
-    else {
-      unknownKeys(raw.admin, ['port'], 'admin', p);
-      adminPort = raw.admin.port === undefined ? DEFAULT_ADMIN_PORT : checkPort(raw.admin.port, 'admin.port', p);
-    }
-  }
+  p.list.push(...schemaProblems(upstreamConfigSchema, raw));
+  if (!isObject(raw)) return { problems: p.list };
+  // The rules across fields run where the schema found nothing, so one run names every problem.
+  const clean = (path: string): boolean => !reportedAt(p.list, path);
+  const host = typeof raw.host === 'string' ? raw.host : DEFAULT_HOST;
+  if (clean('host') && (isIP(host) !== 4 || !isLoopbackHost(host))) p.value('host', raw.host, 'is not a loopback IPv4 address (127.0.0.0/8)');
+  const adminPort = (raw.admin as { port?: number } | undefined)?.port ?? DEFAULT_ADMIN_PORT;
   const services: Record<string, ServiceConfig> = {};
-  if (!isObject(raw.services) || Object.keys(raw.services).length === 0) {
-    p.add('services', raw.services, 'is not a non-empty map of service name -> settings');
-  } else {
-    for (const [name, sv] of Object.entries(raw.services)) {
-      const s = checkService(name, sv, p);
-      if (s) services[name] = s;
-    }
+  for (const [name, sv] of Object.entries(isObject(raw.services) ? raw.services : {})) {
+    const s = isObject(sv) ? serviceOf(name, sv, p, clean) : undefined;
+    if (s) services[name] = s;
   }
   // Two instances on the same fixed port can never both listen: report it here, not as EADDRINUSE later.
   const seen = new Map<number, string>();
@@ -202,25 +102,37 @@ export function validateConfig(raw: unknown, source = 'upstream config'): Upstre
       if (port === 0) return;
       const where = `services.${name}.ports[${i}]`;
       const prev = seen.get(port);
-      if (prev) p.add(where, port, `is already used by ${prev}`);
+      if (prev) p.value(where, port, `is already used by ${prev}`);
       else seen.set(port, where);
     });
   }
-  if (p.list.length > 0) throw new ConfigError(`${source} is invalid (${p.list.length} problem${p.list.length > 1 ? 's' : ''})`, p.list);
-  return deepFreeze({ host: host as string, seed: seed as number, adminPort: adminPort!, services });
+  if (p.length) return { problems: p.list };
+  return { config: deepFreeze({ host, seed: (raw.seed as number | undefined) ?? DEFAULT_SEED, adminPort, services }), problems: [] };
 }
 
-/** Read and validate a YAML (or JSON) config file. */
+function invalid(source: string, problems: Problem[]): ConfigError {
+  return new ConfigError(`${source} is invalid (${problems.length} problem${problems.length > 1 ? 's' : ''})`, formatProblems(problems));
+}
+
+/** Validate a parsed config document; throws ConfigError naming every problem (path, value, expectation). */
+export function validateConfig(raw: unknown, source = 'upstream config'): UpstreamConfig {
+  const { config, problems } = configProblems(raw);
+  if (!config) throw invalid(source, problems);
+  return config;
+}
+
+/** Read and validate a YAML (or JSON) config file; problems carry their line. */
 export async function loadConfigFile(path: string): Promise<UpstreamConfig> {
   let text: string;
   try { text = await readFile(path, 'utf8'); } catch (err) {
     throw new ConfigError(`cannot read upstream config ${path}: ${(err as Error).message}`);
   }
-  let doc: unknown;
-  try { doc = parseYaml(text); } catch (err) {
-    throw new ConfigError(`cannot parse upstream config ${path}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  return validateConfig(doc, path);
+  const yaml = parseYamlWithLines(text);
+  if (yaml.problems.length) throw new ConfigError(`cannot parse upstream config ${path}: ${formatProblems(yaml.problems)[0]}`);
+  const { config, problems } = configProblems(yaml.data);
+  yaml.addLines(problems);
+  if (!config) throw invalid(path, problems);
+  return config;
 }
 
 /** Same config with every port (admin included) set to 0. */

@@ -1,4 +1,5 @@
-import { Problems, checkLatency, checkMs, checkRate, checkStatus } from './config.js';
+import { formatProblems } from '../core/problems/problem.js';
+import { Problems, checkLatency, checkMs, checkRate, checkStatus } from './checks.js';
 import type { LatencyModel } from './latency.js';
 
 /**
@@ -58,12 +59,12 @@ export function parseControl(action: string, rawParams: Record<string, unknown>,
   const params: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rawParams)) params[k] = coerce(v);
   for (const k of Object.keys(params)) {
-    if (!ALLOWED[a].includes(k)) p.add(k, params[k], `is not a parameter of ${a} (allowed: ${ALLOWED[a].join(', ')})`);
+    if (!ALLOWED[a].includes(k)) p.value(k, params[k], `is not a parameter of ${a} (allowed: ${ALLOWED[a].join(', ')})`);
   }
   let service: string | undefined;
   if (params.service !== undefined && params.service !== '') {
     if (typeof params.service === 'string' && serviceNames.includes(params.service)) service = params.service;
-    else p.add('service', params.service, `is not one of ${serviceNames.join(', ')}`);
+    else p.value('service', params.service, `is not one of ${serviceNames.join(', ')}`);
   }
   const svc = service === undefined ? {} : { service };
   let cmd: ControlCommand | undefined;
@@ -75,7 +76,7 @@ export function parseControl(action: string, rawParams: Record<string, unknown>,
     }
     case 'refuse': {
       const on = params.on ?? true;
-      if (typeof on !== 'boolean') p.add('on', params.on, 'is not true or false');
+      if (typeof on !== 'boolean') p.value('on', params.on, 'is not true or false');
       else cmd = { action: a, ...svc, on };
       break;
     }
@@ -99,7 +100,7 @@ export function parseControl(action: string, rawParams: Record<string, unknown>,
       cmd = { action: a, ...svc };
       break;
   }
-  if (p.list.length > 0 || !cmd) return { problems: p.list };
+  if (p.length > 0 || !cmd) return { problems: formatProblems(p.list) };
   return cmd;
 }
 

@@ -4,7 +4,6 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { parsePercent } from '../../core/units.js';
 // Registers the threshold parser with scenario validation, so every command that loads a
 // scenario (validate, run, gate) rejects a bad threshold expression up front.
-import '../../harness/gate/register.js';
 
 interface Args {
   scenario?: string;

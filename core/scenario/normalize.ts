@@ -8,16 +8,14 @@ import type { LatencyModel, RequestSpec, Scenario, StageSpec, ThresholdSpec, Ups
 
 type Raw = Record<string, any>;
 
-/** Optional hook so the gate module can validate threshold expressions at the edge. */
+/** Parses a gate threshold expression, throwing a GwBenchError naming `field` when it is not one (the gate's parser). */
 export type ThresholdChecker = (expr: string, field: string) => void;
-let thresholdChecker: ThresholdChecker | undefined;
-export function setThresholdChecker(fn: ThresholdChecker): void { thresholdChecker = fn; }
 
 /**
  * Turn a schema-valid document into a Scenario: apply defaults, parse units, check what a
  * schema cannot (cross-field rules). Problems are collected, never thrown one at a time.
  */
-export function normalizeScenario(doc: Raw, file: string): { scenario?: Scenario; problems: Problem[] } {
+export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: ThresholdChecker): { scenario?: Scenario; problems: Problem[] } {
   const problems: Problem[] = [];
   const at = <T>(path: string, fn: () => T, fallback: T): T => {
     try { return fn(); } catch (e) {
@@ -133,10 +131,10 @@ export function normalizeScenario(doc: Raw, file: string): { scenario?: Scenario
   };
   if (capacity.maxRps <= capacity.minRps) problems.push({ path: 'load.capacity.max', message: `must be above load.capacity.min` });
 
-  // Gate thresholds are validated by the gate's own parser when it is registered.
+  // Gate thresholds are validated by the gate's own parser, when the caller passes it.
   const thresholds: ThresholdSpec[] = ((doc.gate?.thresholds ?? []) as unknown[]).map((th, i) => {
     const spec: ThresholdSpec = typeof th === 'string' ? { expr: th, stage: null } : { expr: (th as Raw).expr, stage: (th as Raw).stage ?? null };
-    if (thresholdChecker) at(`gate.thresholds[${i}]`, () => thresholdChecker!(spec.expr, `gate.thresholds[${i}]`), undefined);
+    if (thresholdChecker) at(`gate.thresholds[${i}]`, () => thresholdChecker(spec.expr, `gate.thresholds[${i}]`), undefined);
     if (spec.stage !== null && !stages.some((s) => s.name === String(spec.stage) || s.index === spec.stage)) {
       problems.push({ path: `gate.thresholds[${i}].stage`, message: `${JSON.stringify(spec.stage)} names no stage; stages are ${stages.map((s) => JSON.stringify(s.name)).join(', ')}` });
     }

@@ -6,25 +6,9 @@
  * Unit-typed fields carry `x-unit`, which the validator uses to say what was expected.
  */
 
-type Json = Record<string, unknown>;
+import { count, duration, percent, rate, RATE_PATTERN, size, type Json } from '../problems/units-schema.js';
 
-const num = '([0-9]+(\\.[0-9]+)?|\\.[0-9]+)';
-const unit = (kind: string, pattern: string, numberSchema: Json, description: string): Json => ({
-  'x-unit': kind,
-  description,
-  anyOf: [numberSchema, { type: 'string', pattern }],
-});
-
-export const duration = (description: string): Json =>
-  unit('duration', `^${num}\\s*(us|ms|s|m|h)$`, { type: 'number', minimum: 0 }, `${description} (e.g. 500ms, 20s, 2m; a bare number is ms)`);
-export const count = (description: string, minimum = 0): Json =>
-  unit('count', `^${num}\\s*[kKmM]?$`, { type: 'integer', minimum }, `${description} (e.g. 500, 1k, 100k)`);
-export const rate = (description: string): Json =>
-  unit('rate', `^${num}\\s*[kKmM]?\\s*/\\s*(s|sec|m|min|h)$`, { type: 'number', minimum: 0 }, `${description} (e.g. 2000/s, 120k/min)`);
-export const size = (description: string): Json =>
-  unit('size', `^${num}\\s*([bB]|[kKmMgG][bB]|[kKmMgG]i[bB])$`, { type: 'integer', minimum: 0 }, `${description} (e.g. 512B, 2KB, 1MiB)`);
-export const percent = (description: string): Json =>
-  unit('percent', `^${num}\\s*%$`, { type: 'number', minimum: 0, maximum: 1 }, `${description} (e.g. 0.1%, or a fraction 0..1)`);
+export { count, duration, percent, rate, size };
 
 const cpuList: Json = {
   'x-unit': 'cpulist',
@@ -94,7 +78,7 @@ const stage: Json = {
     rate: {
       'x-unit': 'rate-or-capacity',
       description: 'Offered rate (e.g. 2000/s) or "capacity" to search for the highest rate within the SLO',
-      anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { const: 'capacity' }, { type: 'string', pattern: `^${num}\\s*[kKmM]?\\s*/\\s*(s|sec|m|min|h)$` }],
+      anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { const: 'capacity' }, { type: 'string', pattern: RATE_PATTERN }],
     },
     warmup: duration('Warm-up before measuring (discarded)'),
     duration: duration('Measurement window'),

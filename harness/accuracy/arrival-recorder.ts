@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { hasTaskset } from '../placement.js';
+import { OwnedProcess } from '../../core/processes/owned.js';
 
 /** A running arrival server (arrival-server.ts) in a child process. */
 export interface ArrivalRecorder {
@@ -23,13 +22,13 @@ export async function startFastTarget(cpus: string | null): Promise<Pick<Arrival
 
 async function startChildServer(file: string, cpus: string | null): Promise<ArrivalRecorder> {
   const entry = fileURLToPath(new URL(file, import.meta.url));
-  const [cmd, args] = cpus && hasTaskset() ? ['taskset', ['-c', cpus, process.execPath, entry]] : [process.execPath, [entry]];
-  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const owned = new OwnedProcess(file, process.execPath, [entry], { cpus, ipc: true, group: false, output: 'inherit' });
+  const child = owned.proc;
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${file} did not start within 10 s`)), 10_000);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${file} exited (${code}) before it was ready`)); });
     child.on('message', (m: { type: string; port?: number }) => { if (m.type === 'ready') { clearTimeout(timer); resolve(m.port!); } });
-  }).catch((e: Error) => { child.kill('SIGKILL'); throw e; });
+  }).catch((e: Error) => { owned.kill('SIGKILL'); throw e; });
   return {
     port,
     pid: child.pid!,
@@ -46,7 +45,7 @@ async function startChildServer(file: string, cpus: string | null): Promise<Arri
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.disconnect();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      const timer = setTimeout(() => owned.kill('SIGKILL'), 2000);
       await exited;
       clearTimeout(timer);
     },

@@ -7,8 +7,9 @@ import type { LatencyModel } from '../../core/scenario/types.js';
 import { LoadGenerator } from '../../loadgen/index.js';
 import { DEFAULT_HEALTH_LIMITS } from '../../loadgen/health.js';
 import type { StagePlan, StageProgress } from '../../loadgen/types.js';
-import { hasTaskset, resolvePlacement } from '../placement.js';
-import { startUpstreams, type RunningUpstreams } from '../targets/upstreams.js';
+import { hasTaskset } from '../../core/processes/taskset.js';
+import { resolvePlacement } from '../placement.js';
+import { startUpstreams, type RunningUpstreams } from '../processes/upstreams.js';
 
 /**
  * What every live check needs: explicit placement (target on the last CPU, generator and
@@ -42,7 +43,7 @@ export async function startRig(placement: Placement, opts: { latency?: LatencyMo
   const dir = await mkdtemp(join(tmpdir(), 'gw-bench-accuracy-'));
   const target = await startUpstreams({
     specs: [{ name: 'user', instances: 1, weights: [1], latency: opts.latency ?? { model: 'constant', valueMs: 1 }, bodyBytes: 64, errorRate: 0, errorStatus: 500 }],
-    seed: 1, dir, cpus: placement.gateway,
+    seed: 1, cpus: placement.gateway,
   });
   let gen: LoadGenerator;
   try {

@@ -2,8 +2,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import type { Placement } from '../../core/result.js';
 import { parsePrometheus, sumMetric } from '../prometheus.js';
 import { treeRss } from '../procfs.js';
-import { startGateway, type RunningTarget } from '../targets/gateway.js';
-import { referenceImpl } from '../targets/impls.js';
+import { startGateway, type RunningTarget } from '../processes/gateway.js';
+import { referenceImpl } from '../processes/impls.js';
 import type { CheckResult, CheckRow } from './types.js';
 
 /**

@@ -2,4 +2,5 @@
 export { runConformance, listChecks, type ConformanceOptions, type ConformanceReport, type CheckResult } from './runner.js';
 export { CONTRACT_DEFAULTS, settingsEnv, type GatewaySettings } from './settings.js';
 export { checkLine, summaryLine } from './format.js';
-export { startImpl, freePort, type ImplProcess } from './impl-process.js';
+export { startImpl, type ImplProcess } from '../processes/impl-command.js';
+export { freePort } from '../../core/processes/free-port.js';

@@ -2,7 +2,7 @@ import { GwBenchError, TargetError, UsageError } from '../../core/errors.js';
 import { CheckFailed, type Check, type CheckContext, gw } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { HttpCallError, HttpClient } from './http-client.js';
-import type { ImplProcess } from './impl-process.js';
+import type { ImplProcess } from '../processes/impl-command.js';
 import { CONTRACT_DEFAULTS, type GatewaySettings } from './settings.js';
 import { closeTarget, openTarget, type TargetMode } from './target.js';
 import { TokenMinter } from './tokens.js';

@@ -7,8 +7,9 @@ import { loopbackUrl } from '../../core/loopback.js';
 import { UpstreamAdminClient, type UpstreamControl } from '../../upstream/admin-client.js';
 import { defaultConfig } from '../../upstream/config.js';
 import { upstreamEnv } from '../../upstream/contract-env.js';
-import { startUpstreams, type UpstreamSet } from '../../upstream/set.js';
-import { freePort, startImpl, type ImplProcess } from './impl-process.js';
+import { freePort } from '../../core/processes/free-port.js';
+import { startImpl, type ImplProcess } from '../processes/impl-command.js';
+import { configDocument, launchUpstreams, type RunningUpstreams } from '../processes/upstreams.js';
 import { settingsEnv, type GatewaySettings } from './settings.js';
 import { newRsaPrivateKeyPem, TokenMinter } from './tokens.js';
 
@@ -22,6 +23,8 @@ export interface Target {
   /** Service name -> instance URLs, in the order the gateway was given them. */
   services: Record<string, string[]>;
   impl?: ImplProcess;
+  /** Processes the suite started (upstreams, implementation), all owned: killed if it exits early. */
+  pids: number[];
   /** Run in reverse order when the suite ends. */
   cleanups: (() => Promise<unknown>)[];
 }
@@ -37,16 +40,20 @@ export interface TargetOptions {
   readyTimeoutMs?: number;
 }
 
-const servicesOf = (set: UpstreamSet) => Object.fromEntries(Object.entries(set.services).map(([k, v]) => [k, v.urls]));
+/** The contract's upstream set as an owned process (the same launcher `run` uses), stopped by the cleanups. */
+async function ownUpstreams(ephemeral: boolean, cleanups: Target['cleanups']): Promise<RunningUpstreams> {
+  const set = await launchUpstreams(configDocument(defaultConfig({ ephemeral })));
+  cleanups.push(() => set.process.stop());
+  return set;
+}
 
 /**
  * Mode c: ephemeral upstreams, then the implementation started with the contract env.
  * Fills in generated credentials and issuer on `settings` (proof that the env is read).
  */
 async function startWithImpl(command: string, opts: TargetOptions, settings: GatewaySettings, cleanups: Target['cleanups']): Promise<Target> {
-  const set = await startUpstreams(defaultConfig({ ephemeral: true }));
-  cleanups.push(() => set.close());
-  const services = servicesOf(set);
+  const set = await ownUpstreams(true, cleanups);
+  const services = set.services;
   if (opts.given?.jwtIssuer === undefined) settings.jwtIssuer = `gw-bench-conformance-${randomBytes(3).toString('hex')}`;
   if (settings.jwtAlg === 'HS256' && opts.given?.jwtSecret === undefined) settings.jwtSecret = randomBytes(32).toString('hex');
   let publicKeyFile: string | undefined;
@@ -69,7 +76,7 @@ async function startWithImpl(command: string, opts: TargetOptions, settings: Gat
   };
   const impl = await startImpl(command, { env, host: '127.0.0.1', port, cwd: opts.implCwd, readyTimeoutMs: opts.readyTimeoutMs });
   cleanups.push(() => impl.stop());
-  return { mode: 'impl-command', baseUrl: new URL(impl.url), upstream: set, services, impl, cleanups };
+  return { mode: 'impl-command', baseUrl: new URL(impl.url), upstream: set.admin, services, impl, pids: [set.process.pid, impl.pid], cleanups };
 }
 
 /** Set up the target for one of the three modes (see README). On failure, whatever started is torn down. */
@@ -84,17 +91,16 @@ export async function openTarget(opts: TargetOptions, settings: GatewaySettings)
       const services = Object.fromEntries(Object.entries(stats.services).map(([k, v]) => [k, v.instances.map((i) => i.url)]));
       // Upstreams we do not own go back to their configured behaviour afterwards.
       cleanups.push(() => client.control({ action: 'reset' }));
-      return { mode: 'external-upstreams', baseUrl, upstream: client, services, cleanups };
+      return { mode: 'external-upstreams', baseUrl, upstream: client, services, pids: [], cleanups };
     }
-    let set: UpstreamSet;
+    let set: RunningUpstreams;
     try {
-      set = await startUpstreams(defaultConfig());
+      set = await ownUpstreams(false, cleanups);
     } catch (err) {
       if (err instanceof UsageError) throw new UsageError(`${err.message}; to use mock upstreams that are already running pass --upstream-admin http://127.0.0.1:19000`);
       throw err;
     }
-    cleanups.push(() => set.close());
-    return { mode: 'own-upstreams', baseUrl, upstream: set, services: servicesOf(set), cleanups };
+    return { mode: 'own-upstreams', baseUrl, upstream: set.admin, services: set.services, pids: [set.process.pid], cleanups };
   } catch (err) {
     await closeTarget(cleanups);
     throw err;

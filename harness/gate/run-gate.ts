@@ -4,6 +4,7 @@ import { GwBenchError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/result.js';
 import { loadScenario } from '../../core/scenario/load.js';
+import { thresholdChecks } from '../scenario-checks.js';
 import type { Scenario } from '../../core/scenario/types.js';
 import { VERSION } from '../../core/version.js';
 import { loadResult } from '../report/load-result.js';
@@ -20,7 +21,6 @@ import { parseThresholdEntry, parseThresholdFlag, type Threshold } from './thres
 import { loadRunScenario, scenarioTrialRunner, type RunScenario, type TrialTarget } from './trial-runner.js';
 import { composeVerdict } from './verdict.js';
 import { prepareBaseWorktree, type BaseWorktree } from './worktree.js';
-import './register.js';
 
 /**
  * `gw-bench gate` as a library call: pick the mode from the options, run it, write
@@ -125,7 +125,7 @@ export async function runGate(o: GateOptions): Promise<GateRun> {
   const repo = resolve(o.repo ?? process.cwd());
   const outDir = resolve(o.out ?? join('reports', `gate-${stamp()}`));
   const startedAt = new Date().toISOString();
-  const scenario = o.scenarioFile ? await loadScenario(o.scenarioFile) : null;
+  const scenario = o.scenarioFile ? await loadScenario(o.scenarioFile, thresholdChecks) : null;
   const resultIn = o.resultFile ? await loadResult(o.resultFile) : null;
   const baseIn = o.baseResult ? await loadResult(o.baseResult) : null;
   const flagThresholds = (o.thresholds ?? []).map((t, i) => parseThresholdFlag(t, `--threshold[${i}]`));

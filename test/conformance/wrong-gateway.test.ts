@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { runConformance } from '../../harness/conformance/index.js';
-import { freePort } from '../../harness/conformance/impl-process.js';
+import { freePort } from '../../core/processes/free-port.js';
 import { defaultConfig } from '../../upstream/config.js';
 import { startUpstreams, type UpstreamSet } from '../../upstream/set.js';
 

@@ -40,7 +40,7 @@ test('a scenario with several mistakes reports every one with its path (and line
     const d = e.details.join('\n');
     assert.match(d, /^target\.url \(line 5\): is required when target\.impl is "external"$/m);
     assert.match(d, /^load\.duration \(line 10\): "20 seconds" is not a duration like 500ms, 20s or 2m$/m);
-    assert.match(d, /^load\.stagse \(line 11\): unknown key \(did you mean "stages"\?\)/m);
+    assert.match(d, /^load\.stagse \(line 11\): unknown key; did you mean "stages"\? allowed here: /m);
     assert.match(d, /^load\.stages\[0\]\.connections \(line 13\): -5 is not a non-negative whole count/m);
     assert.equal(e.details.length, 4);
     return true;
@@ -62,7 +62,7 @@ test('table of single mistakes', () => {
     [base + 'placement: { gateway: "one" }\n', /^placement\.gateway .*CPU list/],
     [base.replace('rate: 10/s', 'rate: 10rps'), /^load\.stages\[0\]\.rate .*a rate like 2000\/s, or "capacity"/],
     [base.replace('/x', '"/x/${user}"'), /^requests\[0\]\.path .*unknown variable \$\{user\}/],
-    [base + 'requests2: []\n', /^requests2 .*unknown key \(did you mean "requests"\?\)/],
+    [base + 'requests2: []\n', /^requests2 .*unknown key; did you mean "requests"\?/],
     [base + 'gate: { thresholds: [{ expr: "p99 < 5ms", stage: 9k }] }\n', /^gate\.thresholds\[0\]\.stage .*names no stage/],
     ['version: 1\nname: t\nload: { stages: [] }\n', /^requests .*is required/],
     ['name: [unclosed\n', /^\(yaml\)/],

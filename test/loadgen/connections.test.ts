@@ -151,7 +151,7 @@ test('a plan aimed off loopback is refused before any worker sees it', async () 
   await assert.rejects(gen.runStage({ ...testPlan(80), rate: -1, durationMs: 0, requests: [] }), (e: { code: string; details: string[] }) => {
     assert.equal(e.code, 'GW_ERR_USAGE');
     assert.deepEqual(e.details, [
-      'rate: -1 is not a rate >= 0 req/s',
+      'rate: -1 is not a rate > 0 req/s',
       'durationMs: 0 is not a duration > 0 ms',
       'requests: 0 is not a non-empty list of request templates',
     ]);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GwBenchError } from '../../core/errors.js';
-import { perWorkerCapacity, planWorkers, sourceAddresses } from '../../loadgen/plan-workers.js';
+import { perWorkerCapacity, planWorkers, sourceAddresses } from '../../loadgen/plan/workers.js';
 import { readFdLimit } from '../../loadgen/limits.js';
 
 test('perWorkerCapacity: 80% of the limit minus a reserve of 64', () => {

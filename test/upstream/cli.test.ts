@@ -53,8 +53,8 @@ describe('gw-bench upstream (child process)', () => {
     assert.equal(r.code, 2);
     assert.equal(r.stderr, [
       `gw-bench: ${cfg} is invalid (2 problems) [GW_ERR_CONFIG_INVALID]`,
-      '  services.user.latency.p99: 5 is not >= p50 (10)',
-      '  services.user.errorRate: 1.2 is not a fraction 0..1 or a percentage like "5%"',
+      '  services.user.latency.p99 (line 3): 5 is not >= p50 (10)',
+      '  services.user.errorRate (line 4): 1.2 is not a percentage like 0.1% (or a fraction 0..1)',
       '',
     ].join('\n'));
   });

@@ -43,15 +43,15 @@ describe('upstream config', () => {
       },
     });
     const expected = [
-      'colour: "red" is an unknown key',
-      'services.a.wat: 1 is an unknown key',
-      'services.a.latency.ms: -5 is not a non-negative duration',
-      'services.a.errorRate: 1.5 is not a fraction 0..1',
+      'colour: unknown key; allowed here: host, seed, admin, services',
+      'services.a.wat: unknown key; allowed here: instances, ports, latency,',
+      'services.a.latency.ms: -5 is not a duration like 500ms',
+      'services.a.errorRate: 1.5 is not a percentage like 0.1% (or a fraction 0..1)',
       'services.b.latency.p99: 10 is not >= p50 (50)',
-      'services.b.errorStatus: 42 is not an HTTP status code',
-      'services.c.instances: 0 is not a whole number 1..64',
+      'services.b.errorStatus: 42 must be >= 100',
+      'services.c.instances: 0 must be >= 1',
       'services.c.latency.max: 3 is not >= min (9)',
-      'services.d.latency.model: "gaussian" is not one of constant, uniform, lognormal',
+      'services.d.latency.model: "gaussian" is not one of "constant", "uniform", "lognormal"',
       'services.d.bodyBytes: "lots" is not a size',
     ];
     for (const e of expected) assert.ok(details.some((d) => d.startsWith(e)), `missing problem "${e}" in:\n${details.join('\n')}`);
@@ -82,7 +82,7 @@ describe('upstream config', () => {
       assert.deepEqual((await loadConfigFile(good)).services.user!.latency, { model: 'uniform', min: 1, max: 2 });
       const bad = join(dir, 'bad.yaml');
       await writeFile(bad, 'services:\n  user:\n    errorRate: 2\n');
-      await assert.rejects(loadConfigFile(bad), (err: ConfigError) => err.message.startsWith(`${bad} is invalid`) && err.details[0] === 'services.user.errorRate: 2 is not a fraction 0..1 or a percentage like "5%"');
+      await assert.rejects(loadConfigFile(bad), (err: ConfigError) => err.message.startsWith(`${bad} is invalid`) && err.details[0] === 'services.user.errorRate (line 3): 2 is not a percentage like 0.1% (or a fraction 0..1)');
       await assert.rejects(loadConfigFile(join(dir, 'missing.yaml')), /cannot read upstream config/);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -167,7 +167,7 @@ describe('mock upstream instances over loopback', () => {
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.json.problems, ['service: "gamma" is not one of alpha, beta', 'latency.p99: 2 is not >= p50 (5)']);
     const bad2 = await admin(set, 'errors', { rate: 3, colour: 1 });
-    assert.deepEqual(bad2.json.problems, ['colour: 1 is not a parameter of errors (allowed: service, rate, status)', 'rate: 3 is not a fraction 0..1 or a percentage like "5%"']);
+    assert.deepEqual(bad2.json.problems, ['colour: 1 is not a parameter of errors (allowed: service, rate, status)', 'rate: 3 is not a percentage like 0.1% (or a fraction 0..1)']);
     assert.equal((await admin(set, 'explode', {})).status, 404);
     assert.equal((await request(`${set.adminUrl}/__admin/stall`)).status, 404);
     await assert.rejects(client.control({ action: 'stall', ms: -1 }), /answered 400/);

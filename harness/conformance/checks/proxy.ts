@@ -1,4 +1,5 @@
 import { type Check, describe, echoedHeaders, expectJsonObject, expectStatus, fail, gw, upstreamRequests } from '../check.js';
+import { isLoopbackHost } from '../../../core/loopback.js';
 
 const ECHO = { 'x-gwb-echo': '1' };
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v);
@@ -77,7 +78,7 @@ export const proxyChecks: Check[] = [
     name: 'x-forwarded-for',
     rule: 'x-forwarded-for: the client address appended to any existing value',
     async run(ctx) {
-      const isLoop = (s: string | undefined) => s === '127.0.0.1' || s === '::ffff:127.0.0.1' || s === '::1';
+      const isLoop = (s: string | undefined) => s !== undefined && isLoopbackHost(s);
       const parts = (v: string | string[] | undefined) => (first(v) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       const a = await gw(ctx, '/api/user/8', { headers: ECHO });
       expectStatus(a, 200, 'GET /api/user/8');

@@ -3,9 +3,9 @@ import { execa } from 'execa';
 import { GwBenchError, TargetError } from '../../core/errors.js';
 import { loopbackUrl } from '../../core/loopback.js';
 import { isAlive } from '../procfs.js';
-import { OwnedProcess } from './child.js';
+import { freePort } from '../../core/processes/free-port.js';
+import { OwnedProcess } from '../../core/processes/owned.js';
 import type { ImplInfo } from './impls.js';
-import { createServer } from 'node:net';
 
 export interface RunningTarget {
   impl: string;
@@ -24,30 +24,24 @@ export interface RunningTarget {
 /** Idle keep-alive timeout given to every implementation under test: longer than any run. */
 export const RUN_IDLE_TIMEOUT_MS = 30 * 60_000;
 
-/** A free loopback port for the gateway (the contract tells implementations their port). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
-  });
-}
+/** What waitHealthy says when the target exits first or never becomes healthy. */
+export interface HealthMessages { crashed(): string; timedOut(last: string): string }
 
 /** Wait until GET /healthz answers 200, or fail with the target's last output lines. */
-export async function waitHealthy(url: string, timeoutMs: number, isUp: () => boolean, lastLines: () => string[]): Promise<void> {
+export async function waitHealthy(url: string, timeoutMs: number, isUp: () => boolean, lastLines: () => string[], say?: HealthMessages): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (!isUp()) throw new TargetError('GW_ERR_TARGET_CRASHED', `target exited before it was healthy`, lastLines());
+    if (!isUp()) throw new TargetError('GW_ERR_TARGET_CRASHED', say?.crashed() ?? 'target exited before it was healthy', lastLines());
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
       if (res.status === 200) return;
       last = `status ${res.status}`;
     } catch (e) { last = (e as Error).message; }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 100));
   }
-  throw new TargetError('GW_ERR_TARGET_UNREACHABLE', `target ${url}/healthz not healthy after ${timeoutMs} ms (${last})`, lastLines());
+  throw new TargetError('GW_ERR_TARGET_UNREACHABLE', say?.timedOut(last) ?? `target ${url}/healthz not healthy after ${timeoutMs} ms (${last})`, lastLines());
 }
 
 /** Build a baseline if its build script says it needs to (build scripts are idempotent). */
@@ -102,7 +96,7 @@ export async function startGateway(opts: {
   return {
     impl: opts.impl.name, url, pid: proc.pid, metricsUrl: `${url}/metrics`,
     command: [cmd, ...args].join(' '), workers: opts.workers, process: proc,
-    alive: () => proc.alive, describeExit: () => proc.describeExit(), lastLines: () => proc.lastLines(), stop: () => proc.stop(opts.stopGraceMs),
+    alive: () => proc.alive, describeExit: () => proc.describeExit(), lastLines: () => proc.lastLines(), stop: async () => { await proc.stop(opts.stopGraceMs); },
   };
 }
 

@@ -1,5 +1,6 @@
-import { GwBenchError } from '../core/errors.js';
-import { localPortCount, readFdLimit } from './limits.js';
+import { GwBenchError } from '../../core/errors.js';
+import { localPortCount, readFdLimit } from '../limits.js';
+import type { WorkerShare } from './types.js';
 
 /** Fraction of the fd limit a worker may fill with sockets. */
 export const FD_HEADROOM = 0.8;
@@ -75,4 +76,29 @@ export function sourceAddresses(workers: number, connectionsPerWorker: number, p
     out.push(list);
   }
   return out;
+}
+
+/** Source addresses nthAddress() can hand out inside 127.0.0.0/8 (second octet 1..255). */
+export const ADDRESS_POOL = 254 * 256 * 255;
+
+/**
+ * Split one stage over `workers` generator workers: the first min(workers, connections)
+ * carry it, connections spread as evenly as whole numbers allow, the rate and the connect
+ * rate in equal parts, each worker its own seed (stage seed + worker index). The only place
+ * a stage is divided: the coordinator sends these shares as they are.
+ */
+export function splitStage(connections: number, rate: number | null, connectRate: number, seed: number, workers: number): { activeWorkers: number; workers: WorkerShare[] } {
+  const active = Math.max(1, Math.min(workers, connections));
+  const shares: WorkerShare[] = [];
+  for (let w = 0; w < workers; w++) {
+    const on = w < active;
+    shares.push({
+      worker: w,
+      connections: on ? Math.floor(connections / active) + (w < connections % active ? 1 : 0) : 0,
+      rate: rate === null ? null : on ? rate / active : 0,
+      connectRate: connectRate / active,
+      seed: seed + w,
+    });
+  }
+  return { activeWorkers: active, workers: shares };
 }

@@ -22,12 +22,15 @@ export interface ImplInfo {
 
 const BASELINES = join(PACKAGE_ROOT, 'baselines');
 
-/** The reference gateway: our own, started through the CLI so it runs exactly as users run it. */
+/**
+ * The reference gateway: our own, started through the harness's gateway entry (the program
+ * `gw-bench gateway` runs, without loading the CLI).
+ */
 export function referenceImpl(): ImplInfo {
   return {
     name: 'reference', language: 'typescript', runtime: `node ${process.version}`, framework: 'node:http + undici',
     multiProcess: true, maxConnections: null, contract: 'full', dir: null, build: null,
-    run: { cmd: process.execPath, args: [join(PACKAGE_ROOT, 'bin', 'gw-bench.js'), 'gateway'] },
+    run: { cmd: process.execPath, args: [join(PACKAGE_ROOT, 'dist', 'harness', 'processes', 'entries', 'gateway.js')] },
     version: VERSION,
   };
 }
@@ -56,11 +59,15 @@ function baselineImpl(name: string): ImplInfo {
   };
 }
 
+/** What is wrong with an implementation name that does not exist: the ones that do. */
+export function unknownImpl(name: string, urlFlag = 'target.url'): string {
+  return `${JSON.stringify(name)} is not an implementation; available: ${listImpls().map((i) => i.name).join(', ')}, or "external" with ${urlFlag}`;
+}
+
 /** Find an implementation by name; the error lists the ones that exist. */
 export function findImpl(name: string, field = '--target'): ImplInfo {
-  const all = listImpls();
-  const hit = all.find((i) => i.name === name);
-  if (!hit) throw new UsageError(`${field}: ${JSON.stringify(name)} is not an implementation; available: ${all.map((i) => i.name).join(', ')}, or "external" with --url`);
+  const hit = listImpls().find((i) => i.name === name);
+  if (!hit) throw new UsageError(`${field}: ${unknownImpl(name, '--url')}`);
   return hit;
 }
 

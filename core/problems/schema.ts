@@ -1,0 +1,104 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { closest, distance } from 'fastest-levenshtein';
+import { show, type Problem } from './problem.js';
+import { UNIT_EXPECTATION } from './units-schema.js';
+
+/**
+ * Check a document against a JSON Schema (ajv, every error, not just the first) and say
+ * each problem the way a user reads it: its path, what was there, what was expected, and
+ * a suggestion for a misspelt key or value. Used for scenarios, the gateway config and the
+ * mock upstreams config.
+ */
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function validator(schema: Record<string, unknown>, coerce: boolean): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, coerceTypes: coerce });
+    ajv.addVocabulary(['x-unit']);
+    v = ajv.compile(schema);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+/** JSON pointer `/load/stages/0/rate` -> `load.stages[0].rate`. */
+export function pointerToPath(pointer: string): string {
+  if (pointer === '') return '(root)';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+}
+
+/** A close spelling among `options`, as a suggestion, or undefined. */
+export function didYouMean(word: string, options: readonly string[]): string | undefined {
+  const guess = options.length ? closest(word, [...options]) : undefined;
+  return guess && distance(word, guess) <= Math.max(2, Math.floor(word.length / 3)) ? `did you mean ${JSON.stringify(guess)}?` : undefined;
+}
+
+function problemOf(e: ErrorObject): Problem {
+  const path = pointerToPath(e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  if (e.propertyName !== undefined) {
+    const description = (e.parentSchema as { description?: string } | undefined)?.description;
+    return { path: `${path}.${e.propertyName}`, message: `${show(e.propertyName)} is not a valid name here${description ? ` (${description})` : ''}` };
+  }
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = params.additionalProperty as string;
+      const allowed = Object.keys(((e.parentSchema as Record<string, unknown>)?.properties as object) ?? {});
+      const hint = didYouMean(key, allowed);
+      return { path: e.instancePath ? `${path}.${key}` : key, message: 'unknown key', suggestion: `${hint ? `${hint} ` : ''}allowed here: ${allowed.join(', ')}` };
+    }
+    case 'required':
+      return { path: e.instancePath ? `${path}.${params.missingProperty as string}` : params.missingProperty as string, message: 'is required' };
+    case 'enum': {
+      const allowed = params.allowedValues as unknown[];
+      const hint = typeof e.data === 'string' ? didYouMean(e.data, allowed.filter((a): a is string => typeof a === 'string')) : undefined;
+      return { path, message: `${show(e.data)} is not one of ${allowed.map(show).join(', ')}`, ...(hint ? { suggestion: hint } : {}) };
+    }
+    case 'const':
+      return { path, message: `${show(e.data)} must be ${show(params.allowedValue)}` };
+    case 'type':
+      return { path, message: `${show(e.data)} must be ${params.type as string}` };
+    case 'pattern': {
+      const description = (e.parentSchema as { description?: string })?.description;
+      return { path, message: `${show(e.data)} has the wrong format${description ? ` (${description})` : ''}` };
+    }
+    default:
+      return { path, message: `${show(e.data)} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+/**
+ * Every problem of `doc` against `schema`. With `coerce`, numeric strings become numbers
+ * where the schema wants one (environment variables are strings), in place.
+ */
+export function schemaProblems(schema: Record<string, unknown>, doc: unknown, opts: { coerce?: boolean } = {}): Problem[] {
+  const validate = validator(schema, opts.coerce ?? false);
+  if (validate(doc)) return [];
+  const errors = (validate.errors ?? []) as ErrorObject[];
+  const problems: Problem[] = [];
+  const unitPaths = new Set<string>();
+
+  // Unit-typed fields fail as an `anyOf`: report them once, with the expected format.
+  for (const e of errors) {
+    const unitKind = (e.parentSchema as Record<string, unknown> | undefined)?.['x-unit'];
+    if (e.keyword === 'anyOf' && typeof unitKind === 'string') {
+      unitPaths.add(e.instancePath);
+      problems.push({ path: pointerToPath(e.instancePath), message: `${show(e.data)} is not ${UNIT_EXPECTATION[unitKind] ?? unitKind}` });
+    }
+  }
+  const underUnit = (p: string): boolean => [...unitPaths].some((u) => p === u || p.startsWith(`${u}/`));
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (underUnit(e.instancePath) || e.keyword === 'anyOf' || e.keyword === 'if' || e.keyword === 'propertyNames') continue;
+    const p = problemOf(e);
+    const key = `${p.path}|${p.message}`;
+    if (!seen.has(key)) { seen.add(key); problems.push(p); }
+  }
+  return problems;
+}
