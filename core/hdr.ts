@@ -1,4 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
+import type { LatencySummary } from './result.js';
 
 /**
  * HdrHistogram helpers shared by the generator, the harness and the report. Everything is
@@ -31,9 +32,25 @@ export function mergeEncoded(encoded: readonly string[]): Histogram {
   return out;
 }
 
-/** Value at a percentile (0-100) in ms, or null when the histogram is empty. */
+/**
+ * Value at a percentile (0-100) in ms, or null when the histogram is empty. The one place
+ * percentiles are read: every caller gets the same µs -> ms conversion and the same
+ * empty-histogram rule (null, never 0).
+ */
 export function percentileMs(h: Histogram, percentile: number): number | null {
   return h.totalCount === 0 ? null : h.getValueAtPercentile(percentile) / 1000;
+}
+
+/** Highest recorded value in ms, or null when the histogram is empty. */
+export function maxMs(h: Histogram): number | null {
+  return h.totalCount === 0 ? null : h.maxValue / 1000;
+}
+
+/** Latency summary (ms) of a histogram recorded in µs; all zero with count 0 when empty (result.json keeps numbers there). */
+export function summarizeMs(h: Histogram): LatencySummary {
+  if (h.totalCount === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 };
+  const at = (p: number): number => h.getValueAtPercentile(p) / 1000;
+  return { p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: h.maxValue / 1000, mean: h.mean / 1000, count: h.totalCount };
 }
 
 /** Record a value in µs, clamped at 0 (clock steps between processes must not throw). */

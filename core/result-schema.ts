@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import { RESULT_SCHEMA_VERSION } from './result.js';
 
 /**
@@ -76,14 +76,39 @@ export const resultSchema: Json = {
   }),
 };
 
+/** `/stages/1/latencyMs` -> `stages[1].latencyMs`, the form every gw-bench message uses. */
+function dotted(pointer: string, child?: string): string {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (child !== undefined) parts.push(child);
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '') || '(root)';
+}
+
+function problemLine(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  const value = JSON.stringify(e.data) ?? 'undefined';
+  switch (e.keyword) {
+    case 'required': return `${dotted(e.instancePath, String(p['missingProperty']))}: missing`;
+    case 'additionalProperties': return `${dotted(e.instancePath, String(p['additionalProperty']))}: not a result.json field`;
+    case 'enum': return `${dotted(e.instancePath)}: ${value} is not one of ${(p['allowedValues'] as unknown[]).join(', ')}`;
+    case 'anyOf': return `${dotted(e.instancePath)}: ${value} is neither null nor of the expected type`;
+    default: return `${dotted(e.instancePath)}: ${value} ${e.message ?? 'is invalid'}`;
+  }
+}
+
 let validator: ReturnType<Ajv['compile']> | undefined;
-/** Problems with a result document (empty when valid), as `path message` lines. */
+/**
+ * Problems with a result document (empty when valid), one `path: value expectation` line
+ * each. The only result validator: `run` checks what it writes, `report`/`compare`/`gate`
+ * check what they read (harness/report/load-result.ts adds the histogram decoding).
+ */
 export async function resultProblems(doc: unknown): Promise<string[]> {
   if (!validator) {
     const { default: addFormats } = await import('ajv-formats');
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
     validator = ajv.compile(resultSchema);
   }
-  return validator(doc) ? [] : (validator.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'invalid'}`);
+  if (validator(doc)) return [];
+  // The branches inside a nullable (anyOf) repeat what the anyOf line already says.
+  return (validator.errors ?? []).filter((e) => !/\/anyOf\/\d+\//.test(e.schemaPath)).map(problemLine);
 }

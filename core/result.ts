@@ -50,7 +50,7 @@ export interface MemorySample {
   rssMaxBytes: number | null;
   heapUsedBytes: number | null;
   heapTotalBytes: number | null;
-  /** heapUsed / RSS (DESIGN.md's residency). */
+  /** heapUsed / RSS: the project's memory residency (README, How numbers are made). */
   residency: number | null;
   /** RSS / heapUsed (the seed article's ratio). */
   rssOverHeap: number | null;
@@ -62,6 +62,17 @@ export interface MemorySample {
   processes: number | null;
 }
 
+/** Limits past which a stage's generator is not trusted: the stage becomes invalid. */
+export interface HealthLimits {
+  /** p99 of (actual send - intended send) for requests that found a free connection. */
+  maxSendLagP99Ms: number;
+  /** p99 of perf_hooks.monitorEventLoopDelay in any worker. */
+  maxEventLoopP99Ms: number;
+  /** CPU of any worker as a fraction of one core (e.g. 0.95). */
+  maxCpu: number;
+}
+
+/** Whether the load generator kept up during a stage: the generator's measurement and result.json share this one type. */
 export interface GeneratorHealth {
   valid: boolean;
   reasons: string[];
@@ -71,8 +82,11 @@ export interface GeneratorHealth {
   /** Highest per-worker CPU use during measurement, as a fraction of one core. */
   cpu: number;
   workers: number;
-  /** The limits this stage was judged against (scenario `generator:`). */
-  limits?: { maxSendLagP99Ms: number; maxEventLoopP99Ms: number; maxCpu: number };
+  /** The limits this stage was judged against (scenario `generator:`); added by the harness. */
+  limits?: HealthLimits;
+  /** Requests the schedule intended in the measurement window, and how many were sent or queued. */
+  intended?: number;
+  sent?: number;
 }
 
 export interface KernelDeltas {

@@ -6,7 +6,7 @@ import { loadConfig } from './config/load.js';
 import { startGateway, type StartOptions } from './server.js';
 import { watchConfigFile } from './reload.js';
 import { GwBenchError } from '../core/errors.js';
-import { BreakerAuthority, BreakerMirrors, type BreakerAckMsg, type BreakerEventMsg, type BreakerUpdateAckMsg, type BreakerUpdateMsg } from './upstream/shared-breaker.js';
+import { BreakerAuthority, BreakerMirrors, type BreakerAckMsg, type BreakerEventMsg, type BreakerUpdateAckMsg, type BreakerUpdateMsg } from './pools/shared-breaker.js';
 
 /** Messages between the primary and its workers (prefixed so prom-client's own pass by). */
 type Msg =

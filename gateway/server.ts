@@ -6,10 +6,10 @@ import type { GatewayConfig } from './config/types.js';
 import { loadConfig, type ConfigSources } from './config/load.js';
 import { buildState, type GatewayState } from './state.js';
 import { GatewayMetrics } from './observability/metrics.js';
-import { createRequestHandler } from './http/handler.js';
+import { createRequestHandler } from './routes/dispatch.js';
 import { rawErrorResponse } from './http/respond.js';
 import { watchConfigFile, type ConfigWatcher } from './reload.js';
-import type { BreakerFactory } from './upstream/breaker.js';
+import type { BreakerFactory } from './pools/breaker.js';
 
 export interface StartOptions extends ConfigSources {
   /** Watch `file` and reload on change (default: true when a file is given). */

@@ -1,9 +1,9 @@
 import type { GatewayConfig } from './config/types.js';
 import { JwtVerifier } from './auth/jwt.js';
-import { compileRoutes, type RouteTable } from './routing/router.js';
-import { UpstreamService, upstreamKey } from './upstream/service.js';
+import { compileRoutes, type RouteTable } from './routes/router.js';
+import { UpstreamService, upstreamKey } from './pools/service.js';
 import type { GatewayMetrics } from './observability/metrics.js';
-import type { BreakerFactory } from './upstream/breaker.js';
+import type { BreakerFactory } from './pools/breaker.js';
 
 /**
  * Everything a request needs, built from one config and never mutated. A request reads

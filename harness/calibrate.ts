@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EnvFingerprint } from '../core/result.js';
 import { PACKAGE_ROOT } from '../core/version.js';
-import { LoadGenerator, decodeHistogram } from '../loadgen/index.js';
+import { decodeHistogram, percentileMs } from '../core/hdr.js';
+import { LoadGenerator } from '../loadgen/index.js';
 import type { StagePlan } from '../loadgen/types.js';
 import { envFingerprint } from './env.js';
 import { resolvePlacement } from './placement.js';
@@ -85,8 +86,8 @@ export async function calibrate(opts: { quick?: boolean; out?: string; log?: (s:
     for (let i = 0; i < repeats; i++) {
       const m = await lg.runStage(plan({ target: { host: slow.hostname, port: Number(slow.port) }, connections: 32, rate: 200, seed: 1 }));
       const h = decodeHistogram(m.latencyHdr);
-      p50.push(h.getValueAtPercentile(50) / 1000);
-      p99.push(h.getValueAtPercentile(99) / 1000);
+      p50.push(percentileMs(h, 50) ?? 0);
+      p99.push(percentileMs(h, 99) ?? 0);
       log(`  noise run ${i + 1}/${repeats}: p50 ${p50[i]!.toFixed(3)} ms, p99 ${p99[i]!.toFixed(3)} ms`);
     }
     const med = median(p99);

@@ -1,4 +1,13 @@
-import type { CapacityProbe, CapacityResult } from '../core/result.js';
+import { join } from 'node:path';
+import type { CapacityProbe, CapacityResult, StageResult } from '../core/result.js';
+import type { Scenario, StageSpec } from '../core/scenario/types.js';
+import { writeHlog } from '../loadgen/hlog.js';
+import type { StageMeasurement } from '../loadgen/types.js';
+import type { Sample, Sampler } from './sampler.js';
+import { buildStageResult, hlogName } from './stage-result.js';
+
+/** One measured window: the generator's measurement and the target samples on either side. */
+export interface Measured { m: StageMeasurement; before: Sample; after: Sample }
 
 /**
  * Capacity search: the highest offered rate whose p99 (from intended send time) stays
@@ -24,4 +33,41 @@ export function nextProbeRate(probes: readonly CapacityProbe[], minRps: number, 
 export function capacityResult(probes: CapacityProbe[], sloP99Ms: number, maxErrorRate: number): CapacityResult {
   const passed = probes.filter((p) => p.ok);
   return { rps: passed.length ? Math.max(...passed.map((p) => p.rate)) : null, sloP99Ms, maxErrorRate, probes };
+}
+
+/**
+ * A `rate: capacity` stage: probe rates (runProbe(rate, k) runs the k-th probe) until the
+ * capacity within the SLO is bracketed; the stage reports the best passing probe and
+ * writes its interval log into dir.
+ */
+export async function capacityStage(o: {
+  s: Scenario; spec: StageSpec; runProbe: (rate: number, k: number) => Promise<Measured>;
+  sampler: Sampler; runStartMs: number; dir: string; note: (line: string) => void;
+}): Promise<StageResult> {
+  const { s, spec, sampler, runStartMs } = o;
+  const probes: CapacityProbe[] = [];
+  const measured: Array<{ probe: CapacityProbe } & Measured> = [];
+  for (let k = 0; k < s.load.capacity.probes; k++) {
+    const rate = nextProbeRate(probes, s.load.capacity.minRps, s.load.capacity.maxRps);
+    if (rate === null) break;
+    const r = await o.runProbe(rate, k);
+    const tmp = buildStageResult({ spec, measurement: r.m, sampler, before: r.before, after: r.after, runStartMs, hlog: null, engine: s.load.engine });
+    const probe: CapacityProbe = {
+      rate, p99Ms: tmp.latencyMs.p99, errorRate: tmp.errorRate, achievedRps: tmp.achievedRps, valid: r.m.generator.valid,
+      ok: r.m.generator.valid && tmp.latencyMs.p99 <= s.slo.p99Ms && tmp.errorRate <= s.slo.errorRate,
+    };
+    probes.push(probe);
+    measured.push({ probe, ...r });
+    o.note(`  probe ${rate}/s: p99 ${probe.p99Ms.toFixed(1)} ms, errors ${(probe.errorRate * 100).toFixed(2)}%, ${probe.valid ? '' : 'generator behind, '}${probe.ok ? 'within SLO' : 'outside SLO'}`);
+  }
+  const capacity = capacityResult(probes, s.slo.p99Ms, s.slo.errorRate);
+  const best = measured.filter((x) => x.probe.ok).sort((a, b) => b.probe.rate - a.probe.rate)[0] ?? measured[0]!;
+  const hlog = hlogName(spec);
+  await writeHlog(join(o.dir, hlog), best.m.intervals, best.m.measureStartEpochMs, `${spec.name}@${best.probe.rate}`);
+  const reasons = capacity.rps === null
+    ? [`no probe met the SLO (p99 <= ${s.slo.p99Ms} ms, errors <= ${(s.slo.errorRate * 100).toFixed(2)}%)`]
+    : probes.every((p) => p.ok)
+      ? [`capacity is at least ${capacity.rps}/s: every probe met the SLO before the probe budget (${s.load.capacity.probes}) or load.capacity.max ran out`]
+      : [];
+  return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons, limits: s.generator });
 }

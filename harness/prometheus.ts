@@ -32,21 +32,33 @@ export function sumMetric(samples: Sample[], name: string, match: Record<string,
   return found ? total : null;
 }
 
-/** Heap metric pairs by runtime, tried in order (see docs/gateway-contract.md section 6). */
-const HEAP_SOURCES: Array<{ runtime: string; used: [string, Record<string, string>]; total: [string, Record<string, string>] }> = [
-  { runtime: 'node', used: ['nodejs_heap_size_used_bytes', {}], total: ['nodejs_heap_size_total_bytes', {}] },
-  { runtime: 'jvm', used: ['jvm_memory_used_bytes', { area: 'heap' }], total: ['jvm_memory_committed_bytes', { area: 'heap' }] },
-  { runtime: 'go', used: ['go_memstats_heap_inuse_bytes', {}], total: ['go_memstats_heap_sys_bytes', {}] },
-];
+/**
+ * An implementation's heap metrics, as its `impl.json` declares them (`heapMetrics`): a
+ * metric name with optional label matchers, e.g. `jvm_memory_used_bytes{area="heap"}`
+ * (summed over the series that match); null when the runtime publishes none.
+ */
+export interface HeapMetrics { used: string | null; total: string | null }
+
+/** `name{a="b",c="d"}` -> [name, {a: b, c: d}]. */
+export function parseSelector(selector: string): [string, Record<string, string>] {
+  const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?$/.exec(selector.trim());
+  if (!m) return [selector, {}];
+  const labels: Record<string, string> = {};
+  for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
+  return [m[1]!, labels];
+}
 
 export interface HeapReading { usedBytes: number | null; totalBytes: number | null; source: string }
 
-export function heapFrom(samples: Sample[]): HeapReading {
-  for (const h of HEAP_SOURCES) {
-    const used = sumMetric(samples, h.used[0], h.used[1]);
-    if (used !== null) return { usedBytes: used, totalBytes: sumMetric(samples, h.total[0], h.total[1]), source: `${h.used[0]} / ${h.total[0]}` };
+/** Heap used/total from the first candidate whose `used` metric is present (docs/gateway-contract.md section 6). */
+export function heapFrom(samples: Sample[], candidates: readonly HeapMetrics[]): HeapReading {
+  const declared = candidates.filter((c): c is { used: string; total: string | null } => c.used !== null);
+  if (declared.length === 0) return { usedBytes: null, totalBytes: null, source: 'not available: the implementation publishes no heap metric (impl.json heapMetrics)' };
+  for (const h of declared) {
+    const used = sumMetric(samples, ...parseSelector(h.used));
+    if (used !== null) return { usedBytes: used, totalBytes: h.total === null ? null : sumMetric(samples, ...parseSelector(h.total)), source: `${h.used} / ${h.total ?? 'no total'}` };
   }
-  return { usedBytes: null, totalBytes: null, source: 'not available: the target exposes no known heap metric' };
+  return { usedBytes: null, totalBytes: null, source: `not available: the target exposes none of ${declared.map((h) => h.used).join(', ')}` };
 }
 
 export interface GatewayCounters { downstreamCx: number | null; downstreamRq: number | null; upstreamCx: number | null; upstreamRq: number | null }

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GwBenchError, TargetError } from '../core/errors.js';
 import { loopbackUrl } from '../core/loopback.js';
-import { ExitCode } from '../core/exit-codes.js';
-import { RESULT_SCHEMA_VERSION, type CapacityProbe, type RunResult, type RunStatus, type StageResult, type TargetInfo, type Verdict } from '../core/result.js';
+import { RESULT_SCHEMA_VERSION, type RunResult, type RunStatus, type StageResult, type TargetInfo } from '../core/result.js';
 import { quickScenario } from '../core/scenario/quick.js';
-import type { Scenario, StageSpec } from '../core/scenario/types.js';
+import type { Scenario } from '../core/scenario/types.js';
 import { VERSION } from '../core/version.js';
-import { LoadGenerator, stageAtRate, writeHlog, type LoadPlan, type PlannedStage } from '../loadgen/index.js';
-import type { StageMeasurement, StagePlan, StageProgress } from '../loadgen/types.js';
-import { capacityResult, nextProbeRate } from './capacity.js';
+import { LoadGenerator, stageAtRate, writeHlog } from '../loadgen/index.js';
+import type { StagePlan, StageProgress } from '../loadgen/types.js';
+import { capacityStage, type Measured } from './capacity.js';
 import { capacityWarnings, readCalibration } from './calibrate.js';
 import { contractCheck } from './contract-check.js';
 import { envFingerprint } from './env.js';
@@ -21,11 +20,12 @@ import { bindStage } from './plan.js';
 import { loadCheckedScenario, planRun } from './scenario-checks.js';
 import { establishedOnPort } from './procfs.js';
 import { Progress } from './progress.js';
-import { Sampler, type Sample } from './sampler.js';
-import { buildStageResult, skippedStage } from './stage-result.js';
+import { Sampler } from './sampler.js';
+import { buildStageResult, hlogName, skippedStage } from './stage-result.js';
 import { formatSummary } from './summary.js';
+import { verdictOf } from './verdict.js';
 import { externalTarget, buildImpl, startGateway, type RunningTarget } from './processes/gateway.js';
-import { findImpl, gatewayWorkers, type ImplInfo } from './processes/impls.js';
+import { findImpl, gatewayWorkers, listImpls, type ImplInfo } from './processes/impls.js';
 import { startUpstreams, type RunningUpstreams } from './processes/upstreams.js';
 import { makeJwtSetup } from './tokens.js';
 
@@ -139,7 +139,9 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     // A broken target fails here (exit 4) instead of producing numbers.
     await contractCheck({ url: target.url, jwt, upstreams });
 
-    sampler = new Sampler({ pid: target.pid, metricsUrl: target.metricsUrl, upstreamStats: upstreams ? () => upstreams!.admin.stats() : null });
+    // An external target's runtime is unknown: look for any implementation's heap metrics.
+    const heapMetrics = impl ? [impl.heapMetrics] : listImpls().map((i) => i.heapMetrics);
+    sampler = new Sampler({ pid: target.pid, metricsUrl: target.metricsUrl, upstreamStats: upstreams ? () => upstreams!.admin.stats() : null, heapMetrics });
     sampler.start();
     if (opts.metricsPort !== undefined) live = await LiveMetrics.start(opts.metricsPort);
     const tu = new URL(target.url);
@@ -156,20 +158,24 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         continue;
       }
       const onProgress = (p: StageProgress) => { progress.update(p, spec.name); live?.update(p, spec.name); };
-      const runOne = async (sp: StagePlan, label: string): Promise<{ m: StageMeasurement; before: Sample; after: Sample }> => {
-        progress.stageStart(i, activeStages.length, label, sp.warmupMs + sp.durationMs);
+      const runOne = async (plan: StagePlan, label: string): Promise<Measured> => {
+        progress.stageStart(i, activeStages.length, label, plan.warmupMs + plan.durationMs);
         const before = await sampler!.sampleNow();
-        const m = await lg!.runStage(sp, { onProgress, signal: opts.signal });
+        const m = await lg!.runStage(plan, { onProgress, signal: opts.signal });
         const after = await sampler!.sampleNow();
         return { m, before, after };
       };
 
       let st: StageResult;
       if (spec.rate === 'capacity') {
-        st = await capacityStage(scenario, spec, (rate, k) => bindStage(plan, stageAtRate(plan, plan.stages[i]!, rate, { durationMs: scenario.load.capacity.probeDurationMs, warmupMs: Math.min(spec.warmupMs, 1000), probe: k + 1 }), dest, jwt.tokens), runOne, sampler, runStartMs, out, progress);
+        const cap = scenario.load.capacity;
+        const runProbe = (rate: number, k: number) => runOne(
+          bindStage(plan, stageAtRate(plan, plan.stages[i]!, rate, { durationMs: cap.probeDurationMs, warmupMs: Math.min(spec.warmupMs, 1000), probe: k + 1 }), dest, jwt.tokens),
+          `${spec.name} probe ${k + 1} @${rate}/s`);
+        st = await capacityStage({ s: scenario, spec, runProbe, sampler, runStartMs, dir: out.dir, note: (l) => progress.note(l) });
       } else {
         const { m, before, after } = await runOne(bindStage(plan, plan.stages[i]!, dest, jwt.tokens), spec.name);
-        const hlog = `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
+        const hlog = hlogName(spec);
         await writeHlog(join(out.dir, hlog), m.intervals, m.measureStartEpochMs, spec.name);
         const serverSide = await establishedOnPort(dest.port, dest.host).catch(() => null);
         st = buildStageResult({ spec, measurement: m, sampler, before, after, runStartMs, hlog, engine: scenario.load.engine, serverSideConnections: serverSide, limits: scenario.generator });
@@ -204,7 +210,12 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
 
   const final = result();
   await out.writeResult(final);
-  if (opts.report !== false && stages.length) await renderRunReport(final, out, scenario).catch((e) => out.line(`report failed: ${(e as Error).stack}`));
+  if (opts.report !== false && stages.length) {
+    // Loaded only here: rendering pulls in chart.js and the canvas binding.
+    await import('./report/run-folder.js')
+      .then((r) => r.reportRun({ result: final, dir: out.dir, name: scenario.name, compare: scenario.compare, log: (l) => out.line(l) }))
+      .catch((e) => out.line(`report failed: ${(e as Error).stack}`));
+  }
   out.line(`done: ${final.status}, exit ${final.verdict.exitCode}`);
   if (!opts.quiet) process.stdout.write(`${formatSummary(final, out.dir)}\n`);
   if (failure && !opts.quiet) {
@@ -213,77 +224,6 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   }
   await out.close();
   return { result: final, dir: out.dir, exitCode: final.verdict.exitCode };
-}
-
-/** Probe rates until the capacity within the SLO is bracketed; the stage reports the best passing probe. */
-async function capacityStage(
-  s: Scenario, spec: StageSpec, probePlan: (rate: number, k: number) => StagePlan,
-  runOne: (plan: StagePlan, label: string) => Promise<{ m: StageMeasurement; before: Sample; after: Sample }>,
-  sampler: Sampler, runStartMs: number, out: RunOutput, progress: Progress,
-): Promise<StageResult> {
-  const probes: CapacityProbe[] = [];
-  const measured: Array<{ probe: CapacityProbe; m: StageMeasurement; before: Sample; after: Sample }> = [];
-  for (let k = 0; k < s.load.capacity.probes; k++) {
-    const rate = nextProbeRate(probes, s.load.capacity.minRps, s.load.capacity.maxRps);
-    if (rate === null) break;
-    const r = await runOne(probePlan(rate, k), `${spec.name} probe ${k + 1} @${rate}/s`);
-    const tmp = buildStageResult({ spec, measurement: r.m, sampler, before: r.before, after: r.after, runStartMs, hlog: null, engine: s.load.engine });
-    const probe: CapacityProbe = {
-      rate, p99Ms: tmp.latencyMs.p99, errorRate: tmp.errorRate, achievedRps: tmp.achievedRps, valid: r.m.generator.valid,
-      ok: r.m.generator.valid && tmp.latencyMs.p99 <= s.slo.p99Ms && tmp.errorRate <= s.slo.errorRate,
-    };
-    probes.push(probe);
-    measured.push({ probe, ...r });
-    progress.note(`  probe ${rate}/s: p99 ${probe.p99Ms.toFixed(1)} ms, errors ${(probe.errorRate * 100).toFixed(2)}%, ${probe.valid ? '' : 'generator behind, '}${probe.ok ? 'within SLO' : 'outside SLO'}`);
-  }
-  const capacity = capacityResult(probes, s.slo.p99Ms, s.slo.errorRate);
-  const best = measured.filter((x) => x.probe.ok).sort((a, b) => b.probe.rate - a.probe.rate)[0] ?? measured[0]!;
-  const hlog = `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
-  await writeHlog(join(out.dir, hlog), best.m.intervals, best.m.measureStartEpochMs, `${spec.name}@${best.probe.rate}`);
-  const reasons = capacity.rps === null
-    ? [`no probe met the SLO (p99 <= ${s.slo.p99Ms} ms, errors <= ${(s.slo.errorRate * 100).toFixed(2)}%)`]
-    : probes.every((p) => p.ok)
-      ? [`capacity is at least ${capacity.rps}/s: every probe met the SLO before the probe budget (${s.load.capacity.probes}) or load.capacity.max ran out`]
-      : [];
-  return buildStageResult({ spec, measurement: best.m, sampler, before: best.before, after: best.after, runStartMs, hlog, engine: s.load.engine, capacity, extraReasons: reasons, limits: s.generator });
-}
-
-/** The run's verdict and exit code (DESIGN.md contract). SLO breaches are the gate's business. */
-export function verdictOf(status: RunStatus, stages: StageResult[], failure: GwBenchError | null, maxErrorRate: number): Verdict {
-  const reasons: string[] = [];
-  if (failure) {
-    const target = failure.exitCode === ExitCode.TARGET_FAILURE;
-    return { status: target ? 'target-failure' : 'fail', exitCode: failure.exitCode, reasons: [`${failure.code}: ${failure.message}`, ...failure.details.slice(0, 5)] };
-  }
-  if (status === 'interrupted') {
-    return { status: 'interrupted', exitCode: ExitCode.INCONCLUSIVE, reasons: [`interrupted; ${stages.filter((s) => s.status === 'ok' || s.status === 'invalid').length} finished stage(s) kept`] };
-  }
-  const measured = stages.filter((s) => s.status === 'ok' || s.status === 'invalid');
-  const invalid = measured.filter((s) => s.status === 'invalid');
-  for (const s of invalid) reasons.push(`stage ${s.name} INVALID (not a result): ${s.reasons.join('; ')}`);
-  for (const s of stages.filter((x) => x.status === 'not-reached')) reasons.push(`stage ${s.name} not reached: ${s.reasons.join('; ')}`);
-  const erroring = measured.filter((s) => s.status === 'ok' && s.errorRate > maxErrorRate);
-  if (erroring.length) {
-    return { status: 'target-failure', exitCode: ExitCode.TARGET_FAILURE, reasons: [...reasons, ...erroring.map((s) => `stage ${s.name}: error rate ${(s.errorRate * 100).toFixed(1)}% is above the ${(maxErrorRate * 100).toFixed(0)}% limit (${Object.entries(s.errors).filter(([k]) => !k.startsWith('expected_')).map(([k, v]) => `${k} ${v}`).join(', ')})`)] };
-  }
-  if (measured.length && invalid.length === measured.length) {
-    return { status: 'invalid', exitCode: ExitCode.INCONCLUSIVE, reasons: [...reasons, 'every measured stage is invalid: the generator fell behind; lower the rate or give the generator more CPU'] };
-  }
-  return { status: 'pass', exitCode: ExitCode.OK, reasons };
-}
-
-/** Report + comparison with the scenario's compare list; a missing recorded result is skipped with a note. */
-async function renderRunReport(r: RunResult, out: RunOutput, s: Scenario): Promise<void> {
-  const { existsSync } = await import('node:fs');
-  const compare = s.compare.filter((c) => existsSync(c.file)).map((c) => ({ label: c.label, file: c.file }));
-  await out.writeJson('compare.json', compare);
-  const report = await import('./report/index.js').catch(() => null);
-  if (!report) return;
-  const results = [{ label: r.target.impl, result: r }];
-  for (const c of compare) {
-    try { const cr = await report.loadResult(c.file); results.push({ label: c.label ?? cr.target.impl, result: cr }); } catch (e) { out.line(`compare: skipped ${c.file}: ${(e as Error).message}`); }
-  }
-  await report.renderReport({ results, outDir: out.dir, title: `${s.name}: ${results.map((x) => x.label).join(' vs ')}` });
 }
 
 async function doctorCommand(impl: ImplInfo, dir: string): Promise<{ cmd: string; args: string[]; cwd?: string }> {

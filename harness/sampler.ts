@@ -1,6 +1,6 @@
 import type { UpstreamStats } from '../upstream/stats.js';
 import { sumCounter } from '../upstream/stats.js';
-import { gatewayCounters, heapFrom, parsePrometheus, type GatewayCounters, type HeapReading } from './prometheus.js';
+import { gatewayCounters, heapFrom, parsePrometheus, type GatewayCounters, type HeapMetrics, type HeapReading } from './prometheus.js';
 import { kernelCounters, treeCpuSeconds, treeRss, type KernelCounters } from './procfs.js';
 
 /** One reading of everything the harness watches, on the run's single clock. */
@@ -19,6 +19,8 @@ export interface SamplerSources {
   pid: number | null;
   metricsUrl: string | null;
   upstreamStats: (() => Promise<UpstreamStats>) | null;
+  /** Heap metrics to look for on /metrics, first match wins (the target's impl.json, or every known one for an external target). */
+  heapMetrics: readonly HeapMetrics[];
 }
 
 /**
@@ -77,7 +79,7 @@ export class Sampler {
         rssBytes: rss?.rssBytes ?? null,
         processes: rss?.processes ?? null,
         cpuSeconds: cpu,
-        heap: parsed ? heapFrom(parsed) : null,
+        heap: parsed ? heapFrom(parsed, this.src.heapMetrics) : null,
         gateway: parsed ? gatewayCounters(parsed) : null,
         upstream: up ? { connectionsAccepted: sumCounter(up, 'connectionsAccepted'), requests: sumCounter(up, 'requests'), openConnections: sumCounter(up, 'openConnections') } : null,
         kernel,

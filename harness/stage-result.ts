@@ -1,15 +1,11 @@
-import type { CapacityResult, LatencySummary, StageResult, StageStatus, TimelinePoint } from '../core/result.js';
+import type { CapacityResult, HealthLimits, LatencySummary, StageResult, StageStatus, TimelinePoint } from '../core/result.js';
 import type { StageSpec } from '../core/scenario/types.js';
-import { decodeHistogram, type Histogram } from '../core/hdr.js';
+import { decodeHistogram, maxMs, percentileMs, summarizeMs } from '../core/hdr.js';
 import type { StageMeasurement } from '../loadgen/types.js';
 import type { Sample, Sampler } from './sampler.js';
 
-/** Latency summary (ms) read from a histogram recorded in µs. Never averaged from other percentiles. */
-export function summarize(h: Histogram): LatencySummary {
-  if (h.totalCount === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 };
-  const at = (p: number) => h.getValueAtPercentile(p) / 1000;
-  return { p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: h.maxValue / 1000, mean: h.mean / 1000, count: h.totalCount };
-}
+/** File name of a stage's HdrHistogram interval log inside the run folder. */
+export const hlogName = (spec: StageSpec): string => `${String(spec.index).padStart(2, '0')}-${spec.name}.hlog`;
 
 /** Error kinds that are the expected outcome of a deliberately bad request, not failures. */
 export const isExpected = (kind: string): boolean => kind.startsWith('expected_');
@@ -41,11 +37,11 @@ export function buildStageResult(opts: {
   status?: StageStatus;
   /** Established connections on the target's port, counted by the kernel (/proc/net/tcp). */
   serverSideConnections?: number | null;
-  limits?: { maxSendLagP99Ms: number; maxEventLoopP99Ms: number; maxCpu: number };
+  limits?: HealthLimits;
 }): StageResult {
   const { spec, measurement: m, before, after } = opts;
-  const latency = summarize(decodeHistogram(m.latencyHdr));
-  const service = summarize(decodeHistogram(m.serviceHdr));
+  const latency = summarizeMs(decodeHistogram(m.latencyHdr));
+  const service = summarizeMs(decodeHistogram(m.serviceHdr));
   const errors = { ...m.errors };
   const errCount = errorTotal(errors);
   const inWindow = opts.sampler.window(m.measureStartEpochMs, m.measureEndEpochMs + 500);
@@ -70,9 +66,9 @@ export function buildStageResult(opts: {
       t: Math.round(t * 1000) / 1000,
       stage: spec.index,
       phase: iv.phase,
-      p50: h.totalCount ? h.getValueAtPercentile(50) / 1000 : null,
-      p99: h.totalCount ? h.getValueAtPercentile(99) / 1000 : null,
-      max: h.totalCount ? h.maxValue / 1000 : null,
+      p50: percentileMs(h, 50),
+      p99: percentileMs(h, 99),
+      max: maxMs(h),
       rps: iv.count / Math.max(0.001, (iv.endMs - iv.startMs) / 1000),
       errors: iv.errors,
       rssBytes: s?.rssBytes ?? null,

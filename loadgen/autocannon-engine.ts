@@ -1,11 +1,11 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { encodeHistogram, newHistogram, recordUs, type Histogram } from '../core/hdr.js';
+import { encodeHistogram, newHistogram, percentileMs, recordUs, type Histogram } from '../core/hdr.js';
 import { healthReasons } from './health.js';
+import { HealthReadings } from './health-readings.js';
 import { mulberry32, randomInt } from '../core/prng.js';
-import { compilePath } from './request-builder.js';
+import { compilePath, tokensFor } from './request-builder.js';
 import { classifyStatus } from './status.js';
-import type { IntervalMeasurement, RequestTemplate, StageMeasurement, StagePlan, StageProgress } from './types.js';
+import type { IntervalMeasurement, StageMeasurement, StagePlan, StageProgress } from './types.js';
 
 /**
  * The same stage run by autocannon, for the open-versus-closed comparison. autocannon is a
@@ -21,15 +21,11 @@ export const AUTOCANNON_MAX_CONNECTIONS = 1000;
 
 interface Ctx { expect401?: boolean }
 
-function tokensFor(t: RequestTemplate, plan: StagePlan): string[] {
-  return t.auth === 'valid' ? plan.tokens.valid : t.auth === 'expired' ? plan.tokens.expired : t.auth === 'bad-signature' ? plan.tokens.badSignature : [];
-}
-
 /** Run a stage with autocannon (closed model, same connections and duration) and map its results. */
 export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (p: StageProgress) => void; signal?: AbortSignal } = {}): Promise<StageMeasurement> {
   const rng = mulberry32(plan.seed);
   const total = plan.requests.reduce((a, r) => a + r.weight, 0);
-  const compiled = plan.requests.map((t) => ({ t, parts: compilePath(t.path), tokens: tokensFor(t, plan), rr: 0, body: t.bodyBytes > 0 ? Buffer.alloc(t.bodyBytes, 0x61).toString() : undefined }));
+  const compiled = plan.requests.map((t) => ({ t, parts: compilePath(t.path), tokens: tokensFor(t.auth, plan.tokens), rr: 0, body: t.bodyBytes > 0 ? Buffer.alloc(t.bodyBytes, 0x61).toString() : undefined }));
   let seq = 0;
   const setupRequest = (req: Record<string, unknown>, context: Ctx): Record<string, unknown> => {
     let x = rng() * total;
@@ -73,10 +69,8 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
   // 'response' event, so this carries the in-flight request's auth kind across.
   let lastExpect401 = false;
 
-  const eld = monitorEventLoopDelay({ resolution: 2 });
-  let cpuStart: NodeJS.CpuUsage | null = null;
-  let wallStart = 0;
-  let cpu = 0;
+  const health = new HealthReadings();
+  let healthRead = false;
   const inst = autocannon({
     url: `http://${plan.target.host.includes(':') ? `[${plan.target.host}]` : plan.target.host}:${plan.target.port}`,
     connections,
@@ -108,18 +102,15 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
   start = performance.now();
   const startEpoch = performance.timeOrigin + start;
   const timers = [
-    setTimeout(() => { eld.enable(); cpuStart = process.cpuUsage(); wallStart = performance.now(); }, plan.warmupMs),
-    setTimeout(() => {
-      eld.disable();
-      if (cpuStart) { const u = process.cpuUsage(cpuStart); cpu = (u.user + u.system) / 1000 / (performance.now() - wallStart); }
-    }, totalMs),
+    setTimeout(() => health.begin(), plan.warmupMs),
+    setTimeout(() => { health.end(); healthRead = true; }, totalMs),
   ];
   let lastProgress = { t: start, n: 0 };
   const progress = setInterval(() => {
     const now = performance.now();
     const rate = ((totalCount - lastProgress.n) * 1000) / (now - lastProgress.t);
     lastProgress = { t: now, n: totalCount };
-    opts.onProgress?.({ index: plan.index, phase: now < tMeasure() ? 'warmup' : 'measure', elapsedMs: Math.min(totalMs, now - start), totalMs, connectionsOpen: connections, offeredRps: rate, achievedRps: rate, p99SoFarMs: latency.totalCount > 0 ? latency.getValueAtPercentile(99) / 1000 : null, errors: totalErrors, generatorOk: true });
+    opts.onProgress?.({ index: plan.index, phase: now < tMeasure() ? 'warmup' : 'measure', elapsedMs: Math.min(totalMs, now - start), totalMs, connectionsOpen: connections, offeredRps: rate, achievedRps: rate, p99SoFarMs: percentileMs(latency, 99), errors: totalErrors, generatorOk: true });
   }, 1000);
   const onAbort = (): void => { inst.stop(); };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -130,7 +121,9 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
     timers.forEach(clearTimeout);
     opts.signal?.removeEventListener('abort', onAbort);
   }
-  const eldP99 = eld.count > 0 ? Math.max(0, eld.percentile(99) / 1e6 - 2) : 0;
+  if (!healthRead && health.started) health.end(); // stopped early: the window so far
+  const eldP99 = health.eventLoopP99Ms;
+  const cpu = health.cpu;
   const reasons = healthReasons(plan.health, { sendLagP99Ms: null, scheduleLagP99Ms: null, eventLoopP99Ms: [eldP99], cpu: [cpu], intended: 0, issued: 0, aborted: opts.signal?.aborted === true });
   const enc = encodeHistogram(latency);
   const seconds = plan.durationMs / 1000;

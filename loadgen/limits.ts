@@ -18,15 +18,6 @@ export function readFdLimit(): number {
   }
 }
 
-/** Size of the ephemeral port range (/proc/sys/net/ipv4/ip_local_port_range); 28232 if unreadable. */
-export function readEphemeralPortCount(): number {
-  try {
-    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (lo !== undefined && hi !== undefined && hi >= lo) return hi - lo + 1;
-  } catch { /* fall through */ }
-  return 28232;
-}
-
 /** The kernel's ephemeral port range (ip_local_port_range), the ports connect() picks from. */
 export function readEphemeralRange(): [number, number] {
   try {

@@ -42,7 +42,8 @@ export function compilePath(path: string): { literal: boolean; value: string }[]
   return out;
 }
 
-function tokensFor(kind: AuthKind, tokens: TokenPool): string[] {
+/** The tokens a request of this auth kind carries, replayed round-robin (none for 'none'). The one place a kind picks its pool. */
+export function tokensFor(kind: AuthKind, tokens: TokenPool): string[] {
   switch (kind) {
     case 'valid': return tokens.valid;
     case 'expired': return tokens.expired;

@@ -4,10 +4,11 @@
  * over IPC and sends back encoded histograms and counters.
  */
 
+import type { GeneratorHealth, HealthLimits } from '../core/result.js';
 import type { AuthKind, RequestSpec } from '../core/scenario/types.js';
-import type { WorkerShare } from './plan/types.js';
+import type { VariableRanges, WorkerShare } from './plan/types.js';
 
-export type { AuthKind };
+export type { AuthKind, GeneratorHealth, HealthLimits, VariableRanges };
 
 /** One weighted entry of the request mix: the scenario's own request spec. */
 export type RequestTemplate = RequestSpec;
@@ -17,22 +18,6 @@ export interface TokenPool {
   valid: string[];
   expired: string[];
   badSignature: string[];
-}
-
-export interface VariableRanges {
-  /** Inclusive integer ranges the path variables are drawn from (seeded). */
-  uid: [number, number];
-  room_id: [number, number];
-}
-
-/** Limits past which a stage's generator is not trusted: the stage becomes invalid. */
-export interface HealthLimits {
-  /** p99 of (actual send - intended send) for requests that found a free connection. */
-  maxSendLagP99Ms: number;
-  /** p99 of perf_hooks.monitorEventLoopDelay in any worker. */
-  maxEventLoopP99Ms: number;
-  /** CPU of any worker as a fraction of one core (e.g. 0.95). */
-  maxCpu: number;
 }
 
 export interface StagePlan {
@@ -99,18 +84,7 @@ export interface StageMeasurement {
   latencyHdr: string;
   serviceHdr: string;
   intervals: IntervalMeasurement[];
-  generator: {
-    valid: boolean;
-    reasons: string[];
-    sendLagP99Ms: number;
-    sendLagMaxMs: number;
-    eventLoopP99Ms: number;
-    cpu: number;
-    workers: number;
-    /** Added (optional, backward compatible): requests the schedule intended in the window, and how many were sent or queued. */
-    intended?: number;
-    sent?: number;
-  };
+  generator: GeneratorHealth;
 }
 
 /** Live progress, about once a second while a stage runs. */

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LoadGenerator } from '../loadgen/index.js';
 import { DEFAULT_HEALTH_LIMITS } from '../loadgen/health.js';
-import { decodeHistogram } from '../core/hdr.js';
+import { decodeHistogram, percentileMs } from '../core/hdr.js';
 import type { StageMeasurement, StagePlan } from '../loadgen/types.js';
 import { freePort } from '../core/processes/free-port.js';
 
@@ -104,7 +104,7 @@ function sustained(m: StageMeasurement, rate: number): boolean {
 function line(m: StageMeasurement, rate: number): string {
   const h = decodeHistogram(m.latencyHdr);
   const g = m.generator;
-  return `  rate ${String(rate).padStart(6)}/s: achieved ${Math.round(m.achievedRps).toString().padStart(6)}/s, p50 ${(h.getValueAtPercentile(50) / 1000).toFixed(2)} ms, p99 ${(h.getValueAtPercentile(99) / 1000).toFixed(2)} ms, send lag p99 ${g.sendLagP99Ms.toFixed(2)} ms, loop p99 ${g.eventLoopP99Ms.toFixed(2)} ms, cpu ${g.cpu.toFixed(2)}, ${sustained(m, rate) ? 'OK' : `NOT sustained${g.reasons.length ? ': ' + g.reasons.join('; ') : ''}${Object.keys(m.errors).length ? ' errors ' + JSON.stringify(m.errors) : ''}`}`;
+  return `  rate ${String(rate).padStart(6)}/s: achieved ${Math.round(m.achievedRps).toString().padStart(6)}/s, p50 ${(percentileMs(h, 50) ?? 0).toFixed(2)} ms, p99 ${(percentileMs(h, 99) ?? 0).toFixed(2)} ms, send lag p99 ${g.sendLagP99Ms.toFixed(2)} ms, loop p99 ${g.eventLoopP99Ms.toFixed(2)} ms, cpu ${g.cpu.toFixed(2)}, ${sustained(m, rate) ? 'OK' : `NOT sustained${g.reasons.length ? ': ' + g.reasons.join('; ') : ''}${Object.keys(m.errors).length ? ' errors ' + JSON.stringify(m.errors) : ''}`}`;
 }
 
 /** Rates tried in order; the ladder stops at the first rate that is not kept up (achieved or errors). */

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { LoadGenerator, planWorkers, sourceAddresses, DEFAULT_HEALTH_LIMITS } from '../loadgen/index.js';
-import { decodeHistogram } from '../core/hdr.js';
+import { decodeHistogram, percentileMs } from '../core/hdr.js';
 
 interface Args { connections: number; 'connect-rate': number; hold: number; rate: number; 'server-workers': number }
 const args: Args = { connections: 100_000, 'connect-rate': 5000, hold: 10, rate: 1000, 'server-workers': 8 };
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   console.log(`  requested ${m.connectionCounts.requested}, established ${m.connectionCounts.established}, failed ${m.connectionCounts.failed} ${JSON.stringify(m.connectionCounts.failedByErrno)}, reopened ${m.connectionCounts.reopened}, open at end ${m.openAtEnd}`);
   console.log(`  server: open ${serverAtEnd} at the end of the hold (max seen ${maxOpen}), accepted ${serverAccepted}, per server worker ${JSON.stringify(perWorker)}`);
   console.log(`  ramp + hold took ${((Date.now() - t0) / 1000).toFixed(1)} s; TcpExtListenOverflows +${overflows}`);
-  console.log(`  hold: ${m.requests} requests at ${Math.round(m.achievedRps)} req/s, errors ${JSON.stringify(m.errors)}, latency p50 ${(h.getValueAtPercentile(50) / 1000).toFixed(2)} ms, p99 ${(h.getValueAtPercentile(99) / 1000).toFixed(2)} ms`);
+  console.log(`  hold: ${m.requests} requests at ${Math.round(m.achievedRps)} req/s, errors ${JSON.stringify(m.errors)}, latency p50 ${(percentileMs(h, 50) ?? 0).toFixed(2)} ms, p99 ${(percentileMs(h, 99) ?? 0).toFixed(2)} ms`);
   console.log(`  generator: valid ${m.generator.valid} ${m.generator.reasons.join('; ')}`);
   const ok = m.connectionCounts.established === args.connections && serverAtEnd >= args.connections;
   console.log(ok ? `OK: ${args.connections} connections established and held (server confirms ${serverAtEnd})` : 'NOT OK: see the counts above');

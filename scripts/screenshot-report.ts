@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadResult, renderReport } from '../harness/report/index.js';
+import { loadResult } from '../harness/report/load-result.js';
+import { renderReport } from '../harness/report/render.js';
 
 /**
  * Screenshot a report the way a person sees it: headless Chromium renders report.html, then

@@ -14,7 +14,6 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { PACKAGE_ROOT } from '../core/version.js';
-import { LoadGenerator } from '../loadgen/index.js';
 import { envFingerprint } from '../harness/env.js';
 import { startArrivalRecorder, startFastTarget } from '../harness/accuracy/arrival-recorder.js';
 import { arrivalsCheck } from '../harness/accuracy/arrivals-check.js';

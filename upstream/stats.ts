@@ -23,10 +23,3 @@ export function sumCounter(stats: UpstreamStats, counter: 'requests' | 'connecti
   }
   return total;
 }
-
-/** Upstream-side connection reuse between two snapshots: 1 - connections opened / requests. */
-export function upstreamReuse(before: UpstreamStats, after: UpstreamStats, service?: string): number | null {
-  const rq = sumCounter(after, 'requests', service) - sumCounter(before, 'requests', service);
-  const cx = sumCounter(after, 'connectionsAccepted', service) - sumCounter(before, 'connectionsAccepted', service);
-  return rq > 0 ? 1 - cx / rq : null;
-}

@@ -25,6 +25,16 @@ interface ConformanceArgs {
   'ready-timeout': string;
 }
 
+/** Gateway knobs the checks rely on, given when they differ from the contract defaults: flag -> setting, the GW_* variable it mirrors, parser. */
+const KNOBS = [
+  { flag: 'fanout-deadline', setting: 'fanoutDeadlineMs', env: 'GW_FANOUT_DEADLINE_MS (e.g. 150ms)', parse: parseDuration },
+  { flag: 'upstream-timeout', setting: 'upstreamTimeoutMs', env: 'GW_UPSTREAM_TIMEOUT_MS (e.g. 1s)', parse: parseDuration },
+  { flag: 'breaker-failures', setting: 'breakerFailures', env: 'GW_BREAKER_FAILURES', parse: parseCount },
+  { flag: 'breaker-cooldown', setting: 'breakerCooldownMs', env: 'GW_BREAKER_COOLDOWN_MS (e.g. 2s)', parse: parseDuration },
+  { flag: 'max-body', setting: 'maxBodyBytes', env: 'GW_MAX_BODY_BYTES (e.g. 1MiB)', parse: parseSize },
+  { flag: 'max-header', setting: 'maxHeaderBytes', env: 'GW_MAX_HEADER_BYTES (e.g. 16384)', parse: parseSize },
+] as const;
+
 /** `gw-bench conformance`: check an implementation against docs/gateway-contract.md. */
 export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
   command: 'conformance',
@@ -42,13 +52,8 @@ export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
     .option('jwt-secret', { type: 'string', describe: 'GW_JWT_SECRET of the gateway (HS256)' })
     .option('jwt-private-key-file', { type: 'string', describe: 'RS256: PKCS#8 PEM private key matching the gateway\'s GW_JWT_PUBLIC_KEY_FILE' })
     .option('jwt-issuer', { type: 'string', describe: 'GW_JWT_ISSUER of the gateway' })
-    .option('fanout-deadline', { type: 'string', describe: 'GW_FANOUT_DEADLINE_MS (e.g. 150ms)' })
-    .option('upstream-timeout', { type: 'string', describe: 'GW_UPSTREAM_TIMEOUT_MS (e.g. 1s)' })
-    .option('breaker-failures', { type: 'string', describe: 'GW_BREAKER_FAILURES' })
-    .option('breaker-cooldown', { type: 'string', describe: 'GW_BREAKER_COOLDOWN_MS (e.g. 2s)' })
-    .option('max-body', { type: 'string', describe: 'GW_MAX_BODY_BYTES (e.g. 1MiB)' })
-    .option('max-header', { type: 'string', describe: 'GW_MAX_HEADER_BYTES (e.g. 16384)' })
-    .option('ready-timeout', { type: 'string', default: '60s', describe: '--impl-command: how long to wait for GET /healthz' }),
+    .options(Object.fromEntries(KNOBS.map((k) => [k.flag, { type: 'string', describe: k.env }] as const)))
+    .option('ready-timeout', { type: 'string', default: '60s', describe: '--impl-command: how long to wait for GET /healthz' }) as never,
   handler: async (args) => {
     const { runConformance, listChecks, checkLine, summaryLine } = await import('../../harness/conformance/index.js');
     const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -71,12 +76,10 @@ export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
     if (settings.jwtAlg === 'RS256' && !settings.jwtPrivateKeyPem && !args['impl-command']) {
       throw new UsageError('--jwt-alg RS256 needs --jwt-private-key-file (the key the gateway\'s public key belongs to), unless --impl-command generates one');
     }
-    if (args['fanout-deadline']) settings.fanoutDeadlineMs = parseDuration(args['fanout-deadline'], '--fanout-deadline');
-    if (args['upstream-timeout']) settings.upstreamTimeoutMs = parseDuration(args['upstream-timeout'], '--upstream-timeout');
-    if (args['breaker-failures']) settings.breakerFailures = parseCount(args['breaker-failures'], '--breaker-failures');
-    if (args['breaker-cooldown']) settings.breakerCooldownMs = parseDuration(args['breaker-cooldown'], '--breaker-cooldown');
-    if (args['max-body']) settings.maxBodyBytes = parseSize(args['max-body'], '--max-body');
-    if (args['max-header']) settings.maxHeaderBytes = parseSize(args['max-header'], '--max-header');
+    for (const k of KNOBS) {
+      const v = args[k.flag];
+      if (v) settings[k.setting] = k.parse(v, `--${k.flag}`);
+    }
     const only = args.only?.flatMap((s) => s.split(/[,\s]+/)).filter(Boolean);
 
     const report = await runConformance({

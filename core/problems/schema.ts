@@ -11,11 +11,12 @@ import { UNIT_EXPECTATION } from './units-schema.js';
  */
 
 const compiled = new WeakMap<object, ValidateFunction>();
+const RANGE = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
 
-function validator(schema: Record<string, unknown>, coerce: boolean): ValidateFunction {
+function validator(schema: Record<string, unknown>): ValidateFunction {
   let v = compiled.get(schema);
   if (!v) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, coerceTypes: coerce });
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
     ajv.addVocabulary(['x-unit']);
     v = ajv.compile(schema);
     compiled.set(schema, v);
@@ -73,12 +74,39 @@ function problemOf(e: ErrorObject): Problem {
   }
 }
 
+type Schema = Record<string, unknown>;
+const NUMERIC = /^[0-9]+(\.[0-9]+)?$/;
+
+function acceptsNumber(schema: Schema): boolean {
+  const t = schema.type;
+  if (t === 'number' || t === 'integer' || (Array.isArray(t) && (t.includes('number') || t.includes('integer')))) return true;
+  return Array.isArray(schema.anyOf) && (schema.anyOf as Schema[]).some(acceptsNumber);
+}
+
 /**
- * Every problem of `doc` against `schema`. With `coerce`, numeric strings become numbers
- * where the schema wants one (environment variables are strings), in place.
+ * Turn numeric strings into numbers wherever `schema` accepts a number, in place and in one
+ * direction only (ajv's coerceTypes would also turn 0 into "0"). Environment variables are
+ * strings: GW_LISTEN_PORT=9090 means the number.
  */
-export function schemaProblems(schema: Record<string, unknown>, doc: unknown, opts: { coerce?: boolean } = {}): Problem[] {
-  const validate = validator(schema, opts.coerce ?? false);
+export function coerceNumericStrings(schema: Schema, doc: unknown): unknown {
+  if (typeof doc === 'string') return NUMERIC.test(doc.trim()) && acceptsNumber(schema) ? Number(doc) : doc;
+  const branches = Array.isArray(schema.anyOf) ? (schema.anyOf as Schema[]) : [schema];
+  for (const b of branches) {
+    if (Array.isArray(doc) && b.items) doc.forEach((v, i) => { doc[i] = coerceNumericStrings(b.items as Schema, v); });
+    else if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+      const o = doc as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        const sub = (b.properties as Record<string, Schema> | undefined)?.[k] ?? (typeof b.additionalProperties === 'object' ? b.additionalProperties as Schema : undefined);
+        if (sub) o[k] = coerceNumericStrings(sub, o[k]);
+      }
+    }
+  }
+  return doc;
+}
+
+/** Every problem of `doc` against `schema`. */
+export function schemaProblems(schema: Record<string, unknown>, doc: unknown): Problem[] {
+  const validate = validator(schema);
   if (validate(doc)) return [];
   const errors = (validate.errors ?? []) as ErrorObject[];
   const problems: Problem[] = [];
@@ -89,7 +117,9 @@ export function schemaProblems(schema: Record<string, unknown>, doc: unknown, op
     const unitKind = (e.parentSchema as Record<string, unknown> | undefined)?.['x-unit'];
     if (e.keyword === 'anyOf' && typeof unitKind === 'string') {
       unitPaths.add(e.instancePath);
-      problems.push({ path: pointerToPath(e.instancePath), message: `${show(e.data)} is not ${UNIT_EXPECTATION[unitKind] ?? unitKind}` });
+      // A number out of range also says the range (`0 ... (must be >= 1)`): 0 is a count, just not an allowed one.
+      const range = typeof e.data === 'number' ? errors.find((x) => x.instancePath === e.instancePath && RANGE.has(x.keyword)) : undefined;
+      problems.push({ path: pointerToPath(e.instancePath), message: `${show(e.data)} is not ${UNIT_EXPECTATION[unitKind] ?? unitKind}${range ? ` (${range.message})` : ''}` });
     }
   }
   const underUnit = (p: string): boolean => [...unitPaths].some((u) => p === u || p.startsWith(`${u}/`));

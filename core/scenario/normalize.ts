@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { GwBenchError } from '../errors.js';
+import { Problems } from '../problems/problem.js';
 import { isLoopbackHost } from '../loopback.js';
 import { parseCount, parseDuration, parsePercent, parseRate, parseSize } from '../units.js';
 import { DEFAULT_UPSTREAMS, DEFAULTS } from './defaults.js';
@@ -16,13 +16,9 @@ export type ThresholdChecker = (expr: string, field: string) => void;
  * schema cannot (cross-field rules). Problems are collected, never thrown one at a time.
  */
 export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: ThresholdChecker): { scenario?: Scenario; problems: Problem[] } {
-  const problems: Problem[] = [];
-  const at = <T>(path: string, fn: () => T, fallback: T): T => {
-    try { return fn(); } catch (e) {
-      problems.push({ path, message: e instanceof GwBenchError ? e.message.replace(/^[^:]*: /, '') : String(e) });
-      return fallback;
-    }
-  };
+  const found = new Problems();
+  const problems: Problem[] = found.list;
+  const at = <T>(path: string, fn: () => T, fallback: T): T => found.parse(path, fn, fallback);
   const dur = (v: unknown, path: string): number => at(path, () => parseDuration(v, path), Number.NaN);
   const rate = (v: unknown, path: string): number => at(path, () => parseRate(v, path), 0);
   const pct = (v: unknown, path: string): number => at(path, () => parsePercent(v, path), 0);

@@ -6,9 +6,9 @@ export const DEFAULT_RAW_CONFIG = {
   listen: { host: '127.0.0.1', port: 8080, backlog: 65535 },
   workers: 1,
   // SCHED_NONE: the kernel spreads accepts over workers. Round-robin makes the primary
-  // accept every socket and hand it over IPC, which DESIGN.md measured at ~5k accepted
-  // connections in 20 s during a storm against ~66k in 50 s with SCHED_NONE.
-  // Our own check (gateway/tools/accept-storm.ts, 2 workers, 16000 connections opened at
+  // accept every socket and hand it over IPC: ~5k accepted connections in 20 s during a
+  // storm against ~66k in 50 s with SCHED_NONE (docs/architecture.md, machine facts).
+  // Our own check (scripts/accept-storm.ts, 2 workers, 16000 connections opened at
   // once, each counted when its first GET /healthz is answered; machine shared and at
   // load ~15 on 2 cores, so only the order is meaningful): none served all 16000 in
   // 29.0 s; rr served 10417 in 40 s. At 8000 connections both finished in ~5 s.

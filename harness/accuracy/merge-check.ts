@@ -1,4 +1,5 @@
-import { decodeHistogram, type LoadGenerator } from '../../loadgen/index.js';
+import { decodeHistogram } from '../../core/hdr.js';
+import type { LoadGenerator } from '../../loadgen/index.js';
 import type { UpstreamAdminClient } from '../../upstream/admin-client.js';
 import { sumCounter } from '../../upstream/stats.js';
 import { compareMerge, syntheticLatenciesUs } from './merge-math.js';

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { decodeHistogram } from '../../core/hdr.js';
+import { decodeHistogram, maxMs, percentileMs } from '../../core/hdr.js';
 import type { StageMeasurement } from '../../loadgen/types.js';
 import { REPORTED_PERCENTILES } from './percentile.js';
 import { accuracyPlan, atWindowOffset, epochNow, type Rig } from './rig.js';
@@ -120,7 +120,7 @@ async function runOnce(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOut
   const svc = decodeHistogram(m.serviceHdr);
   // base = what one request costs outside the stall, read from the same run (service-time
   // median: the mock's 1 ms timer plus loopback); the stall dominates everything else
-  const baseMs = svc.getValueAtPercentile(50) / 1000;
+  const baseMs = percentileMs(svc, 50) ?? 0;
   // Two things the schedule does not fix are bracketed instead of guessed: when the target
   // really answered again (no sooner than the nominal end, no later than the witness) and
   // what one request costs in the burst after the stall (between the steady base and twice
@@ -131,7 +131,7 @@ async function runOnce(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOut
   };
   const lowScenario: StallScenario = { ...scenario, stallMs: Math.min(f.end, f.nominalEnd) - f.start };
   const highScenario: StallScenario = { ...scenario, baseMs: 2 * baseMs };
-  const pick = (h: ReturnType<typeof decodeHistogram>): number[] => REPORTED_PERCENTILES.map(({ p }) => (p === 100 ? h.maxValue : h.getValueAtPercentile(p)) / 1000);
+  const pick = (h: ReturnType<typeof decodeHistogram>): number[] => REPORTED_PERCENTILES.map(({ p }) => (p === 100 ? maxMs(h) : percentileMs(h, p)) ?? 0);
   const pcts = (x: StallScenario): number[] => { const e = expectedLatencies(x); return REPORTED_PERCENTILES.map(({ p }) => rankPercentile(e, p)); };
   return { c, connections, m, fired: f, scenario, low: pcts(lowScenario), high: pcts(highScenario), latency: pick(lat), service: pick(svc), baseMs };
 }

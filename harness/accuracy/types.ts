@@ -21,9 +21,3 @@ export interface CheckResult {
   error?: string;
   seconds: number;
 }
-
-/** A row whose pass is |measured - expected| <= tol. */
-export function numericRow(name: string, expected: number, measured: number, tol: number, unit: string, digits = 1): CheckRow {
-  const f = (x: number): string => `${x.toFixed(digits)}${unit}`;
-  return { case: name, expected: f(expected), measured: f(measured), tolerance: `±${f(tol)}`, pass: Math.abs(measured - expected) <= tol };
-}

@@ -4,28 +4,25 @@ import { ALL_CHECKS } from './checks/index.js';
 import { HttpCallError, HttpClient } from './http-client.js';
 import type { ImplProcess } from '../processes/impl-command.js';
 import { CONTRACT_DEFAULTS, type GatewaySettings } from './settings.js';
-import { closeTarget, openTarget, type TargetMode } from './target.js';
+import { closeTarget, openTarget, type TargetMode, type TargetOptions } from './target.js';
 import { TokenMinter } from './tokens.js';
 import type { UpstreamControl } from '../../upstream/admin-client.js';
 
-/** How the suite finds (or starts) the gateway and the mock upstreams. */
-export interface ConformanceOptions {
-  /** Gateway base URL (modes a and b). Default http://127.0.0.1:8080. Ignored with implCommand. */
-  url?: string;
-  /** Mode b: admin URL of already-running mock upstreams. Without it (and without implCommand) the suite starts them on the contract's default ports. */
-  upstreamAdmin?: string;
-  /** Mode c: shell command starting the implementation; the suite starts ephemeral upstreams, passes the contract env vars, and stops it afterwards. */
-  implCommand?: string;
-  implCwd?: string;
-  /** Extra environment for implCommand (after the contract variables, so it can override them). */
-  implEnv?: Record<string, string>;
+/**
+ * How the suite finds (or starts) the gateway and the mock upstreams (target.ts):
+ * a) `url` (default http://127.0.0.1:8080) with mock upstreams the suite starts on the
+ *    contract's default ports; b) `url` + `upstreamAdmin`, the admin URL of mock upstreams
+ *    already running; c) `implCommand` (+ `implCwd`, `implEnv` applied after the contract
+ *    variables): the suite starts ephemeral upstreams and the implementation with the
+ *    contract env vars, and stops both afterwards.
+ */
+export interface ConformanceOptions extends Omit<TargetOptions, 'given'> {
   /** Gateway knobs the checks rely on; contract defaults otherwise (mode c generates the JWT secret / key and issuer). */
   settings?: Partial<GatewaySettings>;
   /** Only the pre-measurement subset: healthz, auth-valid, feed, user and interact routes. */
   quick?: boolean;
   /** Run only these checks (by name). */
   only?: readonly string[];
-  readyTimeoutMs?: number;
   /** Called as each check finishes (for streaming output). */
   onCheck?: (r: CheckResult) => void;
 }

@@ -1,4 +1,4 @@
-import type { StageResult } from '../../core/result.js';
+import type { LatencySummary, StageResult } from '../../core/result.js';
 
 /**
  * The metrics of one stage that thresholds and the relative gate can name, each with the
@@ -27,33 +27,51 @@ export function count5xx(errors: Record<string, number>): number {
   return n;
 }
 
+/** Rows of one kind, in order: name -> [description, reading]. */
+function rows(kind: MetricKind, defs: Record<string, [string, StageMetric['read']]>, functional = false): StageMetric[] {
+  return Object.entries(defs).map(([name, [describe, read]]) => ({ name, kind, describe, read, ...(functional ? { functional } : {}) }));
+}
+
+const latency = (key: keyof LatencySummary) => (s: StageResult): number | null => num(s.latencyMs?.[key]);
+const service = (key: keyof LatencySummary) => (s: StageResult): number | null => num(s.serviceTimeMs?.[key]);
+
 const list: StageMetric[] = [
-  { name: 'p50', kind: 'duration', describe: 'latency p50 from intended send time', read: (s) => num(s.latencyMs?.p50) },
-  { name: 'p90', kind: 'duration', describe: 'latency p90', read: (s) => num(s.latencyMs?.p90) },
-  { name: 'p99', kind: 'duration', describe: 'latency p99', read: (s) => num(s.latencyMs?.p99) },
-  { name: 'p999', kind: 'duration', describe: 'latency p99.9', read: (s) => num(s.latencyMs?.p999) },
-  { name: 'max', kind: 'duration', describe: 'latency max', read: (s) => num(s.latencyMs?.max) },
-  { name: 'mean', kind: 'duration', describe: 'latency mean', read: (s) => num(s.latencyMs?.mean) },
-  { name: 'service_p50', kind: 'duration', describe: 'service time p50 (from actual send)', read: (s) => num(s.serviceTimeMs?.p50) },
-  { name: 'service_p99', kind: 'duration', describe: 'service time p99 (from actual send)', read: (s) => num(s.serviceTimeMs?.p99) },
-  { name: 'errors', kind: 'fraction', functional: true, describe: 'error rate (all kinds) over requests', read: (s) => num(s.errorRate) },
-  // Same rule as harness/stage-result.ts errorTotal: expected_* outcomes (planned 401s) are
-  // not errors, and status_NNN keys are a breakdown of http_4xx/http_5xx, not extra errors.
-  { name: 'error_count', kind: 'count', functional: true, describe: 'errors of every kind (expected_* outcomes such as planned 401s excluded)', read: (s) => Object.entries(s.errors ?? {}).filter(([k]) => !k.startsWith('expected_') && !/^status_\d+$/.test(k)).reduce((a, [, v]) => a + v, 0) },
-  { name: 'http_5xx', kind: 'count', functional: true, describe: '5xx responses', read: (s) => count5xx(s.errors ?? {}) },
-  { name: 'achieved_rps', kind: 'rate', describe: 'achieved request rate (limit may be "N% offered")', read: (s) => num(s.achievedRps) },
-  { name: 'reuse.client', kind: 'fraction', describe: 'client-side connection reuse ratio', read: (s) => num(s.reuse?.client) },
-  { name: 'reuse.upstream', kind: 'fraction', describe: 'upstream-side connection reuse ratio', read: (s) => num(s.reuse?.upstream) },
-  { name: 'reuse.gateway', kind: 'fraction', describe: "reuse ratio from the gateway's /metrics", read: (s) => num(s.reuse?.gateway) },
-  { name: 'rss', kind: 'size', describe: 'target RSS at stage end (process tree)', read: (s) => num(s.memory?.rssBytes) },
-  { name: 'rss_max', kind: 'size', describe: 'highest target RSS during the stage', read: (s) => num(s.memory?.rssMaxBytes) },
-  { name: 'heap_used', kind: 'size', describe: 'target heap used', read: (s) => num(s.memory?.heapUsedBytes) },
-  { name: 'rss_per_connection', kind: 'size', describe: 'RSS / established connections', read: (s) => num(s.memory?.rssPerConnectionBytes) },
-  { name: 'residency', kind: 'fraction', describe: 'heap used / RSS', read: (s) => num(s.memory?.residency) },
-  { name: 'connections_failed', kind: 'count', describe: 'connections that failed to open', read: (s) => num(s.connectionCounts?.failed) },
-  { name: 'send_lag_p99', kind: 'duration', describe: 'generator send lag p99', read: (s) => num(s.generator?.sendLagP99Ms) },
-  { name: 'listen_overflows', kind: 'count', describe: 'kernel ListenOverflows during the stage', read: (s) => num(s.kernel?.listenOverflows) },
-  { name: 'retrans', kind: 'count', describe: 'kernel retransmitted segments during the stage', read: (s) => num(s.kernel?.retransSegs) },
+  ...rows('duration', {
+    p50: ['latency p50 from intended send time', latency('p50')],
+    p90: ['latency p90', latency('p90')],
+    p99: ['latency p99', latency('p99')],
+    p999: ['latency p99.9', latency('p999')],
+    max: ['latency max', latency('max')],
+    mean: ['latency mean', latency('mean')],
+    service_p50: ['service time p50 (from actual send)', service('p50')],
+    service_p99: ['service time p99 (from actual send)', service('p99')],
+  }),
+  ...rows('fraction', { errors: ['error rate (all kinds) over requests', (s) => num(s.errorRate)] }, true),
+  ...rows('count', {
+    // Same rule as harness/stage-result.ts errorTotal: expected_* outcomes (planned 401s) are
+    // not errors, and status_NNN keys are a breakdown of http_4xx/http_5xx, not extra errors.
+    error_count: ['errors of every kind (expected_* outcomes such as planned 401s excluded)', (s) => Object.entries(s.errors ?? {}).filter(([k]) => !k.startsWith('expected_') && !/^status_\d+$/.test(k)).reduce((a, [, v]) => a + v, 0)],
+    http_5xx: ['5xx responses', (s) => count5xx(s.errors ?? {})],
+  }, true),
+  ...rows('rate', { achieved_rps: ['achieved request rate (limit may be "N% offered")', (s) => num(s.achievedRps)] }),
+  ...rows('fraction', {
+    'reuse.client': ['client-side connection reuse ratio', (s) => num(s.reuse?.client)],
+    'reuse.upstream': ['upstream-side connection reuse ratio', (s) => num(s.reuse?.upstream)],
+    'reuse.gateway': ["reuse ratio from the gateway's /metrics", (s) => num(s.reuse?.gateway)],
+  }),
+  ...rows('size', {
+    rss: ['target RSS at stage end (process tree)', (s) => num(s.memory?.rssBytes)],
+    rss_max: ['highest target RSS during the stage', (s) => num(s.memory?.rssMaxBytes)],
+    heap_used: ['target heap used', (s) => num(s.memory?.heapUsedBytes)],
+    rss_per_connection: ['RSS / established connections', (s) => num(s.memory?.rssPerConnectionBytes)],
+  }),
+  ...rows('fraction', { residency: ['heap used / RSS', (s) => num(s.memory?.residency)] }),
+  ...rows('count', { connections_failed: ['connections that failed to open', (s) => num(s.connectionCounts?.failed)] }),
+  ...rows('duration', { send_lag_p99: ['generator send lag p99', (s) => num(s.generator?.sendLagP99Ms)] }),
+  ...rows('count', {
+    listen_overflows: ['kernel ListenOverflows during the stage', (s) => num(s.kernel?.listenOverflows)],
+    retrans: ['kernel retransmitted segments during the stage', (s) => num(s.kernel?.retransSegs)],
+  }),
 ];
 
 /** Every stage metric by name. */

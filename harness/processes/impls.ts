@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { PACKAGE_ROOT, VERSION } from '../../core/version.js';
+import type { HeapMetrics } from '../prometheus.js';
 
 /** What a gateway implementation says about itself (`baselines/<impl>/impl.json`). */
 export interface ImplInfo {
@@ -18,6 +19,8 @@ export interface ImplInfo {
   build: string | null;
   run: { cmd: string; args: string[] };
   version: string;
+  /** Heap metric names on its /metrics (`heapMetrics` in impl.json). */
+  heapMetrics: HeapMetrics;
 }
 
 const BASELINES = join(PACKAGE_ROOT, 'baselines');
@@ -32,6 +35,7 @@ export function referenceImpl(): ImplInfo {
     multiProcess: true, maxConnections: null, contract: 'full', dir: null, build: null,
     run: { cmd: process.execPath, args: [join(PACKAGE_ROOT, 'dist', 'harness', 'processes', 'entries', 'gateway.js')] },
     version: VERSION,
+    heapMetrics: { used: 'nodejs_heap_size_used_bytes', total: 'nodejs_heap_size_total_bytes' },
   };
 }
 
@@ -56,6 +60,7 @@ function baselineImpl(name: string): ImplInfo {
     build: existsSync(join(dir, 'build.sh')) ? join(dir, 'build.sh') : null,
     run: { cmd: join(dir, 'run.sh'), args: [] },
     version: meta.version ?? meta.runtime ?? 'unknown',
+    heapMetrics: meta.heapMetrics ?? { used: null, total: null },
   };
 }
 

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { envDifferences, type EnvRow } from './compare.js';
-import { renderReport } from './index.js';
+import { renderReport } from './render.js';
 import { loadResult } from './load-result.js';
-import { uniqueLabels } from './run-folder.js';
-import type { LabeledResult } from './steps.js';
+import { uniqueLabels, type LabeledResult } from './steps.js';
 
 export interface CompareOptions {
   files: string[];

@@ -1,5 +1,5 @@
 import type { StageResult } from '../../core/result.js';
-import { isMeasured, shortStatus, stageAt, stepsOf, type LabeledResult, type Step } from './steps.js';
+import { isMeasured, shortStatus, stageAt, type LabeledResult, type ReportData, type Step } from './steps.js';
 import type { Table } from './table.js';
 
 /** A metric compared as ours / theirs. */
@@ -35,7 +35,7 @@ export interface RatioCell {
 export interface RatioTable {
   ours: string;
   theirs: string;
-  steps: Step[];
+  steps: readonly Step[];
   rows: Array<{ metric: string; better: 'lower' | 'higher'; cells: RatioCell[] }>;
 }
 
@@ -53,8 +53,7 @@ function cell(ours: StageResult | undefined, theirs: StageResult | undefined, m:
 }
 
 /** Ours / theirs per metric per step, one table for each result other than the primary. */
-export function ratioTables(results: readonly LabeledResult[], primary: number): RatioTable[] {
-  const steps = stepsOf(results);
+export function ratioTables({ results, steps }: ReportData, primary: number): RatioTable[] {
   const ours = results[primary]!;
   return results.filter((_, i) => i !== primary).map((theirs) => ({
     ours: ours.label,

@@ -1,4 +1,4 @@
-import { decodeHistogram, mergeEncoded, type Histogram } from '../../core/hdr.js';
+import { decodeHistogram, mergeEncoded, percentileMs, type Histogram } from '../../core/hdr.js';
 
 /**
  * HdrHistogram helpers for the report. Result histograms are compressed base64 in
@@ -41,7 +41,7 @@ export function percentileSpectrum(h: Histogram, step = 0.05): Array<{ x: number
   for (let i = 0; i <= n; i++) {
     const x = +(i * step).toFixed(6);
     const p = percentileAtNines(x) * 100;
-    points.push({ x, y: h.getValueAtPercentile(p) / 1000 });
+    points.push({ x, y: percentileMs(h, p) ?? 0 });
   }
   return points;
 }

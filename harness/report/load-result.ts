@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { GwBenchError } from '../../core/errors.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../../core/result.js';
+import { resultProblems } from '../../core/result-schema.js';
 import { decodeHdr } from './hdr.js';
-
-const STATUSES = new Set(['ok', 'invalid', 'not-reached', 'failed', 'interrupted']);
 
 function invalid(file: string, what: string, details?: string[]): never {
   throw new GwBenchError('GW_ERR_RESULT_INVALID', `${file}: ${what}`, { details });
@@ -13,45 +12,26 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/**
- * The fields the report reads, checked once here so rendering never meets a half result.
- * Returns one line per problem: path, value, expectation.
- */
-export function resultProblems(doc: Record<string, unknown>): string[] {
+/** Histograms the schema can only check as strings: each must decode, or a chart would fail mid-render. */
+function histogramProblems(doc: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const need = (path: string, value: unknown, ok: boolean, expected: string) => {
-    if (!ok) problems.push(`${path}: ${JSON.stringify(value) ?? 'undefined'} is not ${expected}`);
-  };
-  need('target', doc['target'], isObject(doc['target']), 'an object');
-  need('env', doc['env'], isObject(doc['env']), 'an object');
-  need('scenario', doc['scenario'], isObject(doc['scenario']), 'an object');
-  const stages = doc['stages'];
-  need('stages', Array.isArray(stages) ? `[${(stages as unknown[]).length} items]` : stages, Array.isArray(stages), 'an array');
-  if (!Array.isArray(stages)) return problems;
+  const stages = Array.isArray(doc['stages']) ? doc['stages'] : [];
   stages.forEach((s: unknown, i: number) => {
-    const at = `stages[${i}]`;
-    if (!isObject(s)) { need(at, s, false, 'an object'); return; }
-    need(`${at}.name`, s['name'], typeof s['name'] === 'string', 'a string');
-    need(`${at}.status`, s['status'], STATUSES.has(s['status'] as string), `one of ${[...STATUSES].join(', ')}`);
-    need(`${at}.connections`, s['connections'], typeof s['connections'] === 'number', 'a number');
-    for (const key of ['latencyMs', 'serviceTimeMs', 'reuse', 'memory', 'generator', 'kernel', 'errors', 'connectionCounts']) {
-      need(`${at}.${key}`, s[key], isObject(s[key]), 'an object');
-    }
-    need(`${at}.timeline`, s['timeline'], Array.isArray(s['timeline']), 'an array');
+    if (!isObject(s)) return;
     for (const key of ['hdr', 'serviceHdr']) {
       const v = s[key];
-      if (typeof v !== 'string') { need(`${at}.${key}`, v, false, 'a string (compressed base64 HdrHistogram, may be empty)'); continue; }
+      if (typeof v !== 'string') continue;
       try {
         decodeHdr(v);
       } catch (err) {
-        problems.push(`${at}.${key}: "${v.slice(0, 16)}..." is not a compressed base64 HdrHistogram (${(err as Error).message})`);
+        problems.push(`stages[${i}].${key}: "${v.slice(0, 16)}..." is not a compressed base64 HdrHistogram (${(err as Error).message})`);
       }
     }
   });
   return problems;
 }
 
-/** Read a result.json and check its schemaVersion and shape; a bad file throws GW_ERR_RESULT_INVALID (exit 2) naming the file. */
+/** Read a result.json and check it against the result schema; a bad file throws GW_ERR_RESULT_INVALID (exit 2) naming the file. */
 export async function loadResult(file: string): Promise<RunResult> {
   let text: string;
   try {
@@ -70,7 +50,7 @@ export async function loadResult(file: string): Promise<RunResult> {
   if (doc['schemaVersion'] !== RESULT_SCHEMA_VERSION) {
     invalid(file, `schemaVersion is ${JSON.stringify(doc['schemaVersion'])}, this gw-bench reads version ${RESULT_SCHEMA_VERSION}`);
   }
-  const problems = resultProblems(doc);
+  const problems = [...await resultProblems(doc), ...histogramProblems(doc)];
   if (problems.length > 0) invalid(file, `${problems.length} problem(s) in the result`, problems);
   return doc as unknown as RunResult;
 }

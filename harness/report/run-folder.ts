@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GwBenchError } from '../../core/errors.js';
+import type { RunResult } from '../../core/result.js';
 import { loadResult } from './load-result.js';
-import type { LabeledResult } from './steps.js';
+import { renderReport } from './render.js';
+import { uniqueLabels, type LabeledResult } from './steps.js';
 
 /** Entries of a run folder's compare.json: other results this run is compared with. */
 export interface CompareEntry {
@@ -52,18 +55,27 @@ export async function runFolderResults(folder: string): Promise<LabeledResult[]>
   return uniqueLabels(out);
 }
 
-/** Make labels unique ("go", "go#2") so charts and tables never merge two results. */
-export function uniqueLabels<T extends { label: string }>(items: T[]): T[] {
-  const seen = new Map<string, number>();
-  return items.map((it) => {
-    const n = (seen.get(it.label) ?? 0) + 1;
-    seen.set(it.label, n);
-    return n === 1 ? it : { ...it, label: `${it.label}#${n}` };
-  });
-}
-
 /** Re-render the report of a run folder (result.json + compare.json) into outDir (default: the folder). */
 export async function reportRunFolder(folder: string, outDir = folder): Promise<{ html: string; md: string; charts: string[] }> {
-  const { renderReport } = await import('./index.js');
   return renderReport({ results: await runFolderResults(folder), outDir });
+}
+
+/**
+ * The report `run` writes at its end: the run's result compared with the scenario's compare
+ * list. compare.json keeps the list so `gw-bench report <folder>` re-renders the same
+ * comparison; a compared result that is missing or unreadable is skipped with a log line.
+ */
+export async function reportRun(o: { result: RunResult; dir: string; name: string; compare: readonly CompareEntry[]; log: (line: string) => void }): Promise<void> {
+  const compare = o.compare.filter((c) => existsSync(c.file)).map((c) => ({ label: c.label, file: c.file }));
+  await writeFile(join(o.dir, 'compare.json'), `${JSON.stringify(compare, null, 2)}\n`);
+  const results: LabeledResult[] = [{ label: o.result.target.impl, result: o.result }];
+  for (const c of compare) {
+    try {
+      const cr = await loadResult(c.file);
+      results.push({ label: c.label ?? cr.target.impl, result: cr });
+    } catch (e) {
+      o.log(`compare: skipped ${c.file}: ${(e as Error).message}`);
+    }
+  }
+  await renderReport({ results, outDir: o.dir, title: `${o.name}: ${results.map((x) => x.label).join(' vs ')}` });
 }

@@ -18,8 +18,22 @@ export interface Step {
   connections: number;
 }
 
+/**
+ * What every chart and table of a report reads: the results and their steps. Built once by
+ * the report model (model.ts), so every chart and table agrees on the steps and their order.
+ */
+export interface ReportData {
+  results: readonly LabeledResult[];
+  steps: readonly Step[];
+}
+
+/** The results with their steps; the model calls this once per report. */
+export function reportData(results: readonly LabeledResult[]): ReportData {
+  return { results, steps: stepsOf(results) };
+}
+
 /** Every step across the results, in the order first seen (the primary result first). */
-export function stepsOf(results: readonly LabeledResult[]): Step[] {
+function stepsOf(results: readonly LabeledResult[]): Step[] {
   const seen = new Map<string, Step>();
   for (const { result } of results) {
     for (const s of result.stages) {
@@ -104,5 +118,15 @@ export function perStepInvalid(result: RunResult, steps: readonly Step[], pick: 
     if (!stage || stage.status !== 'invalid') return null;
     const v = pick(stage);
     return v === undefined || v === null || !Number.isFinite(v) ? null : v;
+  });
+}
+
+/** Make labels unique ("go", "go#2") so charts and tables never merge two results. */
+export function uniqueLabels<T extends { label: string }>(items: readonly T[]): T[] {
+  const seen = new Map<string, number>();
+  return items.map((it) => {
+    const n = (seen.get(it.label) ?? 0) + 1;
+    seen.set(it.label, n);
+    return n === 1 ? it : { ...it, label: `${it.label}#${n}` };
   });
 }

@@ -1,5 +1,5 @@
 import { formatMs } from '../../core/units.js';
-import { isMeasured, shortStatus, stageAt, stepsOf, type LabeledResult, type Step } from './steps.js';
+import { isMeasured, shortStatus, stageAt, type LabeledResult, type ReportData, type Step } from './steps.js';
 
 /** Who won one metric at one step, and by how much over the runner-up. */
 export interface Win {
@@ -30,8 +30,8 @@ function win(entries: Array<{ label: string; value: number }>, lowerIsBetter: bo
 }
 
 /** Per step: p99 winner (lowest intended-time p99), throughput winner (highest achieved rate), and what is not a result. */
-export function summarize(results: readonly LabeledResult[]): StepSummary[] {
-  return stepsOf(results).map((step) => {
+export function summarize({ results, steps }: ReportData): StepSummary[] {
+  return steps.map((step) => {
     const measured = results.map(({ label, result }) => ({ label, stage: stageAt(result, step) })).filter((e) => isMeasured(e.stage));
     const notResults = results.flatMap(({ label, result }) => {
       const stage = stageAt(result, step);

@@ -1,5 +1,5 @@
+import type { HealthLimits } from '../../core/result.js';
 import type { RequestSpec } from '../../core/scenario/types.js';
-import type { HealthLimits, VariableRanges } from '../types.js';
 
 /**
  * The load plan: every stage of a run split over every generator worker, as plain JSON
@@ -81,3 +81,11 @@ export interface MachineLimits {
   /** Local ports the generator binds client sockets from. */
   localPorts: number;
 }
+
+export interface VariableRanges {
+  /** Inclusive integer ranges the path variables are drawn from (seeded). */
+  uid: [number, number];
+  room_id: [number, number];
+}
+
+/** Limits past which a stage's generator is not trusted: the stage becomes invalid. */

@@ -53,3 +53,16 @@ test('the binary: --help lists commands, validate exits 0 / 2', () => {
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /GW_ERR_USAGE/);
 });
+
+test('conformance: each gateway-knob flag is parsed with its unit and a bad value names the flag (exit 2, before any process starts)', () => {
+  for (const [flag, value, words] of [
+    ['--max-body', '12zz', /--max-body: "12zz" is not a size/],
+    ['--fanout-deadline', 'soon', /--fanout-deadline: "soon"/],
+    ['--breaker-failures', '-3', /--breaker-failures: "-3"/],
+  ] as const) {
+    const r = run('conformance', flag, value);
+    assert.equal(r.status, 2, `${flag} ${value}: ${r.stderr}`);
+    assert.match(r.stderr, words);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});

@@ -87,15 +87,15 @@ test('every problem is reported with its path, value and expectation', () => {
   assert.equal(err.code, 'GW_ERR_CONFIG_INVALID');
   const text = err.details.join('\n');
   for (const want of [
-    'listen.port: "70000" is out of range 0..65535',
-    'jwt.alg: "none" is not HS256 or RS256',
+    'listen.port: 70000 must be <= 65535',
+    'jwt.alg: "none" is not one of "HS256", "RS256"',
     'upstreams.user.instances[0].weight: "0" is not a whole number',
     'upstreams.user.instances[0]: "ftp://x" must be an http:// URL',
-    'breaker.failures: 0 is out of range',
+    'breaker.failures: 0 is not a non-negative whole count like 500, 1k or 100k (must be >= 1)',
     'routes[0].path: "nope" must start with /',
-    'routes[0].type: "teleport" is not one of proxy, feed, health, metrics',
+    'routes[0].type: "teleport" is not one of "proxy", "feed", "health", "metrics"',
     'routes[1].upstream: "ghost" is not a configured upstream',
-    'bogus: 1 is not a known key',
+    'bogus: unknown key; allowed here: listen, workers,',
   ]) assert.ok(text.includes(want), `missing problem: ${want}\n--- got:\n${text}`);
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BreakerAuthority, BreakerMirrors, type BreakerEventMsg, type BreakerUpdateMsg } from '../../gateway/upstream/shared-breaker.js';
+import { BreakerAuthority, BreakerMirrors, type BreakerEventMsg, type BreakerUpdateMsg } from '../../gateway/pools/shared-breaker.js';
 import { loadConfig } from '../../gateway/config/load.js';
 
 const config = loadConfig({ env: {}, overrides: { breaker: { failures: 3, cooldown: '1000ms' } } });

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileRoutes } from '../../gateway/routing/router.js';
-import { SmoothWeightedBalancer } from '../../gateway/routing/balancer.js';
-import { CircuitBreaker } from '../../gateway/upstream/breaker.js';
+import { compileRoutes } from '../../gateway/routes/router.js';
+import { SmoothWeightedBalancer } from '../../gateway/pools/balancer.js';
+import { CircuitBreaker } from '../../gateway/pools/breaker.js';
 import type { RouteConfig } from '../../gateway/config/types.js';
 
 const r = (method: string | null, path: string): RouteConfig => ({ method, path, type: 'proxy', upstream: 'u', auth: true });

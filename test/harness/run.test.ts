@@ -28,6 +28,8 @@ test('run smoke --quick: result matches the schema, figures are present and plau
   assert.equal(r.stages.length, 2);
   assert.equal(stageLines(out), 2, 'stages.jsonl has one line per stage');
   assert.ok(existsSync(join(out, 'run.log')));
+  // The run renders its own report at the end (harness/report/run-folder.ts reportRun).
+  for (const f of ['report.html', 'report.md', 'compare.json']) assert.ok(existsSync(join(out, f)), `${f} written`);
   for (const s of r.stages) {
     assert.ok(s.status === 'ok' || (s.status === 'invalid' && s.generator.reasons.length > 0), `${s.status}: ${s.reasons.join('; ')}`);
     assert.ok(s.requests > 0 && s.achievedRps > 0);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { errorsByStepChart } from '../../harness/report/charts/errors-by-step.js';
 import { generatorHealthChart, healthLimits } from '../../harness/report/charts/generator-health.js';
 import { buildCharts } from '../../harness/report/charts/index.js';
+import { reportData } from '../../harness/report/steps.js';
 import { latencyByStepChart } from '../../harness/report/charts/latency-by-step.js';
 import { latencyOverTimeChart } from '../../harness/report/charts/latency-over-time.js';
 import { memoryPerConnectionChart } from '../../harness/report/charts/memory-per-connection.js';
@@ -20,8 +21,8 @@ const STEPS = ['1k conn', '10k conn', 'capacity (1k conn)', '50k conn', '100k co
 describe('chart 1: latency by percentile', () => {
   it('draws the highest step valid in every result (10k: ours 50k is invalid, 100k not reached)', async () => {
     const results = await labelled(OURS, GO);
-    assert.equal(commonStep(results)?.key, '10k');
-    const { config, title } = percentileSpectrumChart(results);
+    assert.equal(commonStep(reportData(results))?.key, '10k');
+    const { config, title } = percentileSpectrumChart(reportData(results));
     assert.match(title, /at 10k conn/);
     const ours = dataset(config, 'ts-ref latency (intended send time)').data;
     const go = dataset(config, 'go latency (intended send time)').data;
@@ -35,7 +36,7 @@ describe('chart 1: latency by percentile', () => {
   });
 
   it('labels the nines axis 0%, 90%, 99%, 99.9%, 99.99%, max', async () => {
-    const { config } = percentileSpectrumChart(await labelled(OURS));
+    const { config } = percentileSpectrumChart(reportData(await labelled(OURS)));
     const x = config.options.scales.x;
     const axis = { ticks: [] as Array<{ value: number }> };
     x.afterBuildTicks(axis);
@@ -47,7 +48,7 @@ describe('chart 1: latency by percentile', () => {
     const [ours, go] = await labelled(OURS, GO);
     const goBroken = structuredClone(go!);
     for (const s of goBroken.result.stages) if (['1k', '10k', 'capacity'].includes(s.name)) s.status = 'invalid';
-    const { config, notes, title } = percentileSpectrumChart([ours!, goBroken]);
+    const { config, notes, title } = percentileSpectrumChart(reportData([ours!, goBroken]));
     assert.match(title, /merged/);
     assert.ok(notes.includes('ts-ref: merged over 3 valid stage(s): 1k, 10k, capacity'), notes.join('\n'));
     const merged = dataset(config, 'ts-ref latency (intended send time)').data;
@@ -59,7 +60,7 @@ describe('chart 1: latency by percentile', () => {
 
 describe('charts per step', () => {
   it('chart 2: p50/p99/p99.9 per step, gaps (null, not 0) for invalid and not-reached stages, named in notes', async () => {
-    const spec = latencyByStepChart(await labelled(OURS, GO));
+    const spec = latencyByStepChart(reportData(await labelled(OURS, GO)));
     assert.deepEqual(spec.config.data.labels, STEPS);
     assert.deepEqual(dataset(spec.config, 'ts-ref p99').data, [1.52, 2.281, 1.9, null, null]);
     assert.deepEqual(dataset(spec.config, 'ts-ref p50').data, [0.8, 1.2, 1, null, null]);
@@ -76,7 +77,7 @@ describe('charts per step', () => {
   });
 
   it('chart 3: offered vs achieved and capacity at SLO', async () => {
-    const spec = rateByStepChart(await labelled(OURS, GO));
+    const spec = rateByStepChart(reportData(await labelled(OURS, GO)));
     assert.deepEqual(dataset(spec.config, 'ts-ref achieved').data, [1998, 4990, 7990, null, null]);
     assert.deepEqual(dataset(spec.config, 'ts-ref offered').data, [2000, 5000, 8000, null, null]);
     assert.deepEqual(dataset(spec.config, 'go achieved').data, [2000, 5000, 9980, 9950, 9700]);
@@ -87,7 +88,7 @@ describe('charts per step', () => {
   });
 
   it('chart 4: errors stacked by kind, one stack per implementation; invalid stage not drawn', async () => {
-    const spec = errorsByStepChart(await labelled(OURS, GO));
+    const spec = errorsByStepChart(reportData(await labelled(OURS, GO)));
     const timeout = dataset(spec.config, 'ts-ref: timeout');
     assert.equal(timeout.stack, 'ts-ref');
     assert.deepEqual(timeout.data, [0, 3, 0, null, null]);
@@ -102,12 +103,12 @@ describe('charts per step', () => {
   it('chart 4: status breakdowns and expected 401s are never stacked on top of their class', async () => {
     const [ours] = await labelled(OURS);
     ours!.result.stages[0]!.errors = { http_5xx: 9, status_502: 9, expected_401: 9 };
-    const spec = errorsByStepChart([ours!]);
+    const spec = errorsByStepChart(reportData([ours!]));
     assert.deepEqual(spec.config.data.datasets.map((d: { label: string }) => d.label), ['ts-ref: http_5xx', 'ts-ref: timeout']);
     assert.deepEqual(dataset(spec.config, 'ts-ref: http_5xx').data, [9, 0, 0, null, null]);
     assert.ok(spec.notes.includes('not drawn: expected_401 (answers the request mix asked for, not errors)'));
     const { stageTables } = await import('../../harness/report/stage-tables.js');
-    const errors = stageTables([ours!]).find((t) => t.title.startsWith('Errors by kind'))!;
+    const errors = stageTables(reportData([ours!])).find((t) => t.title.startsWith('Errors by kind'))!;
     assert.deepEqual(errors.columns.slice(3), ['backlog', 'expected_401', 'http_5xx', 'status_502', 'timeout', 'total errors']);
     assert.deepEqual(errors.rows[0], ['1k conn', 'ts-ref', 'ok', '0', '9', '9', '9', '0', '9']);
   });
@@ -115,15 +116,15 @@ describe('charts per step', () => {
   it('a failed stage: its errors are drawn, its latency is not a result', async () => {
     const [ours] = await labelled(OURS);
     ours!.result.stages[1]!.status = 'failed';
-    const errors = errorsByStepChart([ours!]);
+    const errors = errorsByStepChart(reportData([ours!]));
     assert.deepEqual(dataset(errors.config, 'ts-ref: timeout').data, [0, 3, 0, null, null]);
-    const latency = latencyByStepChart([ours!]);
+    const latency = latencyByStepChart(reportData([ours!]));
     assert.deepEqual(dataset(latency.config, 'ts-ref p99').data, [1.52, null, 1.9, null, null]);
     assert.ok(latency.notes.includes('ts-ref @ 10k conn: failed'));
   });
 
   it('chart 5: reuse client (solid) and upstream (dashed)', async () => {
-    const spec = reuseByStepChart(await labelled(OURS, GO));
+    const spec = reuseByStepChart(reportData(await labelled(OURS, GO)));
     assert.deepEqual(dataset(spec.config, 'ts-ref client side').data, [0.9995, 0.998, 0.9996, null, null]);
     assert.deepEqual(dataset(spec.config, 'go upstream side').data, [0.9999, 0.9999, 0.9999, 0.9999, 0.9999]);
     assert.deepEqual(dataset(spec.config, 'go upstream side').borderDash, [6, 4]);
@@ -131,14 +132,14 @@ describe('charts per step', () => {
 
   it('chart 6: RSS (heap part + rest), RSS per connection, residency; missing heap is named', async () => {
     const results = await labelled(OURS, GO, SPRING);
-    const rss = memoryRssChart(results);
+    const rss = memoryRssChart(reportData(results));
     assert.deepEqual(dataset(rss.config, 'ts-ref heap used').data, [48, 160, 56, null, null]);
     assert.deepEqual(dataset(rss.config, 'ts-ref RSS beyond heap').data, [72, 240, 84, null, null]);
     assert.deepEqual(dataset(rss.config, 'spring RSS').data, [520, 900, null, null, null]);
     assert.ok(rss.notes.includes('spring: heap not available (not exposed by the target), bar is RSS only'));
-    const perConn = memoryPerConnectionChart(results);
+    const perConn = memoryPerConnectionChart(reportData(results));
     assert.deepEqual(dataset(perConn.config, 'ts-ref').data, [125829 / 1024, 41943 / 1024, 146801 / 1024, null, null]);
-    const residency = memoryResidencyChart(results);
+    const residency = memoryResidencyChart(reportData(results));
     assert.deepEqual(dataset(residency.config, 'go').data, [25, 25, 23.33, 21.43, 20]);
     assert.deepEqual(dataset(residency.config, 'spring').data, [null, null, null, null, null]);
     assert.ok(residency.notes.includes('spring: residency not available (no heap figure)'));
@@ -166,7 +167,7 @@ describe('chart 7: latency over time', () => {
 
 describe('chart 8: generator health', () => {
   it('draws send-lag and event-loop p99 with the scenario limits, the invalid stage as a red cross', async () => {
-    const spec = generatorHealthChart(await labelled(OURS, GO));
+    const spec = generatorHealthChart(reportData(await labelled(OURS, GO)));
     const lag = dataset(spec.config, 'ts-ref send-lag p99');
     assert.deepEqual(lag.data, [0.2, 0.9, 0.2, 35, null]);
     assert.deepEqual(lag.pointStyle, ['circle', 'circle', 'circle', 'crossRot', 'circle']);
@@ -185,14 +186,14 @@ describe('chart 8: generator health', () => {
     const bare = structuredClone(ours!);
     bare.result.scenario.spec = {};
     assert.deepEqual(healthLimits(bare.result), { sendLagP99Ms: 10, eventLoopP99Ms: 25, recorded: false });
-    const spec = generatorHealthChart([bare]);
+    const spec = generatorHealthChart(reportData([bare]));
     assert.deepEqual(dataset(spec.config, 'send-lag limit 10 ms (default)').data, [10, 10, 10, 10, 10]);
   });
 });
 
 describe('renderer', () => {
   it('draws every chart of a report as a PNG at twice the CSS size', async () => {
-    const specs = buildCharts(await labelled(OURS, GO));
+    const specs = buildCharts(reportData(await labelled(OURS, GO)));
     assert.equal(specs.length, 11, '8 step charts + 2 timelines + generator health');
     assert.equal(new Set(specs.map((s) => s.id)).size, specs.length, 'ids are unique (file names)');
     for (const spec of specs) {

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { renderReport } from '../../harness/report/index.js';
+import { renderReport } from '../../harness/report/render.js';
 import { GO, OURS, SPRING, labelled } from './fixtures.js';
 
 const VOID = new Set(['meta', 'img', 'br', 'hr', 'link', 'input', 'col', 'wbr', 'source']);

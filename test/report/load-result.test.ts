@@ -58,8 +58,8 @@ describe('loadResult', () => {
     const err = await rejection(file);
     assert.match(err.message, /3 problem\(s\)/);
     assert.equal(err.details.length, 3);
-    assert.match(err.details[0]!, /^stages\[0\]\.serviceHdr: "HISTFAAAAnotreal\.\.\." is not a compressed base64 HdrHistogram/);
-    assert.deepEqual(err.details.slice(1), ['stages[1].latencyMs: undefined is not an object', 'stages[3].status: "great" is not one of ok, invalid, not-reached, failed, interrupted']);
+    assert.deepEqual(err.details.slice(0, 2), ['stages[1].latencyMs: missing', 'stages[3].status: "great" is not one of ok, invalid, not-reached, failed, interrupted']);
+    assert.match(err.details[2]!, /^stages\[0\]\.serviceHdr: "HISTFAAAAnotreal\.\.\." is not a compressed base64 HdrHistogram/);
   });
 });
 

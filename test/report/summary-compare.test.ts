@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { envDifferences, ratioTables } from '../../harness/report/compare.js';
 import { summarize, summaryLine } from '../../harness/report/summary.js';
+import { reportData } from '../../harness/report/steps.js';
 import { GO, OURS, SPRING, labelled } from './fixtures.js';
 
 describe('summary', () => {
   it('names the p99 and throughput winner per step and by how much', async () => {
     const results = await labelled(OURS, GO);
-    const s = summarize(results);
+    const s = summarize(reportData(results));
     assert.deepEqual(s.map((x) => x.step.key), ['1k', '10k', 'capacity', '50k', '100k']);
     const tenK = s[1]!;
     assert.deepEqual(tenK.measured, ['ts-ref', 'go']);
@@ -18,7 +19,7 @@ describe('summary', () => {
 
   it('calls out invalid and not-reached stages instead of treating them as results', async () => {
     const results = await labelled(OURS, GO);
-    const [, , , fiftyK, hundredK] = summarize(results);
+    const [, , , fiftyK, hundredK] = summarize(reportData(results));
     assert.equal(fiftyK!.p99, null);
     assert.deepEqual(fiftyK!.measured, ['go']);
     assert.equal(summaryLine(fiftyK!, results), 'only go has a result: p99 4.75ms, 9,950 req/s; ts-ref: INVALID (generator fell behind: send-lag p99 35 ms > limit 10 ms)');
@@ -28,7 +29,7 @@ describe('summary', () => {
 
 describe('compare: ratio table', () => {
   it('divides ours by theirs per metric per step; non-results are named, never a ratio', async () => {
-    const [table] = ratioTables(await labelled(OURS, GO), 0);
+    const [table] = ratioTables(reportData(await labelled(OURS, GO)), 0);
     assert.equal(table!.ours, 'ts-ref');
     assert.equal(table!.theirs, 'go');
     const row = (m: string) => table!.rows.find((r) => r.metric === m)!;
@@ -42,7 +43,7 @@ describe('compare: ratio table', () => {
   });
 
   it('uses the primary as numerator', async () => {
-    const [table] = ratioTables(await labelled(OURS, GO), 1);
+    const [table] = ratioTables(reportData(await labelled(OURS, GO)), 1);
     assert.equal(table!.ours, 'go');
     assert.equal(table!.rows.find((r) => r.metric === 'p99')!.cells[1]!.ratio, 1.9 / 2.281);
     assert.equal(table!.rows.find((r) => r.metric === 'p99')!.cells[3]!.text, 'theirs invalid');
@@ -51,12 +52,12 @@ describe('compare: ratio table', () => {
   it('a step where both are invalid says so once', async () => {
     const [ours, go] = await labelled(OURS, GO);
     go!.result.stages[3]!.status = 'invalid';
-    const [table] = ratioTables([ours!, go!], 0);
+    const [table] = ratioTables(reportData([ours!, go!]), 0);
     assert.equal(table!.rows[0]!.cells[3]!.text, 'both invalid');
   });
 
   it('a step only one result ran says so', async () => {
-    const [, spring] = ratioTables(await labelled(OURS, GO, SPRING), 0);
+    const [, spring] = ratioTables(reportData(await labelled(OURS, GO, SPRING)), 0);
     assert.equal(spring!.theirs, 'spring');
     assert.deepEqual(spring!.rows.find((r) => r.metric === 'p99')!.cells.map((c) => c.text), ['0.53x', '0.40x', 'theirs not in run', 'ours invalid', 'ours not reached']);
   });

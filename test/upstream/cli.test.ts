@@ -54,7 +54,7 @@ describe('gw-bench upstream (child process)', () => {
     assert.equal(r.stderr, [
       `gw-bench: ${cfg} is invalid (2 problems) [GW_ERR_CONFIG_INVALID]`,
       '  services.user.latency.p99 (line 3): 5 is not >= p50 (10)',
-      '  services.user.errorRate (line 4): 1.2 is not a percentage like 0.1% (or a fraction 0..1)',
+      '  services.user.errorRate (line 4): 1.2 is not a percentage like 0.1% (or a fraction 0..1) (must be <= 1)',
       '',
     ].join('\n'));
   });

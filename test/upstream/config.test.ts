@@ -82,7 +82,7 @@ describe('upstream config', () => {
       assert.deepEqual((await loadConfigFile(good)).services.user!.latency, { model: 'uniform', min: 1, max: 2 });
       const bad = join(dir, 'bad.yaml');
       await writeFile(bad, 'services:\n  user:\n    errorRate: 2\n');
-      await assert.rejects(loadConfigFile(bad), (err: ConfigError) => err.message.startsWith(`${bad} is invalid`) && err.details[0] === 'services.user.errorRate (line 3): 2 is not a percentage like 0.1% (or a fraction 0..1)');
+      await assert.rejects(loadConfigFile(bad), (err: ConfigError) => err.message.startsWith(`${bad} is invalid`) && err.details[0] === 'services.user.errorRate (line 3): 2 is not a percentage like 0.1% (or a fraction 0..1) (must be <= 1)');
       await assert.rejects(loadConfigFile(join(dir, 'missing.yaml')), /cannot read upstream config/);
     } finally {
       await rm(dir, { recursive: true, force: true });

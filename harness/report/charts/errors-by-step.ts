@@ -1,7 +1,7 @@
 import { isCounted, isExpected } from '../error-kinds.js';
 import { kindColour } from '../palette.js';
-import { stageAt, statusWords, stepsOf, type LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { stageAt, statusWords, type ReportData } from '../steps.js';
+import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /**
@@ -9,8 +9,7 @@ import type { ChartSpec } from './types.js';
  * implementation. Failed stages are drawn (their errors are the point); invalid and
  * not-reached ones are not.
  */
-export function errorsByStepChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function errorsByStepChart({ results, steps }: ReportData): ChartSpec {
   const notes: string[] = [];
   const all = [...new Set(results.flatMap(({ result }) => result.stages.flatMap((s) => Object.keys(s.errors))))].sort();
   const kinds = all.filter(isCounted);
@@ -37,17 +36,5 @@ export function errorsByStepChart(results: readonly LabeledResult[]): ChartSpec 
   if (datasets.length === 0) notes.unshift('no errors recorded in any drawn stage');
   const order = results.map((r) => r.label).join(' | ');
   const title = `Errors by kind per step (bars left to right: ${order})`;
-  return {
-    id: 'errors-by-step',
-    title,
-    caption: 'Error counts in each stage\'s measurement window, stacked by kind (HTTP errors by class; exact statuses are in the tables); one bar per implementation.',
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'bar',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { stacked: true, title: { display: true, text: 'step' } }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'errors' } } } },
-    },
-  };
+  return stepChart({ id: 'errors-by-step', type: 'bar', stacked: true, title, notes, steps, datasets, y: { beginAtZero: true, title: { display: true, text: 'errors' } }, caption: 'Error counts in each stage\'s measurement window, stacked by kind (HTTP errors by class; exact statuses are in the tables); one bar per implementation.' });
 }

@@ -2,8 +2,8 @@ import type { RunResult } from '../../../core/result.js';
 import { DEFAULTS } from '../../../core/scenario/defaults.js';
 import { parseDuration } from '../../../core/units.js';
 import { LIMIT_RED, implColour } from '../palette.js';
-import { stageAt, stepsOf, type LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { stageAt, type ReportData } from '../steps.js';
+import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /** Values below this are drawn at it, so a zero send lag still shows on the log axis. */
@@ -41,8 +41,7 @@ export function healthLimits(result: RunResult): HealthLimitsUsed {
  * (dashed) with the limit lines. Unlike the other charts this one DOES draw invalid stages,
  * as large red crosses, because showing why a stage is invalid is its purpose.
  */
-export function generatorHealthChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function generatorHealthChart({ results, steps }: ReportData): ChartSpec {
   const notes: string[] = [];
   const datasets: unknown[] = [];
   results.forEach(({ label, result }, i) => {
@@ -75,17 +74,5 @@ export function generatorHealthChart(results: readonly LabeledResult[]): ChartSp
     if (l.sendLagP99Ms !== used.sendLagP99Ms || l.eventLoopP99Ms !== used.eventLoopP99Ms) notes.push(`${label} was judged by other limits: send lag ${l.sendLagP99Ms} ms, event loop ${l.eventLoopP99Ms} ms`);
   });
   const title = 'Load-generator health per stage (red cross = stage INVALID)';
-  return {
-    id: 'generator-health',
-    title,
-    caption: `Send lag = actual - intended send time when a connection was free; a stage past a limit is invalid and not a result. Values below ${HEALTH_FLOOR_MS} ms are drawn at ${HEALTH_FLOOR_MS} ms.`,
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { type: 'logarithmic', title: { display: true, text: 'ms (log)' } } } },
-    },
-  };
+  return stepChart({ id: 'generator-health', type: 'line', title, notes, steps, datasets, y: { type: 'logarithmic', title: { display: true, text: 'ms (log)' } }, caption: `Send lag = actual - intended send time when a connection was free; a stage past a limit is invalid and not a result. Values below ${HEALTH_FLOOR_MS} ms are drawn at ${HEALTH_FLOOR_MS} ms.` });
 }

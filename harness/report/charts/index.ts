@@ -1,4 +1,4 @@
-import type { LabeledResult } from '../steps.js';
+import type { ReportData } from '../steps.js';
 import { errorsByStepChart } from './errors-by-step.js';
 import { generatorHealthChart } from './generator-health.js';
 import { latencyByStepChart } from './latency-by-step.js';
@@ -11,19 +11,19 @@ import { rateByStepChart } from './rate-by-step.js';
 import { reuseByStepChart } from './reuse-by-step.js';
 import type { ChartSpec } from './types.js';
 
-/** Every chart of a report, in reading order. Pure: results in, chart.js configs out. */
-export function buildCharts(results: readonly LabeledResult[]): ChartSpec[] {
+/** Every chart of a report, in reading order. Pure: results in, chart.js configs out. A new chart is one entry here. */
+export function buildCharts(data: ReportData): ChartSpec[] {
   return [
-    percentileSpectrumChart(results),
-    latencyByStepChart(results),
-    rateByStepChart(results),
-    errorsByStepChart(results),
-    reuseByStepChart(results),
-    memoryRssChart(results),
-    memoryPerConnectionChart(results),
-    memoryResidencyChart(results),
-    ...results.map((r, i) => latencyOverTimeChart(r, i)),
-    generatorHealthChart(results),
+    percentileSpectrumChart(data),
+    latencyByStepChart(data),
+    rateByStepChart(data),
+    errorsByStepChart(data),
+    reuseByStepChart(data),
+    memoryRssChart(data),
+    memoryPerConnectionChart(data),
+    memoryResidencyChart(data),
+    ...data.results.map((r, i) => latencyOverTimeChart(r, i)),
+    generatorHealthChart(data),
   ];
 }
 

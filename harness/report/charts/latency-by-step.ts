@@ -1,6 +1,6 @@
 import { implColour } from '../palette.js';
-import { omittedNotes, perStep, perStepInvalid, stepsOf, type LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins, invalidSeries, logMsAxis } from './common.js';
+import { omittedNotes, perStep, perStepInvalid, type ReportData } from '../steps.js';
+import { stepChart, invalidSeries, logMsAxis } from './common.js';
 import type { ChartSpec } from './types.js';
 
 const LINES = [
@@ -10,8 +10,7 @@ const LINES = [
 ] as const;
 
 /** Chart 2: p50 / p99 / p99.9 per connection step and implementation, log y. Non-results are gaps, named in the notes. */
-export function latencyByStepChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function latencyByStepChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets = results.flatMap(({ label, result }, i) => LINES.map((line) => ({
     label: `${label} ${line.name}`,
@@ -28,17 +27,5 @@ export function latencyByStepChart(results: readonly LabeledResult[]): ChartSpec
     if (shadow) datasets.push(shadow);
   });
   const title = 'Latency percentiles by step (intended-send-time latency)';
-  return {
-    id: 'latency-by-step',
-    title,
-    caption: 'Each point is a percentile read from the stage\'s merged histogram. Gaps are stages that are not results (see notes); faded hollow points are p99 of invalid stages, shown only so they can be seen, not as results.',
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: logMsAxis('latency (ms, log)') } },
-    },
-  };
+  return stepChart({ id: 'latency-by-step', type: 'line', title, notes, steps, datasets, y: logMsAxis('latency (ms, log)'), caption: 'Each point is a percentile read from the stage\'s merged histogram. Gaps are stages that are not results (see notes); faded hollow points are p99 of invalid stages, shown only so they can be seen, not as results.' });
 }

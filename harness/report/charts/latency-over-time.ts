@@ -1,7 +1,7 @@
 import type { StageResult, TimelinePoint } from '../../../core/result.js';
 import { GREY, implColour, withAlpha } from '../palette.js';
 import type { LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { chartSpec, logMsAxis } from './common.js';
 import type { ChartSpec, MarksOptions } from './types.js';
 
 type XY = { x: number; y: number | null };
@@ -44,21 +44,14 @@ export function latencyOverTimeChart(entry: LabeledResult, index: number): Chart
     { label: 'p99 during warm-up or in stages that are not results', data: pick(false, 'p99'), borderColor: GREY, backgroundColor: GREY, borderWidth: 1.5, pointRadius: 0, spanGaps: false },
   ];
   const title = `Latency over time: ${label} (per-second p50 / p99)`;
-  return {
+  return chartSpec({
     id: `latency-over-time-${index}`,
     title,
     caption: 'Per-second percentiles of intended-send-time latency. Vertical lines start stages; grey bands are warm-up (discarded), red bands stages that are not results.',
     notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { datasets },
-      options: {
-        parsing: false,
-        plugins: { ...basePlugins(title, notes), gwMarks: marks },
-        scales: { x: { type: 'linear', title: { display: true, text: 'seconds since run start' } }, y: { type: 'logarithmic', title: { display: true, text: 'latency (ms, log)' } } },
-      },
-    },
-  };
+    type: 'line',
+    data: { datasets },
+    options: { parsing: false, scales: { x: { type: 'linear', title: { display: true, text: 'seconds since run start' } }, y: logMsAxis('latency (ms, log)') } },
+    plugins: { gwMarks: marks },
+  });
 }

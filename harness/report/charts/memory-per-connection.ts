@@ -1,11 +1,10 @@
 import { implColour } from '../palette.js';
-import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { omittedNotes, perStep, type ReportData } from '../steps.js';
+import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /** Chart 6b: RSS per established connection (KiB) per step. */
-export function memoryPerConnectionChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function memoryPerConnectionChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets = results.map(({ label, result }, i) => ({
     label,
@@ -16,17 +15,5 @@ export function memoryPerConnectionChart(results: readonly LabeledResult[]): Cha
     pointRadius: 3,
   }));
   const title = 'RSS per established connection by step';
-  return {
-    id: 'memory-per-connection',
-    title,
-    caption: 'RSS at the end of the stage divided by the connections established; it falls as the fixed base is spread over more connections.',
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { type: 'logarithmic', title: { display: true, text: 'KiB per connection (log)' } } } },
-    },
-  };
+  return stepChart({ id: 'memory-per-connection', type: 'line', title, notes, steps, datasets, y: { type: 'logarithmic', title: { display: true, text: 'KiB per connection (log)' } }, caption: 'RSS at the end of the stage divided by the connections established; it falls as the fixed base is spread over more connections.' });
 }

@@ -1,11 +1,10 @@
 import { implColour } from '../palette.js';
-import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { omittedNotes, perStep, type ReportData } from '../steps.js';
+import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /** Chart 6c: heap residency = heap used / RSS (percent) per step; the seed's RSS / heap is in the tables. */
-export function memoryResidencyChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function memoryResidencyChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets = results.map(({ label, result }, i) => ({
     label,
@@ -19,17 +18,5 @@ export function memoryResidencyChart(results: readonly LabeledResult[]): ChartSp
     if (result.stages.every((s) => s.memory.residency === null)) notes.push(`${label}: residency not available (no heap figure)`);
   }
   const title = 'Heap residency (heap used / RSS) by step';
-  return {
-    id: 'memory-residency',
-    title,
-    caption: 'Residency = heapUsed / RSS: the share of resident memory that is live heap. The seed article\'s ratio RSS / heapUsed is its inverse (tables show both).',
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { min: 0, max: 100, title: { display: true, text: 'heap used / RSS (%)' } } } },
-    },
-  };
+  return stepChart({ id: 'memory-residency', type: 'line', title, notes, steps, datasets, y: { min: 0, max: 100, title: { display: true, text: 'heap used / RSS (%)' } }, caption: 'Residency = heapUsed / RSS: the share of resident memory that is live heap. The seed article\'s ratio RSS / heapUsed is its inverse (tables show both).' });
 }

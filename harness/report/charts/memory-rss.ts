@@ -1,6 +1,6 @@
 import { implColour, withAlpha } from '../palette.js';
-import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { omittedNotes, perStep, type ReportData } from '../steps.js';
+import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
 
 const MIB = 1024 * 1024;
@@ -9,8 +9,7 @@ const MIB = 1024 * 1024;
  * Chart 6a: RSS per step, one bar per implementation. The dark part is heap used, the light
  * part the rest of RSS, so the bar's height is RSS and the dark share is the residency.
  */
-export function memoryRssChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function memoryRssChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const toMiB = (b: number | null) => (b === null ? null : b / MIB);
   const datasets = results.flatMap(({ label, result }, i) => {
@@ -29,17 +28,5 @@ export function memoryRssChart(results: readonly LabeledResult[]): ChartSpec {
     ].filter((d) => d.data.some((v) => v !== null));
   });
   const title = 'Resident memory (RSS of the whole process tree) by step';
-  return {
-    id: 'memory-rss',
-    title,
-    caption: 'Bar height = RSS at the end of the stage (sum over the target\'s processes); dark part = heap used.',
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'bar',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { stacked: true, title: { display: true, text: 'step' } }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'MiB' } } } },
-    },
-  };
+  return stepChart({ id: 'memory-rss', type: 'bar', stacked: true, title, notes, steps, datasets, y: { beginAtZero: true, title: { display: true, text: 'MiB' } }, caption: 'Bar height = RSS at the end of the stage (sum over the target\'s processes); dark part = heap used.' });
 }

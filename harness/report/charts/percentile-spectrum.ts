@@ -1,7 +1,7 @@
 import { MAX_MARK_X, mergeHdrs, percentileSpectrum } from '../hdr.js';
 import { implColour } from '../palette.js';
-import { isMeasured, stageAt, stepsOf, type LabeledResult, type Step } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins, logMsAxis } from './common.js';
+import { isMeasured, stageAt, type ReportData, type Step } from '../steps.js';
+import { chartSpec, logMsAxis } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /** Tick positions and labels of the nines axis. */
@@ -12,8 +12,8 @@ export const NINES_TICKS: ReadonlyArray<[number, string]> = [[0, '0%'], [1, '90%
  * implementation measured validly, so the lines compare the same work. Null when no step
  * is valid in all results (then each line merges that implementation's valid stages).
  */
-export function commonStep(results: readonly LabeledResult[]): Step | null {
-  const candidates = stepsOf(results).filter((step) => results.every(({ result }) => isMeasured(stageAt(result, step))));
+export function commonStep({ results, steps }: ReportData): Step | null {
+  const candidates = steps.filter((step) => results.every(({ result }) => isMeasured(stageAt(result, step))));
   if (candidates.length === 0) return null;
   return candidates.reduce((best, s) => (s.connections > best.connections ? s : best));
 }
@@ -23,8 +23,9 @@ export function commonStep(results: readonly LabeledResult[]): Step | null {
  * are latency from the intended send time (what users wait), dashed lines service time
  * (what a closed-loop tool would report); the gap is coordinated omission. Max is marked.
  */
-export function percentileSpectrumChart(results: readonly LabeledResult[]): ChartSpec {
-  const step = commonStep(results);
+export function percentileSpectrumChart(data: ReportData): ChartSpec {
+  const { results } = data;
+  const step = commonStep(data);
   const notes: string[] = [];
   const datasets: unknown[] = [];
   results.forEach(({ label, result }, i) => {
@@ -47,30 +48,25 @@ export function percentileSpectrumChart(results: readonly LabeledResult[]): Char
   });
   const scope = step ? `at ${step.label} (highest step valid in every result)` : 'merged over each implementation\'s valid stages';
   const title = `Latency by percentile ${scope}`;
-  return {
+  return chartSpec({
     id: 'latency-percentiles',
     title,
     caption: 'Solid: latency from the intended send time (coordinated-omission safe). Dashed: service time from the actual send. Triangles: maximum. Percentiles read from merged HdrHistograms.',
     notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { datasets },
-      options: {
-        parsing: false,
-        plugins: basePlugins(title, notes),
-        scales: {
-          x: {
-            type: 'linear', min: 0, max: MAX_MARK_X + 0.1,
-            title: { display: true, text: 'percentile' },
-            afterBuildTicks: (axis: { ticks: Array<{ value: number }> }) => { axis.ticks = NINES_TICKS.map(([value]) => ({ value })); },
-            ticks: { callback: (value: number) => NINES_TICKS.find(([v]) => Math.abs(v - value) < 1e-9)?.[1] ?? '' },
-          },
-          y: logMsAxis('latency (ms, log)'),
+    type: 'line',
+    data: { datasets },
+    options: {
+      parsing: false,
+      scales: {
+        x: {
+          type: 'linear', min: 0, max: MAX_MARK_X + 0.1,
+          title: { display: true, text: 'percentile' },
+          afterBuildTicks: (axis: { ticks: Array<{ value: number }> }) => { axis.ticks = NINES_TICKS.map(([value]) => ({ value })); },
+          ticks: { callback: (value: number) => NINES_TICKS.find(([v]) => Math.abs(v - value) < 1e-9)?.[1] ?? '' },
         },
+        y: logMsAxis('latency (ms, log)'),
       },
     },
-  };
+  });
 }
 

@@ -1,15 +1,14 @@
 import { formatCount } from '../../../core/units.js';
 import { implColour } from '../palette.js';
-import { isMeasured, omittedNotes, perStep, perStepInvalid, stageAt, stepsOf, type LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins, invalidSeries } from './common.js';
+import { isMeasured, omittedNotes, perStep, perStepInvalid, stageAt, type ReportData } from '../steps.js';
+import { stepChart, invalidSeries } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /**
  * Chart 3: offered (dashed) vs achieved (solid) request rate per step, and the capacity
  * at SLO (triangle) for stages that ran a capacity search.
  */
-export function rateByStepChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function rateByStepChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets: unknown[] = [];
   results.forEach(({ label, result }, i) => {
@@ -35,17 +34,5 @@ export function rateByStepChart(results: readonly LabeledResult[]): ChartSpec {
     }
   });
   const title = 'Offered vs achieved request rate by step';
-  return {
-    id: 'rate-by-step',
-    title,
-    caption: 'Achieved below offered means the target (or the generator) could not keep up. Triangles: highest probed rate that met the SLO. Faded hollow points: achieved rate of invalid stages (not results).',
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { beginAtZero: true, title: { display: true, text: 'requests / s' } } } },
-    },
-  };
+  return stepChart({ id: 'rate-by-step', type: 'line', title, notes, steps, datasets, y: { beginAtZero: true, title: { display: true, text: 'requests / s' } }, caption: 'Achieved below offered means the target (or the generator) could not keep up. Triangles: highest probed rate that met the SLO. Faded hollow points: achieved rate of invalid stages (not results).' });
 }

@@ -1,11 +1,10 @@
 import { implColour } from '../palette.js';
-import { omittedNotes, perStep, stepsOf, type LabeledResult } from '../steps.js';
-import { HEIGHT, WIDTH, basePlugins } from './common.js';
+import { omittedNotes, perStep, type ReportData } from '../steps.js';
+import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
 
 /** Chart 5: connection reuse ratio (1 - connections opened / requests) per step, client side solid, upstream side dashed. */
-export function reuseByStepChart(results: readonly LabeledResult[]): ChartSpec {
-  const steps = stepsOf(results);
+export function reuseByStepChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets = results.flatMap(({ label, result }, i) => [
     { label: `${label} client side`, data: perStep(result, steps, (s) => s.reuse.client), borderColor: implColour(i), backgroundColor: implColour(i), borderWidth: 2.5, pointRadius: 3 },
@@ -15,17 +14,5 @@ export function reuseByStepChart(results: readonly LabeledResult[]): ChartSpec {
     if (result.stages.every((s) => s.reuse.upstream === null)) notes.push(`${label}: upstream reuse not measured`);
   }
   const title = 'Connection reuse ratio by step';
-  return {
-    id: 'reuse-by-step',
-    title,
-    caption: 'Reuse = 1 - connections opened / requests completed in the window, counted where the harness owns the socket (generator and mock upstreams).',
-    notes,
-    width: WIDTH,
-    height: HEIGHT,
-    config: {
-      type: 'line',
-      data: { labels: steps.map((s) => s.label), datasets },
-      options: { plugins: basePlugins(title, notes), scales: { x: { title: { display: true, text: 'step' } }, y: { max: 1, title: { display: true, text: 'reuse ratio (1 = every request on an existing connection)' } } } },
-    },
-  };
+  return stepChart({ id: 'reuse-by-step', type: 'line', title, notes, steps, datasets, y: { max: 1, title: { display: true, text: 'reuse ratio (1 = every request on an existing connection)' } }, caption: 'Reuse = 1 - connections opened / requests completed in the window, counted where the harness owns the socket (generator and mock upstreams).' });
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayState } from '../state.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import type { RouteMatch } from '../routing/router.js';
+import type { RouteMatch } from './router.js';
 
 /** What a route handler gets for one client request. */
 export interface RequestContext {

@@ -6,12 +6,7 @@ import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { buildModel } from './model.js';
 import { renderChartPng } from './render-chart.js';
-import { uniqueLabels } from './run-folder.js';
-
-export { loadResult } from './load-result.js';
-export { buildModel, type ReportModel } from './model.js';
-export { reportRunFolder, readCompareList } from './run-folder.js';
-export type { LabeledResult } from './steps.js';
+import { uniqueLabels } from './steps.js';
 
 /**
  * Render a report of one or more results into outDir: report.html (self-contained),

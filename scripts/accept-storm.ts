@@ -2,7 +2,7 @@
  * Measures how fast a multi-process gateway takes on a connection storm, per cluster
  * scheduling policy — the number behind the `cluster.scheduling` default.
  *
- *   node dist/gateway/tools/accept-storm.js [--connections 8000] [--workers 2] [--seconds 20]
+ *   node dist/scripts/accept-storm.js [--connections 8000] [--workers 2] [--seconds 20]
  *
  * For each policy it starts `gw-bench gateway` (GW_WORKERS, GW_CLUSTER_SCHEDULING), opens
  * all connections at once (loopback only) and counts those that got an answer to one
@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../core/version.js';
+import { PACKAGE_ROOT } from '../core/version.js';
 
 interface Args { connections: number; workers: number; seconds: number }
 

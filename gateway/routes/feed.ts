@@ -1,8 +1,8 @@
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from './context.js';
 import { upstreamRequestHeaders } from '../http/headers.js';
 import { sendError, sendJson } from '../http/respond.js';
-import type { UpstreamService } from '../upstream/service.js';
-import { LiteAbort } from '../upstream/abort.js';
+import type { UpstreamService } from '../pools/service.js';
+import { LiteAbort } from '../pools/abort.js';
 
 type PartResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly timedOut: boolean };
 

@@ -1,11 +1,11 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Writable, type Readable } from 'node:stream';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from './context.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from '../http/headers.js';
 import { sendError } from '../http/respond.js';
 import { BodyLimit } from '../http/body-limit.js';
-import { LiteAbort } from '../upstream/abort.js';
-import type { UpstreamService } from '../upstream/service.js';
+import { LiteAbort } from '../pools/abort.js';
+import type { UpstreamService } from '../pools/service.js';
 
 /**
  * Proxy one request to a service (contract §2 "Proxied routes"): breaker check, weighted

@@ -5,9 +5,9 @@ import { VERSION } from '../../core/version.js';
 import type { GatewayState } from '../state.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { RequestContext } from './context.js';
-import { sendError, sendJson } from './respond.js';
-import { proxyRequest } from '../handlers/proxy.js';
-import { feed } from '../handlers/feed.js';
+import { sendError, sendJson } from '../http/respond.js';
+import { proxyRequest } from './proxy.js';
+import { feed } from './feed.js';
 
 export interface HandlerDeps {
   /** Current state; read once per request. */

@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import type { BreakerConfig, UpstreamConfig } from '../config/types.js';
-import { SmoothWeightedBalancer } from '../routing/balancer.js';
+import { SmoothWeightedBalancer } from './balancer.js';
 import { BREAKER_STATE_VALUE, localBreakers, type Breaker, type BreakerFactory } from './breaker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
@@ -27,7 +27,7 @@ export class UpstreamService {
       const pool = new Pool(inst.origin, {
         connections: cfg.connections,
         // No pipelining: no head-of-line blocking, and the same one-request-per-socket
-        // model as the Go/Java/Python baselines (research/gateways.md).
+        // model as the Go/Java/Python baselines (docs/architecture.md, fair comparison).
         pipelining: 1,
         keepAliveTimeout: cfg.keepAliveTimeoutMs,
         keepAliveMaxTimeout: cfg.keepAliveTimeoutMs,
