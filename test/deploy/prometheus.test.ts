@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../core/version.js';
 import { ensureOsPackage } from '../support/os-package.js';
-import { freePort } from '../../harness/targets/gateway.js';
+import { freePort } from '../../core/processes/free-port.js';
 
 // A real Prometheus (the OS package) on loopback scrapes a short `gw-bench run
 // --metrics-port`, and the achieved rate and p99 are read back through its HTTP API: the
