@@ -18,6 +18,8 @@ export const mergeCommand: CommandModule<object, Args> = {
     const { mergeAgents } = await import('../../harness/distributed/merge.js');
     const m = await mergeAgents({ dirs: args.dirs, expectAgents, outDir: args.out, report: args.report, log: args.quiet ? undefined : (l) => process.stdout.write(`${l}\n`) });
     if (!args.quiet) {
+      const { formatSummary } = await import('../../harness/summary.js');
+      process.stdout.write(`${formatSummary(m.result, m.dir)}\n`);
       process.stdout.write(`merged ${m.agents.length} agent folder(s) into ${m.dir}; worst clock offset ${m.worstClockOffsetMs === null ? 'not measured (no --clock-url)' : `${m.worstClockOffsetMs} ms`}; verdict ${m.result.verdict.status}\n`);
     }
     process.exitCode = m.exitCode;

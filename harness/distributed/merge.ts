@@ -65,7 +65,8 @@ async function mergeOneStage(spec: StageSpec, n: number, reports: Map<number, { 
     for (const r of f.results) results.push({ ...r, measureStartEpochMs: r.measureStartEpochMs + f.clockOffsetMs, measureEndEpochMs: r.measureEndEpochMs + f.clockOffsetMs });
     workers += got.report.workers;
     const own = mergeStage(stagePlanOf(got.report, spec), f.results, got.report.workers);
-    if (!own.generator.valid) reasons.push(`agent ${k} generator invalid: ${own.generator.reasons.join('; ')}`);
+    // Short: the merged health's full reasons follow; this says which agent fell behind.
+    if (!own.generator.valid) reasons.push(`agent ${k} generator invalid (${own.generator.reasons.map((r) => r.split(' (')[0]).join(', ')})`);
   }
   const distributed = { agents: n, agentsMerged: [...reports.keys()].sort((a, b) => a - b), worstClockOffsetMs: worst };
   if (any === null || results.length === 0) {
