@@ -163,7 +163,7 @@ func TestAgentsJobIsIndexedAndSelectsPlanByIndex(t *testing.T) {
 	}
 	c := pod.Containers[0]
 	args := strings.Join(c.Args, " ")
-	for _, want := range []string{"agent", "--plan /plans/agent-$(JOB_COMPLETION_INDEX).json", "--out /out/$(JOB_COMPLETION_INDEX)", "--metrics-port"} {
+	for _, want := range []string{"agent", "--plan /plans/agent-$(JOB_COMPLETION_INDEX).json", "--out /out/$(JOB_COMPLETION_INDEX)", "--metrics-port", "--metrics-host 0.0.0.0"} {
 		if !strings.Contains(args, want) {
 			t.Errorf("agent args %q lack %q", args, want)
 		}
