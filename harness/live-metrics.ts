@@ -6,13 +6,23 @@ import type { StageProgress } from '../loadgen/types.js';
 /**
  * `--metrics-port`: the harness's own live numbers for a Prometheus scrape during long
  * runs (offered and achieved rate, p99 so far, errors, open connections, generator health).
+ * Every series carries an `agent` label: the agent index of a distributed agent, `local`
+ * for a run, so one dashboard shows both.
  */
-export class LiveMetrics {
-  private constructor(private readonly server: Server, private readonly g: Record<string, Gauge>) {}
 
-  static async start(port: number): Promise<LiveMetrics> {
+export interface LiveMetricsOptions {
+  /** Listen address (default 127.0.0.1; an agent in a pod uses 0.0.0.0 so Prometheus can scrape it). */
+  host?: string;
+  /** Value of the `agent` label (default `local`). */
+  agent?: string;
+}
+export class LiveMetrics {
+  private constructor(private readonly server: Server, private readonly g: Record<string, Gauge>, private readonly agent: string) {}
+
+  static async start(port: number, opts: LiveMetricsOptions = {}): Promise<LiveMetrics> {
+    const host = opts.host ?? '127.0.0.1';
     const registry = new Registry();
-    const mk = (name: string, help: string) => new Gauge({ name, help, labelNames: ['stage', 'phase'], registers: [registry] });
+    const mk = (name: string, help: string) => new Gauge({ name, help, labelNames: ['stage', 'phase', 'agent'], registers: [registry] });
     const g = {
       offered: mk('gwbench_offered_rps', 'Offered request rate of the current stage'),
       achieved: mk('gwbench_achieved_rps', 'Completed requests per second, current stage'),
@@ -26,14 +36,14 @@ export class LiveMetrics {
       res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (e: NodeJS.ErrnoException) => reject(new GwBenchError('GW_ERR_USAGE', `--metrics-port ${port}: ${e.code ?? e.message}`)));
-      server.listen(port, '127.0.0.1', resolve);
+      server.once('error', (e: NodeJS.ErrnoException) => reject(new GwBenchError('GW_ERR_USAGE', `--metrics-port ${port} (--metrics-host ${host}): ${e.code ?? e.message}`)));
+      server.listen(port, host, resolve);
     });
-    return new LiveMetrics(server, g);
+    return new LiveMetrics(server, g, opts.agent ?? 'local');
   }
 
   update(p: StageProgress, stage: string): void {
-    const l = { stage, phase: p.phase };
+    const l = { stage, phase: p.phase, agent: this.agent };
     this.g.offered!.reset(); this.g.achieved!.reset(); this.g.p99!.reset(); this.g.errors!.reset(); this.g.conns!.reset(); this.g.healthy!.reset();
     this.g.offered!.set(l, p.offeredRps);
     this.g.achieved!.set(l, p.achievedRps);

@@ -55,6 +55,8 @@ export interface RunOptions {
   /** Highest error rate of a measured stage before the run counts as a target failure (exit 4). */
   maxErrorRate?: number;
   metricsPort?: number;
+  /** Listen address of the live metrics (default 127.0.0.1). */
+  metricsHost?: string;
   /** Render report.html/report.md at the end (default true). */
   report?: boolean;
   /** Extra notes for the progress stream (tests use this to know the target pid). */
@@ -156,7 +158,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     const heapMetrics = impl ? [impl.heapMetrics] : listImpls().map((i) => i.heapMetrics);
     sampler = new Sampler({ pid: target.pid, metricsUrl: target.metricsUrl, upstreamStats: upstreams ? () => upstreams!.admin.stats() : null, heapMetrics });
     sampler.start();
-    if (opts.metricsPort !== undefined) live = await LiveMetrics.start(opts.metricsPort);
+    if (opts.metricsPort !== undefined) live = await LiveMetrics.start(opts.metricsPort, { host: opts.metricsHost });
     const tu = new URL(target.url);
     const dest = { host: tu.hostname, port: Number(tu.port) };
     lg = await LoadGenerator.start({ workers: gen.workers, cpuList: placement.generator ?? undefined, sourceAddresses: gen.sourceAddresses });

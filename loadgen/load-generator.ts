@@ -34,6 +34,16 @@ export interface RunStageOptions {
   signal?: AbortSignal;
   /** Called at the measurement window's start and end, so counters outside the generator can be read at the same edges. */
   onWindow?: (edge: 'start' | 'end') => void;
+  /**
+   * Start (warm-up begins) at this epoch time on this machine's clock instead of 100 ms after
+   * the connect ramp: a distributed agent's scheduled start. If the ramp ends too late for it,
+   * the stage starts 100 ms after the ramp; the caller sees that in measureStartEpochMs.
+   */
+  startAtEpochMs?: number;
+  /** Allow a target outside loopback (a distributed agent given --allow-remote-target). */
+  allowRemoteTarget?: boolean;
+  /** The workers' raw results, before they are merged (an agent writes them for a later merge). */
+  onWorkerResults?: (results: WorkerResult[]) => void;
 }
 
 /** Delay between deciding the start time and the first intended send, so every worker gets the order in time. */
@@ -80,7 +90,7 @@ export class LoadGenerator {
 
   /** Run one stage: connect ramp, warm-up, measurement; resolves with the merged measurement. */
   async runStage(plan: StagePlan, opts: RunStageOptions = {}): Promise<StageMeasurement> {
-    validateStagePlan(plan);
+    validateStagePlan(plan, { allowRemoteTarget: opts.allowRemoteTarget });
     if (plan.engine === 'autocannon') return runAutocannonStage(plan, opts);
     if (this.closing !== null) throw new GwBenchError('GW_ERR_INTERNAL', 'load generator is closed');
     if (this.running) throw new GwBenchError('GW_ERR_INTERNAL', 'a stage is already running on this load generator');
@@ -168,19 +178,21 @@ export class LoadGenerator {
       allConnected.catch(() => undefined); // after an abort nobody waits on it; a worker exiting later must not be an unhandled rejection
       await Promise.race([allConnected, abortedPromise]);
       if (aborted) throw new GwBenchError('GW_ERR_INTERRUPTED', `stage ${plan.index} interrupted during the connect ramp`);
-      startEpoch = performance.timeOrigin + performance.now() + START_DELAY_MS;
+      startEpoch = Math.max(opts.startAtEpochMs ?? 0, performance.timeOrigin + performance.now() + START_DELAY_MS);
       last = { t: performance.now(), issued: 0, completed: 0 };
       soFar = mergeEncoded([]);
       const results = this.handles.map((h) => h.waitFor('result'));
       for (const h of this.handles) h.send({ type: 'go', startEpochMs: startEpoch });
       if (opts.onWindow) windowTimers.push(...windowEdges(startEpoch + plan.warmupMs, plan.durationMs, opts.onWindow));
-      const deadline = START_DELAY_MS + totalMs + plan.requestTimeoutMs + WATCHDOG_SLACK_MS;
+      const deadline = Math.max(START_DELAY_MS, startEpoch - Date.now()) + totalMs + plan.requestTimeoutMs + WATCHDOG_SLACK_MS;
       const timedOut = new Promise<never>((_, reject) => {
         watchdog = setTimeout(() => reject(new GwBenchError('GW_ERR_WORKER', `stage ${plan.index}: workers did not report within ${deadline} ms`)), deadline);
       });
       const got = (await Promise.race([Promise.all(results), timedOut])).map((m) => m.result);
       if (aborted) throw new GwBenchError('GW_ERR_INTERRUPTED', `stage ${plan.index} interrupted after ${Date.now() - t0} ms`);
-      return mergeStage(plan, got.filter((r: WorkerResult) => r.workerIndex < active || r.intended > 0), W);
+      const carried = got.filter((r: WorkerResult) => r.workerIndex < active || r.intended > 0);
+      opts.onWorkerResults?.(carried);
+      return mergeStage(plan, carried, W);
     } finally {
       clearInterval(progressTimer);
       clearTimeout(watchdog);

@@ -9,6 +9,10 @@ import { calibrateCommand } from './calibrate.js';
 import { gatewayCommand } from './gateway.js';
 import { compareCommand } from './compare.js';
 import { reportCommand } from './report.js';
+import { planCommand } from './plan.js';
+import { agentCommand } from './agent.js';
+import { mergeCommand } from './merge.js';
+import { clockCommand } from './clock.js';
 
 /**
  * Every command gw-bench offers, one file each. Only commands that work are listed, so
@@ -25,4 +29,8 @@ export const commands: CommandModule<any, any>[] = [
   gateCommand,
   baselineCommand,
   calibrateCommand,
+  planCommand,
+  agentCommand,
+  mergeCommand,
+  clockCommand,
 ];

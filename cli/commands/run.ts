@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { isSeed, MAX_SEED } from '../../core/prng.js';
 import { parseDuration, parsePercent } from '../../core/units.js';
+import { checkMetricsFlags } from './metrics-flags.js';
 
 interface Args {
   scenario: string;
@@ -16,6 +17,7 @@ interface Args {
   'generator-cpus'?: string;
   seed?: number;
   'metrics-port'?: number;
+  'metrics-host': string;
   doctor: boolean;
   'debug-delay'?: string;
   'max-error-rate': string;
@@ -43,7 +45,8 @@ export const runCommand: CommandModule<object, Args> = {
     .option('upstream-cpus', { type: 'string', describe: 'taskset CPU list for the mock upstreams' })
     .option('generator-cpus', { type: 'string', describe: 'taskset CPU list for the load-generator workers' })
     .option('seed', { type: 'number', describe: 'Override the scenario seed' })
-    .option('metrics-port', { type: 'number', describe: 'Expose live harness metrics for Prometheus on 127.0.0.1:PORT/metrics' })
+    .option('metrics-port', { type: 'number', describe: 'Expose live harness metrics for Prometheus on HOST:PORT/metrics (label agent="local")' })
+    .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Listen address of --metrics-port' })
     .option('doctor', { type: 'boolean', default: false, describe: 'Run the reference gateway under Clinic Doctor; writes doctor.html next to the result' })
     .option('debug-delay', { type: 'string', describe: 'Reference gateway only: add this delay to every request (to test the gate)' })
     .option('max-error-rate', { type: 'string', default: '10%', describe: 'Error rate of a measured stage above which the run is a target failure (exit 4)' })
@@ -58,7 +61,7 @@ export const runCommand: CommandModule<object, Args> = {
     if (args.seed !== undefined && !isSeed(args.seed)) throw new UsageError(`--seed: ${JSON.stringify(args.seed)} is not a whole number 0..${MAX_SEED} (seeds are 32-bit)`);
     if (args.pid !== undefined && (!Number.isInteger(args.pid) || args.pid < 1)) throw new UsageError(`--pid: ${JSON.stringify(args.pid)} is not a process id`);
     if (args.pid !== undefined && !args.url) throw new UsageError('--pid: only applies to an external target; give --url too');
-    if (args['metrics-port'] !== undefined && (!Number.isInteger(args['metrics-port']) || args['metrics-port'] < 0 || args['metrics-port'] > 65535)) throw new UsageError(`--metrics-port: ${JSON.stringify(args['metrics-port'])} is not a port`);
+    checkMetricsFlags(args['metrics-port'], args['metrics-host']);
     const debugDelayMs = args['debug-delay'] === undefined ? undefined : parseDuration(args['debug-delay'], '--debug-delay');
     const maxErrorRate = parsePercent(args['max-error-rate'], '--max-error-rate');
     const impl = args.url ? 'external' : args.target;
@@ -85,7 +88,7 @@ export const runCommand: CommandModule<object, Args> = {
       const { exitCode, result } = await runScenario({
         scenarioFile: args.scenario, quick: args.quick, out: args.out, quiet: args.quiet, seed: args.seed,
         target: impl || args.url || debugDelayMs !== undefined ? { impl: impl ?? 'reference', url: args.url, pid: args.pid, metricsUrl: args['metrics-url'], debugDelayMs } : undefined,
-        placement, signal: ac.signal, maxErrorRate, metricsPort: args['metrics-port'], report: args.report, doctor: args.doctor, allowInvalid: args['allow-invalid'],
+        placement, signal: ac.signal, maxErrorRate, metricsPort: args['metrics-port'], metricsHost: args['metrics-host'], report: args.report, doctor: args.doctor, allowInvalid: args['allow-invalid'],
         ...(args.json ? { summaryStream: process.stderr } : {}),
       });
       if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

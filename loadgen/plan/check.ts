@@ -56,9 +56,9 @@ function stageFieldProblems(plan: StageFields): FieldProblem[] {
   return out;
 }
 
-/** Throws GW_ERR_ADDRESS_NOT_LOOPBACK or GW_ERR_USAGE (with one detail line per problem) for an unusable stage plan. */
-export function validateStagePlan(plan: StagePlan): void {
-  if (!isLoopbackHost(plan.target.host)) {
+/** Throws GW_ERR_ADDRESS_NOT_LOOPBACK (unless a distributed agent allows a remote target) or GW_ERR_USAGE (with one detail line per problem) for an unusable stage plan. */
+export function validateStagePlan(plan: StagePlan, opts: { allowRemoteTarget?: boolean } = {}): void {
+  if (opts.allowRemoteTarget !== true && !isLoopbackHost(plan.target.host)) {
     throw new GwBenchError('GW_ERR_ADDRESS_NOT_LOOPBACK', `stage ${plan.index} target.host: ${JSON.stringify(plan.target.host)} is not a loopback address (127.0.0.0/8 or ::1)`);
   }
   const problems = stageFieldProblems(plan).map((p) => `${p.field}: ${JSON.stringify(p.value)} is not ${p.expected}`);

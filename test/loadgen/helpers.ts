@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { encodeHistogram, newHistogram, recordUs } from '../../core/hdr.js';
+import type { WorkerResult } from '../../loadgen/messages.js';
 import type { StagePlan } from '../../loadgen/types.js';
 
 /**
@@ -59,4 +61,26 @@ export async function countingServer(handler?: (req: IncomingMessage, res: Serve
   s.port = (server.address() as AddressInfo).port;
   s.close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
   return s;
+}
+
+/** A worker result with one latency of (index + 1) ms in every histogram; override what a test is about. */
+export function workerResult(index: number, over: Partial<WorkerResult> = {}): WorkerResult {
+  const h = newHistogram();
+  recordUs(h, 1000 * (index + 1));
+  const enc = encodeHistogram(h);
+  return {
+    workerIndex: index, aborted: false,
+    connect: { requested: 2, established: 2, failed: 0, failedByErrno: {} },
+    reopened: 1, failedLater: 0, failedLaterByErrno: {}, openAtEnd: 2, openedInWindow: 1, activeConnections: 2,
+    measureStartEpochMs: 1000 + index, measureEndEpochMs: 3000 + index,
+    intended: 100, issued: 100, completed: 99,
+    errors: { timeout: 1, expected_401: 3 },
+    latencyHdr: enc, serviceHdr: enc, sendLagHdr: enc, scheduleLagHdr: enc,
+    intervals: [
+      { index: -1, startMs: -1000, endMs: 0, hdr: enc, count: 1, errors: 0 },
+      { index: 0, startMs: 0, endMs: 1000, hdr: enc, count: 1, errors: 1 },
+    ],
+    eventLoopP99Ms: 1, eventLoopMaxMs: 2, queuedWindow: 0, cpu: 0.2,
+    ...over,
+  };
 }

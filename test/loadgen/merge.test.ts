@@ -6,7 +6,7 @@ import { mergeIntervals, mergeStage } from '../../loadgen/merge.js';
 import { lagBound } from '../../loadgen/lag-bound.js';
 import type { WorkerResult } from '../../loadgen/messages.js';
 import { mulberry32 } from '../../core/prng.js';
-import { testPlan } from './helpers.js';
+import { testPlan, workerResult } from './helpers.js';
 
 const PCTS = [0, 10, 50, 75, 90, 99, 99.9, 99.99, 100];
 
@@ -37,27 +37,6 @@ test('encode/decode round trip keeps every count', () => {
   for (const p of PCTS) assert.equal(back.getValueAtPercentile(p), h.getValueAtPercentile(p), `p${p}`);
   assert.equal(decodeHistogram('').totalCount, 0);
 });
-
-function workerResult(index: number, over: Partial<WorkerResult> = {}): WorkerResult {
-  const h = newHistogram();
-  recordUs(h, 1000 * (index + 1));
-  const enc = encodeHistogram(h);
-  return {
-    workerIndex: index, aborted: false,
-    connect: { requested: 2, established: 2, failed: 0, failedByErrno: {} },
-    reopened: 1, failedLater: 0, failedLaterByErrno: {}, openAtEnd: 2, openedInWindow: 1, activeConnections: 2,
-    measureStartEpochMs: 1000 + index, measureEndEpochMs: 3000 + index,
-    intended: 100, issued: 100, completed: 99,
-    errors: { timeout: 1, expected_401: 3 },
-    latencyHdr: enc, serviceHdr: enc, sendLagHdr: enc, scheduleLagHdr: enc,
-    intervals: [
-      { index: -1, startMs: -1000, endMs: 0, hdr: enc, count: 1, errors: 0 },
-      { index: 0, startMs: 0, endMs: 1000, hdr: enc, count: 1, errors: 1 },
-    ],
-    eventLoopP99Ms: 1, eventLoopMaxMs: 2, queuedWindow: 0, cpu: 0.2,
-    ...over,
-  };
-}
 
 test('mergeStage: sums counters, adds histograms, keeps intervals aligned', () => {
   const plan = testPlan(1, { connections: 4, durationMs: 2000, rate: 100 });
