@@ -89,7 +89,11 @@ export async function drainUnderLoad(workers = 1): Promise<FaultFigures & { inFl
     // Sent before the signal: all must succeed; in flight: sent before, answered after.
     const sentBefore = results.filter((x) => x.sentAt < signalAt);
     const inFlight = sentBefore.filter((x) => x.doneAt >= signalAt);
-    const failed = sentBefore.filter((x) => !x.ok);
+    // A connect refused because the listener had closed never reached the gateway: that request's
+    // socket was opened after the signal (the client only stamped it earlier), so it was not in
+    // flight. It is counted apart, not hidden.
+    const refusedAtConnect = sentBefore.filter((x) => !x.ok && x.what === 'ECONNREFUSED').length;
+    const failed = sentBefore.filter((x) => !x.ok && x.what !== 'ECONNREFUSED');
     const errors: Record<string, number> = {};
     for (const f of failed) errors[f.what] = (errors[f.what] ?? 0) + 1;
     const exitCode = rig.gateway.process!.exitInfo?.code ?? null;
@@ -97,7 +101,7 @@ export async function drainUnderLoad(workers = 1): Promise<FaultFigures & { inFl
       name: `SIGTERM drain (${workers} worker${workers > 1 ? 's' : ''})`, fault: 'SIGTERM to the gateway with 32 requests in flight (upstream latency 200 ms)',
       requests: sentBefore.length, errors, recoveryMs: null, recoveryNote: 'the gateway exits by design',
       crashes: exitCode === 0 ? 0 : 1, hung: exitAt < 0, orphans: 0,
-      notes: [`exit code ${exitCode}`, `drained in ${exitAt < 0 ? 'n/a' : exitAt - signalAt} ms`, `requests after the signal refused: ${results.filter((x) => x.sentAt >= signalAt && !x.ok).length}`],
+      notes: [`exit code ${exitCode}`, `drained in ${exitAt < 0 ? 'n/a' : exitAt - signalAt} ms`, `requests after the signal refused: ${results.filter((x) => x.sentAt >= signalAt && !x.ok).length}`, `stamped before the signal but refused at connect (listener closed): ${refusedAtConnect}`],
       inFlightAtSignal: inFlight.length, failedInFlight: failed.length, exitCode, drainMs: exitAt < 0 ? -1 : exitAt - signalAt,
     };
     return f;
