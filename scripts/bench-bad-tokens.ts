@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { stringify } from 'yaml';
 import { PACKAGE_ROOT } from '../core/version.js';
-import { UPSTREAM_SRC, cpuMs, start, stopAll } from './lib/procs.js';
+import { UPSTREAM_SRC, cpuMs, runBench, start, stopAll } from './lib/procs.js';
 import { benchArgs, machineNote, markdownTable, usage } from './lib/feature-bench.js';
 
 const SCRIPT = 'bench-bad-tokens';
@@ -119,11 +119,4 @@ async function main(): Promise<void> {
   process.stdout.write(`\n# Bad-token flood\n\n${note}\n\n${table}\n\nautocannon (closed loop, rate-capped): latency from the actual send, not the intended one. "bad accepted" must be 0. "bad answered from the LRU": negative-cache hits over lookups of tokens not in the positive cache (gateway_jwt_cache_total), i.e. bad tokens refused without a signature check; the measured window only.\n`);
 }
 
-const onSignal = (): void => { void stopAll().then(() => process.exit(130)); };
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-main().catch(async (err: unknown) => {
-  process.stderr.write(`${SCRIPT}: ${(err as Error).message}\n`);
-  await stopAll();
-  process.exitCode = 5;
-});
+runBench(SCRIPT, main);

@@ -18,7 +18,7 @@ import { stringify } from 'yaml';
 import { PACKAGE_ROOT } from '../core/version.js';
 import { parseCount, parseDuration, parseRate } from '../core/units.js';
 import { runScenario } from '../harness/run.js';
-import { UPSTREAM_SRC, start, stopAll } from './lib/procs.js';
+import { UPSTREAM_SRC, runBench, start, stopAll } from './lib/procs.js';
 import { CpuTrack, benchArgs, machineNote, markdownTable, usage } from './lib/feature-bench.js';
 
 const SCRIPT = 'bench-shadow';
@@ -103,11 +103,4 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${md}\n${cmp.status === 0 ? cmp.stdout : `compare failed: ${cmp.stderr}`}`);
 }
 
-const onSignal = (): void => { void stopAll().then(() => process.exit(130)); };
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-main().catch(async (err: unknown) => {
-  process.stderr.write(`${SCRIPT}: ${(err as Error).message}\n`);
-  await stopAll();
-  process.exitCode = 5;
-});
+runBench(SCRIPT, main);

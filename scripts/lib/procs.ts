@@ -81,3 +81,18 @@ export async function stopAll(): Promise<void> {
   })));
 }
 
+
+/**
+ * Run a bench script's main: every process it started is stopped on Ctrl-C, SIGTERM or an
+ * error, and an error is one line (exit 5).
+ */
+export function runBench(script: string, main: () => Promise<void>): void {
+  const onSignal = (): void => { void stopAll().then(() => process.exit(130)); };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  main().catch(async (err: unknown) => {
+    process.stderr.write(`${script}: ${(err as Error).message}\n`);
+    await stopAll();
+    process.exitCode = 5;
+  });
+}
