@@ -10,10 +10,11 @@ import { RunProcess, stageLines, until } from './run-helpers.js';
 
 const tmp = (name: string) => join(mkdtempSync(join(tmpdir(), 'gwb-run-')), name);
 
-/** scenarios/smoke.yaml with a `generator:` block appended (smoke.yaml has none), written to a temp folder. */
+/** scenarios/smoke.yaml with its `generator:` block (the last one in the file) replaced, written to a temp folder. */
 function smokeWith(generator: string): string {
   const file = tmp('smoke.yaml');
-  writeFileSync(file, `${readFileSync(join(PACKAGE_ROOT, 'scenarios', 'smoke.yaml'), 'utf8')}\ngenerator:\n${generator}\n`);
+  const smoke = readFileSync(join(PACKAGE_ROOT, 'scenarios', 'smoke.yaml'), 'utf8').replace(/\ngenerator:\n(?: .*\n?)*$/, '\n');
+  writeFileSync(file, `${smoke}\ngenerator:\n${generator}\n`);
   return file;
 }
 

@@ -60,9 +60,12 @@ test('installed tarball: --help, validate, a quick run of your own gateway', { s
 
 test('installed tarball: the shipped smoke scenario against the reference gateway', { skip: !enabled && 'set GW_BENCH_PACK_TEST=1 (.ci/run does)', timeout: 200_000 }, async () => {
   await copyFile(join(proj, 'node_modules', 'gw-bench', 'scenarios', 'smoke.yaml'), join(proj, 'smoke.yaml'));
-  const r = await npx(['run', 'smoke.yaml', '--quick', '--no-report', '--json', '--out', 'reports/smoke'], 180_000);
-  assert.ok([0, 3].includes(r.status ?? -1), `exit ${r.status}: ${r.stderr.slice(-2000)}`); // 3 = generator behind on a busy box
-  const result = JSON.parse(readFileSync(join(proj, 'reports', 'smoke', 'result.json'), 'utf8')) as { status: string; target: { impl: string } };
-  assert.equal(result.status, 'complete');
+  // What is tested is that the installed package starts the reference and mock upstreams and
+  // measures every stage; whether the generator kept up on a busy box is run.test.ts's business.
+  const r = await npx(['run', 'smoke.yaml', '--quick', '--no-report', '--json', '--allow-invalid', '--out', 'reports/smoke'], 180_000);
+  assert.equal(r.status, 0, `exit ${r.status}: ${r.stderr.slice(-2000)}`);
+  const result = JSON.parse(readFileSync(join(proj, 'reports', 'smoke', 'result.json'), 'utf8')) as { status: string; target: { impl: string }; stages: Array<{ status: string; requests: number }> };
+  assert.ok(['complete', 'incomplete'].includes(result.status), result.status);
   assert.equal(result.target.impl, 'reference');
+  assert.ok(result.stages.length > 0 && result.stages.every((st) => ['ok', 'invalid'].includes(st.status) && st.requests > 0), JSON.stringify(result.stages.map((st) => [st.status, st.requests])));
 });
