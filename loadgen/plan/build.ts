@@ -7,6 +7,9 @@ import { planProblems } from './check.js';
 import type { LoadPlan, MachineLimits, PlannedStage } from './types.js';
 import { ADDRESS_POOL, perAddressCapacity, planWorkers, sourceAddresses, splitStage } from './workers.js';
 
+/** Most generator processes one machine's plan may hold (far above what 2-64 cores can use). */
+const MAX_PLANNED_WORKERS = 1024;
+
 /** Open files the whole system allows (/proc/sys/fs/file-max); unlimited if unreadable. */
 function readSystemFiles(): number {
   try {
@@ -50,6 +53,12 @@ export function buildLoadPlan(s: Scenario, opts: { stages?: readonly StageSpec[]
   const addressesNeeded = gen.workers * Math.max(1, Math.ceil(perWorkerConns / perAddressMax));
   if (addressesNeeded > ADDRESS_POOL) {
     problems.push({ path: `load.stages[${biggest!.index}].connections`, message: `${maxConns} connections need ${addressesNeeded} loopback source addresses (at most ${perAddressMax} sockets each); 127.0.0.0/8 offers ${ADDRESS_POOL}` });
+  }
+  // A plan that cannot run is still built, for its other problems, but never with more worker
+  // shares than a machine could start: an absurd connection count must not exhaust memory here.
+  if (gen.workers > MAX_PLANNED_WORKERS) {
+    problems.push({ path: `load.stages[${biggest!.index}].connections`, message: `${maxConns} connections need ${gen.workers} generator processes on this machine; at most ${MAX_PLANNED_WORKERS} are planned` });
+    gen = { ...gen, workers: 1 };
   }
   for (const st of specs) {
     // Over loopback every connection is two open files: the client's and the server's socket.
