@@ -1,5 +1,7 @@
 import type { LagBound } from './lag-bound.js';
 import type { HealthLimits } from './types.js';
+import { DEFAULTS } from '../core/scenario/defaults.js';
+import { parseDuration, parsePercent } from '../core/units.js';
 
 /**
  * Whether the generator itself kept up. A stage whose generator lagged is reported invalid
@@ -7,8 +9,16 @@ import type { HealthLimits } from './types.js';
  * target.
  */
 
-/** Recommended limits (see loadgen/README.md for why). */
-export const DEFAULT_HEALTH_LIMITS: Readonly<HealthLimits> = Object.freeze({ maxSendLagP99Ms: 5, maxEventLoopP99Ms: 20, maxCpu: 0.95 });
+/**
+ * The scenario's defaults (core/scenario/defaults.ts owns them), for the rigs that plan
+ * stages without a scenario: soak, accuracy, the benches. One owner, so a rig never judges
+ * its generator by a stricter rule than a run does.
+ */
+export const DEFAULT_HEALTH_LIMITS: Readonly<HealthLimits> = Object.freeze({
+  maxSendLagP99Ms: parseDuration(DEFAULTS.generator.maxSendLagP99, 'generator.maxSendLagP99'),
+  maxEventLoopP99Ms: parseDuration(DEFAULTS.generator.maxEventLoopP99, 'generator.maxEventLoopP99'),
+  maxCpu: parsePercent(DEFAULTS.generator.maxCpu, 'generator.maxCpu'),
+});
 
 /** A stage is invalid when fewer than this fraction of the intended sends went out. */
 export const MIN_SENT_FRACTION = 0.97;

@@ -65,13 +65,17 @@ test('mergeStage: one saturated worker makes the stage invalid, with the reason'
   assert.equal(m.generator.cpu, 0.99);
 });
 
+test('DEFAULT_HEALTH_LIMITS: the scenario defaults, so a rig judges its generator as a run does', () => {
+  assert.deepEqual({ ...DEFAULT_HEALTH_LIMITS }, { maxSendLagP99Ms: 10, maxEventLoopP99Ms: 25, maxCpu: 0.95 });
+});
+
 test('healthReasons: each limit on its own', () => {
   const ok = { lag: lagBound({ sendLagMaxMs: 1, eventLoopMaxMs: 2, measuredP99Ms: 20, floorMs: 5 }), eventLoopP99Ms: [1], cpu: [0.5], intended: 100, issued: 100, aborted: false };
   assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, ok), []);
   const late = lagBound({ sendLagMaxMs: 4, eventLoopMaxMs: 3, measuredP99Ms: 20, floorMs: 5 });
   assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, lag: late })[0]!, /^generator lag bound 7 ms exceeds the allowed 5 ms/);
   assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, lag: null }), [], 'an engine without send times is judged by the other checks');
-  assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, eventLoopP99Ms: [1, 25] })[0]!, /^worker 1: event-loop delay p99 25 ms exceeds the limit of 20 ms/);
+  assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, eventLoopP99Ms: [1, 26] })[0]!, /^worker 1: event-loop delay p99 26 ms exceeds the limit of 25 ms/);
   assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, issued: 97 }), [], '97% sent is enough');
   assert.equal(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, issued: 96 }).length, 1);
   assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, aborted: true }), ['stage was aborted before its end']);
