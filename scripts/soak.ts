@@ -31,7 +31,7 @@ const r = await runSoak({ minutes, windowS, rate, log: (l) => process.stderr.wri
 await mkdir(outDir, { recursive: true });
 await writeFile(join(outDir, 'soak.json'), `${JSON.stringify(r, null, 2)}\n`);
 await writeFile(join(outDir, 'soak.png'), await renderChartPng(soakChart(r)));
-process.stdout.write(`minute  requests  errors  p99 ms  RSS MiB\n`);
-for (const w of r.windows) process.stdout.write(`${w.minute.toFixed(2).padStart(6)}  ${String(w.requests).padStart(8)}  ${String(w.errors).padStart(6)}  ${(w.p99Ms?.toFixed(2) ?? 'n/a').padStart(6)}  ${(w.rssMiB?.toFixed(1) ?? 'n/a').padStart(7)}\n`);
+process.stdout.write(`minute  requests  errors  p99 ms  lag bound ms  RSS MiB\n`);
+for (const w of r.windows) process.stdout.write(`${w.minute.toFixed(2).padStart(6)}  ${String(w.requests).padStart(8)}  ${String(w.errors).padStart(6)}  ${(w.p99Ms?.toFixed(2) ?? 'n/a').padStart(6)}  ${(w.lagBoundMs?.toFixed(2) ?? 'n/a').padStart(12)}  ${(w.rssMiB?.toFixed(1) ?? 'n/a').padStart(7)}${w.generatorValid ? '' : '  generator behind'}\n`);
 const pct = (d: { drift: number } | null) => (d ? `${(d.drift * 100).toFixed(1)} %` : 'n/a');
 process.stdout.write(`verdict: ${r.verdict} (RSS drift ${pct(r.rss)}, p99 drift ${pct(r.p99)})${r.reasons.length ? ` - ${r.reasons.join('; ')}` : ''}\nwrote ${join(outDir, 'soak.json')} and soak.png\n`);
