@@ -21,7 +21,7 @@ import { drainUnderLoad, reloadsUnderLoad } from '../harness/reliability/lifecyc
 import type { FaultFigures } from '../harness/reliability/load.js';
 import { PROBES, slowloris } from '../harness/reliability/probes.js';
 import { startRig } from '../harness/reliability/rig.js';
-import type { SoakResult } from '../harness/reliability/soak.js';
+import { SOAK_LAG_FLOOR_MS, type SoakResult } from '../harness/reliability/soak.js';
 
 const { values } = parseArgs({ options: { 'fuzz-factor': { type: 'string' }, skip: { type: 'string' }, out: { type: 'string' } } });
 const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
@@ -140,7 +140,7 @@ if (existsSync(soakFile)) {
     `### Soak (${s.startedAt.slice(0, 16)}Z, ${s.minutes} min at ${s.rateRps}/s, ${s.connections} connections, Node ${s.node})\n`,
     `Verdict: **${s.verdict}** - RSS drift ${pct(s.rss)} (limit 5 %), p99 drift ${pct(s.p99)} (limit 10 %)${s.reasons.length ? `; ${s.reasons.join('; ')}` : ''}. Capacity probe: ${s.capacityRps === null ? 'no step passed on this machine, so the rate is a fixed 100/s' : `${s.capacityRps}/s`}.\n`,
     '![soak curves](reliability/soak.png)\n',
-    `Each window is its own stage; its p99 counts toward the drift only when its generator kept up (lag bound within max(10 ms, 5% of p99)): ${s.generator.validWindows ?? 'n/a'} of ${s.generator.windows ?? s.windows.length} windows.\n`,
+    `Each window is its own stage; its p99 counts toward the drift only when its generator kept up (lag bound within max(${SOAK_LAG_FLOOR_MS} ms, 5% of p99)): ${s.generator.validWindows ?? 'n/a'} of ${s.generator.windows ?? s.windows.length} windows.\n`,
     '| minute | requests | errors | p99 (ms) | generator lag bound (ms) | RSS (MiB) |', '|---|---|---|---|---|---|',
     ...s.windows.map((w) => `| ${w.minute.toFixed(2)} | ${w.requests} | ${w.errors} | ${w.p99Ms?.toFixed(2) ?? 'n/a'}${w.generatorValid === false ? ' (generator behind: not judged)' : ''} | ${w.lagBoundMs?.toFixed(2) ?? 'n/a'} | ${w.rssMiB?.toFixed(1) ?? 'n/a'} |`), '',
   );

@@ -27,7 +27,10 @@ const windowS = num(values.window, 'window', 60);
 const rate = values.rate === undefined ? undefined : num(values.rate, 'rate', 0);
 const outDir = values['out-dir'] ?? join(PACKAGE_ROOT, 'docs', 'reliability');
 
-const r = await runSoak({ minutes, windowS, rate, log: (l) => process.stderr.write(`${l}\n`) });
+// Ctrl-C / SIGTERM: end the current window, stop the gateway and upstreams, write what was measured.
+const stop = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { process.stderr.write(`soak: ${sig}: stopping after the current window\n`); stop.abort(); });
+const r = await runSoak({ minutes, windowS, rate, log: (l) => process.stderr.write(`${l}\n`), signal: stop.signal });
 await mkdir(outDir, { recursive: true });
 await writeFile(join(outDir, 'soak.json'), `${JSON.stringify(r, null, 2)}\n`);
 await writeFile(join(outDir, 'soak.png'), await renderChartPng(soakChart(r)));

@@ -11,6 +11,7 @@ import { referenceImpl } from '../processes/impls.js';
 import { startUpstreams, type RunningUpstreams } from '../processes/upstreams.js';
 import { makeJwtSetup, type JwtSetup } from '../tokens.js';
 import { FaultyLink } from './faulty-link.js';
+import type { Placement } from '../../core/result.js';
 
 /**
  * The reference gateway and the mock upstreams as separate processes, started exactly the
@@ -46,6 +47,8 @@ export interface RigOptions {
   onLine?: (line: string) => void;
   /** Put a FaultyLink between the gateway and the `user` service. */
   link?: boolean;
+  /** CPU pinning as a run places its processes (harness/placement.ts); none when absent. */
+  placement?: Placement;
 }
 
 /** Fast, fixed-latency upstreams: the faults and probes are about behaviour, not latency. */
@@ -59,7 +62,7 @@ function isLive(pid: number): boolean {
 
 export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const dir = await mkdtemp(join(tmpdir(), 'gwb-rig-'));
-  const upstreams = await startUpstreams({ specs: opts.specs ?? FAST_UPSTREAMS, seed: 1, cpus: null });
+  const upstreams = await startUpstreams({ specs: opts.specs ?? FAST_UPSTREAMS, seed: 1, cpus: opts.placement?.upstreams ?? null });
   let gateway: RunningTarget;
   let link: FaultyLink | null = null;
   try {
@@ -67,7 +70,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
     const jwt = await makeJwtSetup({ alg: 'HS256', count: 50, ttlMs: 3_600_000, dir });
     const impl = referenceImpl();
     const run = opts.args ? { ...impl.run, args: [...impl.run.args, ...opts.args] } : impl.run;
-    gateway = await startGateway({ impl: { ...impl, run }, env: { ...upstreams.env, ...(link ? { GW_UPSTREAM_USER: link.url } : {}), ...jwt.env, ...(opts.env ?? {}) }, workers: opts.workers ?? 1, cpus: null, healthTimeoutMs: 30_000 });
+    gateway = await startGateway({ impl: { ...impl, run }, env: { ...upstreams.env, ...(link ? { GW_UPSTREAM_USER: link.url } : {}), ...jwt.env, ...(opts.env ?? {}) }, workers: opts.workers ?? 1, cpus: opts.placement?.gateway ?? null, healthTimeoutMs: 30_000 });
     if (opts.onLine) { gateway.process?.onLine(opts.onLine); upstreams.process.onLine(opts.onLine); }
     const u = new URL(gateway.url);
     return {
