@@ -11,6 +11,7 @@ import { LoadGenerator, stageAtRate, writeHlog } from '../loadgen/index.js';
 import type { StagePlan, StageProgress } from '../loadgen/types.js';
 import { capacityStage, type Measured } from './capacity.js';
 import { capacityWarnings, readCalibration } from './calibrate.js';
+import { hostWarnings } from './host-checks.js';
 import { contractCheck } from './contract-check.js';
 import { envFingerprint } from './env.js';
 import { LiveMetrics } from './live-metrics.js';
@@ -131,7 +132,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   try {
     progress.note(`gw-bench: ${scenario.name}${opts.quick ? ' (quick)' : ''}: ${activeStages.length} stages, up to ${maxConns} connections; generator ${gen.workers} worker(s); target ${implName}${workersForGateway ? ` x${workersForGateway}` : ''}; output ${out.dir}`);
     const genCpus = placement.generator ? placement.generator.split(',').length : env.cores;
-    for (const w of capacityWarnings(readCalibration(), activeStages, gen.workers, genCpus)) { progress.note(`warning: ${w}`); out.line(`warning: ${w}`); }
+    for (const w of [...capacityWarnings(readCalibration(), activeStages, gen.workers, genCpus), ...hostWarnings()]) { progress.note(`warning: ${w}`); out.line(`warning: ${w}`); }
     const jwt = await makeJwtSetup({ alg: scenario.auth.alg, count: scenario.auth.tokens, ttlMs: scenario.auth.ttlMs, dir: tmp });
     jwt.tokens = withOwnAuth(jwt.tokens, scenario.auth);
     if (external) {

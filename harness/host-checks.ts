@@ -1,0 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Host settings that make a generator stall for milliseconds, found before a run starts.
+ * Warnings only: the lag bound already judges every stage; this says why one may fail.
+ *
+ * Proactive reclaim: a DAMON scheme with action `pageout` evicts "cold" pages, the node
+ * binary's own code among them, which then fault back in mid-stage. On the 2-core VMs this
+ * project is measured on it pushed a 3 s stage's lag bound from 8-15 ms to 12-75 ms
+ * (docs/troubleshooting.md).
+ */
+export function hostWarnings(sysfs = '/sys'): string[] {
+  const out: string[] = [];
+  const root = join(sysfs, 'kernel', 'mm', 'damon', 'admin', 'kdamonds');
+  for (const k of list(root)) {
+    if (read(join(root, k, 'state')) !== 'on') continue;
+    const contexts = join(root, k, 'contexts');
+    const pageout = list(contexts).some((c) => list(join(contexts, c, 'schemes')).some((s) => read(join(contexts, c, 'schemes', s, 'action')) === 'pageout'));
+    if (pageout) out.push(`kernel proactive reclaim is on (DAMON kdamond ${k}, action pageout): it evicts code pages mid-stage and stalls the generator for milliseconds; switch it off on a benchmark host (docs/troubleshooting.md)`);
+  }
+  return out;
+}
+
+function list(dir: string): string[] {
+  try { return readdirSync(dir).filter((n) => /^\d+$/.test(n)); } catch { return []; }
+}
+
+function read(file: string): string | null {
+  try { return readFileSync(file, 'utf8').trim(); } catch { return null; }
+}

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostWarnings } from '../../harness/host-checks.js';
+
+/** A fake /sys with one kdamond whose scheme has the given state and action. */
+function fakeSys(state: string, action: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'gwb-sys-'));
+  const k = join(root, 'kernel', 'mm', 'damon', 'admin', 'kdamonds', '0');
+  mkdirSync(join(k, 'contexts', '0', 'schemes', '0'), { recursive: true });
+  writeFileSync(join(k, 'state'), `${state}\n`);
+  writeFileSync(join(k, 'contexts', '0', 'schemes', '0', 'action'), `${action}\n`);
+  return root;
+}
+
+test('hostWarnings: a running DAMON pageout scheme is named, with what to do', () => {
+  const sys = fakeSys('on', 'pageout');
+  try {
+    const w = hostWarnings(sys);
+    assert.equal(w.length, 1);
+    assert.match(w[0]!, /proactive reclaim is on \(DAMON kdamond 0, action pageout\).*troubleshooting/);
+  } finally { rmSync(sys, { recursive: true, force: true }); }
+});
+
+test('hostWarnings: DAMON off, another action, or no DAMON at all: nothing', () => {
+  for (const [state, action] of [['off', 'pageout'], ['on', 'stat']] as const) {
+    const sys = fakeSys(state, action);
+    try { assert.deepEqual(hostWarnings(sys), [], `${state}/${action}`); } finally { rmSync(sys, { recursive: true, force: true }); }
+  }
+  assert.deepEqual(hostWarnings('/nonexistent-sys'), []);
+});
