@@ -1,5 +1,6 @@
 import { execa, type ResultPromise } from 'execa';
 import type { Writable } from 'node:stream';
+import { onExit } from 'signal-exit';
 import { placed } from './taskset.js';
 
 /**
@@ -87,7 +88,9 @@ export class OwnedProcess {
     if (!this.proc.pid) throw new Error(`could not start ${name}: ${cmd}`);
     this.pid = this.proc.pid;
     live.set(this.pid, this.group);
-    if (!exitHookInstalled) { exitHookInstalled = true; process.on('exit', killAllOwned); }
+    // signal-exit: also on a deadly signal nobody handles (SIGTERM from an outside
+    // `timeout`/`kill`), where node's own 'exit' event never fires; it re-raises after.
+    if (!exitHookInstalled) { exitHookInstalled = true; onExit(() => { killAllOwned(); }); }
     let partial = '';
     const onData = (chunk: Buffer) => {
       const lines = (partial + chunk.toString('utf8')).split('\n');

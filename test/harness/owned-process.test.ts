@@ -56,3 +56,21 @@ test('a gateway and upstreams started by conformance (--impl-command) are owned:
   assert.equal(pids.length, 2, 'the upstreams and the gateway');
   for (const pid of pids) await assertGone(pid);
 });
+
+test('owned child process groups are killed when the harness dies of a signal nobody handles (an outside kill or timeout)', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    const m = await import(${dist('core', 'processes', 'owned.js')});
+    const p = new m.OwnedProcess('sleeper', 'sh', ['-c', 'sleep 30 & sleep 30'], { cpus: null });
+    console.log(p.pid);
+    setInterval(() => {}, 1000);`], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    child.once('exit', () => reject(new Error('exited before printing the pid')));
+  });
+  assert.ok(running(pid));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 'SIGTERM', 'the harness still dies of the signal (re-raised after the cleanup)');
+  await assertGone(pid);
+});
