@@ -23,7 +23,6 @@ export interface BenchOptions {
   maxRps: number;
   probes: number;
   probeDurationMs: number;
-  warmupMs: number;
   sloP99Ms: number;
   sloErrorRate: number;
   /** Floor of the generator's lag bound (scenario generator.maxSendLagP99); null: the scenario default. */
@@ -48,7 +47,6 @@ process tree. Prints a Markdown table with ratios and writes JSON + Markdown und
   --min RATE --max RATE capacity search range (default 1000/s .. 64000/s)
   --probes N            probe budget per cell (default 9; --quick 4)
   --probe-duration D    measured window of a probe (default 5s; --quick 2s)
-  --warmup D            warm-up before the first probe (default 5s; --quick 1s)
   --slo-p99 D           p99 limit (default 100ms)
   --slo-errors PCT      error-rate limit (default 0.5%)
   --lag-floor D         floor of the generator lag bound (default: the scenario default)
@@ -80,7 +78,7 @@ export function benchOptions(argv: string[]): BenchOptions {
       args: argv, strict: true, allowPositionals: false,
       options: {
         runs: str, impls: str, routes: str, quick: { type: 'boolean' }, help: { type: 'boolean' }, connections: str, min: str, max: str,
-        probes: str, 'probe-duration': str, warmup: str, 'slo-p99': str, 'slo-errors': str, 'lag-floor': str, out: str,
+        probes: str, 'probe-duration': str, 'slo-p99': str, 'slo-errors': str, 'lag-floor': str, out: str,
       },
     }));
   } catch (e) { fail((e as Error).message); }
@@ -100,7 +98,6 @@ export function benchOptions(argv: string[]): BenchOptions {
     maxRps: v('max') === undefined ? 64_000 : unit('max', v('max')!, parseRate),
     probes: v('probes') === undefined ? (quick ? 4 : 9) : count('probes', v('probes')!, 1, 20),
     probeDurationMs: v('probe-duration') === undefined ? (quick ? 2000 : 5000) : unit('probe-duration', v('probe-duration')!, parseDuration),
-    warmupMs: v('warmup') === undefined ? (quick ? 1000 : 5000) : unit('warmup', v('warmup')!, parseDuration),
     sloP99Ms: v('slo-p99') === undefined ? 100 : unit('slo-p99', v('slo-p99')!, parseDuration),
     sloErrorRate: v('slo-errors') === undefined ? 0.005 : unit('slo-errors', v('slo-errors')!, parsePercent),
     lagFloorMs: v('lag-floor') === undefined ? null : unit('lag-floor', v('lag-floor')!, parseDuration),
