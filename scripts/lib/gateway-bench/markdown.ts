@@ -15,7 +15,7 @@ const ratioText = (r: Ratio | undefined): string => {
 };
 
 function bracketText(c: CellSummary): string {
-  if (c.capacityRps === null) return '-';
+  if (c.capacityRps === null) return c.bracket.high === null ? '-' : `< ${rps(c.bracket.high)} (${c.bracket.upper.join('/')})`;
   const edge = c.bracket.upper.join('/');
   return c.bracket.high === null ? `>= ${rps(c.bracket.low)} (${edge})` : `[${rps(c.bracket.low)}, ${rps(c.bracket.high)}) ${edge}`;
 }
@@ -39,7 +39,7 @@ export function benchMarkdown(r: BenchReport): string {
         if (i.skipped) return [label, i.name, `skipped: ${i.skipped}`, '-', '-', '-', '-'];
         const c = r.cells.find((x) => x.impl === i.name && x.route === route);
         if (!c) return [label, i.name, 'not measured', '-', '-', '-', '-'];
-        const vs = i.name === YARDSTICK ? '1.00x' : ratioText(r.ratios.find((x) => x.route === route && x.numerator === i.name && x.denominator === YARDSTICK));
+        const vs = i.name === YARDSTICK ? (c.capacityRps === null ? '-' : '1.00x') : ratioText(r.ratios.find((x) => x.route === route && x.numerator === i.name && x.denominator === YARDSTICK));
         return [label, i.name, c.capacityRps === null ? `none (${c.reason})` : spreadText(c.capacityRps, rps), bracketText(c),
           spreadText(c.p99AtCapacityMs, (n) => `${n.toFixed(1)} ms`), spreadText(c.cpuUsPerRequest, (n) => n.toFixed(0)), vs];
       })),

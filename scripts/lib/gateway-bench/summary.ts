@@ -56,6 +56,7 @@ export function summarizeCell(runs: CellRun[]): CellSummary {
     impl, route, runs: runs.length,
     capacityRps,
     bracket: {
+      // A run with no passing probe leaves the low edge open; one with no failing probe, the high edge.
       low: lows.some((x) => x === null) || !lows.length ? null : median(lows as number[]),
       high: highs.some((x) => x === null) || !highs.length ? null : median(highs as number[]),
       upper: [...new Set(measured.map((r) => r.bracket.upper))],
