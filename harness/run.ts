@@ -46,7 +46,7 @@ export interface RunOptions {
     pid?: number;
     metricsUrl?: string;
     command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
-    cwd?: string; skipBuild?: boolean; // target.command: start it here, not in target.cwd; the gate (or bench:gateway) built it
+    cwd?: string; skipBuild?: boolean; // target.command: start it here, not in target.cwd; the gate built it (bench:gateway: skips unbuilt baselines)
     debugDelayMs?: number;
     /** Reference gateway only: CPU (us) burnt before each proxied request (tests the gate). */
     debugCpuUs?: number;
