@@ -70,6 +70,9 @@ const stage = obj({
   probes: { type: 'array', items: obj({ rate: nnum, p99Ms: nnum, errorRate: nnum, achievedRps: nnum, valid: { type: 'boolean' }, ok: { type: 'boolean' } }) },
 });
 
+// target (the gateway's process count per stage) is optional: older results lack it
+(stage.properties as Json).target = obj({ workers: nullable({ type: 'integer', minimum: 1 }), sizing: { enum: ['auto', 'fixed', 'external'] }, restarted: { type: 'boolean' } });
+
 export const resultSchema: Json = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://gw-bench.dev/schemas/result-v2.json',

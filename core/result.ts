@@ -183,6 +183,19 @@ export interface CapacityResult {
   probes: CapacityProbe[];
 }
 
+/**
+ * The gateway under test as it ran a stage. `auto` sizing gives each stage the fewest
+ * processes that hold its connections under the open-files limit; `fixed`: the user's
+ * number (or a single-process implementation); `external`: not started by gw-bench, so
+ * its process count is not known (workers null).
+ */
+export interface StageTarget {
+  workers: number | null;
+  sizing: 'auto' | 'fixed' | 'external';
+  /** True when gw-bench restarted the target with a new process count before this stage. */
+  restarted: boolean;
+}
+
 export interface StageResult {
   index: number;
   name: string;
@@ -195,6 +208,8 @@ export interface StageResult {
   offeredRps: number | null;
   achievedRps: number;
   capacity?: CapacityResult;
+  /** Gateway processes during this stage; absent in older results. */
+  target?: StageTarget;
   warmupS: number;
   durationS: number;
   startedAt: string;

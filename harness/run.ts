@@ -26,7 +26,10 @@ import { buildStageResult, hlogName, skippedStage } from './stage-result.js';
 import { formatSummary } from './summary.js';
 import { verdictOf } from './verdict.js';
 import { externalTarget, buildImpl, startGateway, type RunningTarget } from './processes/gateway.js';
-import { findImpl, gatewayWorkers, listImpls, type ImplInfo } from './processes/impls.js';
+import { findImpl, listImpls, type ImplInfo } from './processes/impls.js';
+import { connectionsPerProcess, stageWorkers, workerSizing } from './worker-sizing.js';
+import { resizeTarget } from './target-resize.js';
+import { fdLimit } from './procfs.js';
 import { startUpstreams, type RunningUpstreams } from './processes/upstreams.js';
 import { makeJwtSetup } from './tokens.js';
 import { withOwnAuth } from './own-auth.js';
@@ -44,12 +47,14 @@ export interface RunOptions {
     pid?: number;
     metricsUrl?: string;
     command?: { cmd: string; args: string[]; cwd?: string; env?: Record<string, string> };
-    cwd?: string; skipBuild?: boolean; // target.command: start it here, not in target.cwd; the gate built it
+    cwd?: string; skipBuild?: boolean; // target.command: start it here, not in target.cwd; the gate built it (bench:gateway: skips unbuilt baselines)
     debugDelayMs?: number;
     /** Reference gateway only: CPU (us) burnt before each proxied request (tests the gate). */
     debugCpuUs?: number;
     workers?: number;
   };
+  /** Client connections per gateway process for `workers: auto` (default: half the open-files limit); tests lower it. */
+  connectionsPerProcess?: number;
   placement?: Partial<Record<'gateway' | 'upstreams' | 'generator', string>>;
   stageFilter?: (stageIndex: number) => boolean;
   signal?: AbortSignal;
@@ -90,7 +95,11 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   const maxConns = Math.max(...activeStages.map((s) => s.connections));
   const plan = planRun(scenario, activeStages, opts.scenarioFile);
   const gen = plan.generator;
-  const workersForGateway = impl ? (opts.target?.workers ?? gatewayWorkers(scenario.target.workers, maxConns, impl)) : own ? (opts.target?.workers ?? (scenario.target.workers === 'auto' ? 1 : scenario.target.workers)) : null;
+  const perProcess = opts.connectionsPerProcess ?? connectionsPerProcess(await fdLimit());
+  const sizing = own ? { mode: 'fixed' as const, fixed: opts.target?.workers ?? (scenario.target.workers === 'auto' ? 1 : scenario.target.workers), perProcess }
+    : workerSizing({ impl, requested: opts.target?.workers ?? scenario.target.workers, perProcess, maxConnections: maxConns, doctor: opts.doctor });
+  const firstMeasured = activeStages.find((s) => impl?.maxConnections == null || s.connections <= impl.maxConnections) ?? activeStages[0]!;
+  const workersForGateway = stageWorkers(sizing, firstMeasured.connections);
   const placement = resolvePlacement({ ...scenario.placement, ...opts.placement }, external);
 
   const out = await RunOutput.create(scenario.name + (opts.quick ? '-quick' : ''), opts.out);
@@ -104,6 +113,8 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   const tmp = await mkdtemp(join(tmpdir(), 'gw-bench-run-'));
   let upstreams: RunningUpstreams | null = null;
   let target: RunningTarget | null = null;
+  /** Starts the owned implementation with N processes (again, when a stage needs another count). */
+  let startImplAt: ((workers: number) => Promise<RunningTarget>) | null = null;
   let lg: LoadGenerator | null = null;
   let sampler: Sampler | null = null;
   let live: LiveMetrics | null = null;
@@ -141,12 +152,15 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       ({ target, upstreams } = await startOwnTarget({ scenario, spec: own, jwtEnv: jwt.env, dir: tmp, placement, workers: workersForGateway!, log: out.log, note: (m) => progress.note(m), cwd: opts.target?.cwd, skipBuild: opts.target?.skipBuild, signal: opts.signal }));
     } else {
       upstreams = await startUpstreams({ specs: scenario.upstreams, seed: scenario.load.seed, cpus: placement.upstreams, log: out.log });
-      if (impl!.build) { progress.note(`building ${impl!.name}...`); await buildImpl(impl!, out.log); }
-      target = await startGateway({
-        impl: impl!, env: { ...upstreams.env, ...jwt.env }, workers: workersForGateway!, cpus: placement.gateway, log: out.log,
+      if (impl!.build && !opts.target?.skipBuild) { progress.note(`building ${impl!.name}...`); await buildImpl(impl!, out.log); }
+      const env = { ...upstreams.env, ...jwt.env };
+      const doctor = opts.doctor ? { command: await doctorCommand(impl!, out.dir), stopGraceMs: 60_000 } : {};
+      startImplAt = (workers: number) => startGateway({
+        impl: impl!, env, workers, cpus: placement.gateway, log: out.log,
         debugDelayMs: opts.target?.debugDelayMs, debugCpuUs: opts.target?.debugCpuUs, command: opts.target?.command,
-        ...(opts.doctor ? { command: await doctorCommand(impl!, out.dir), stopGraceMs: 60_000 } : {}),
+        ...doctor,
       });
+      target = await startImplAt(workersForGateway!);
     }
     targetInfo = { ...targetInfo, url: target.url, pid: target.pid, command: target.command, metricsUrl: target.metricsUrl, workers: target.workers };
     opts.onTarget?.({ pid: target.pid, url: target.url });
@@ -157,11 +171,11 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
 
     // An external target's runtime is unknown: look for any implementation's heap metrics.
     const heapMetrics = impl ? [impl.heapMetrics] : listImpls().map((i) => i.heapMetrics);
-    sampler = new Sampler({ pid: target.pid, metricsUrl: target.metricsUrl, upstreamStats: upstreams ? () => upstreams!.admin.stats() : null, heapMetrics });
-    sampler.start();
+    const startSampler = (t: RunningTarget): Sampler => { const sm = new Sampler({ pid: t.pid, metricsUrl: t.metricsUrl, upstreamStats: upstreams ? () => upstreams!.admin.stats() : null, heapMetrics }); sm.start(); return sm; };
+    sampler = startSampler(target);
     if (opts.metricsPort !== undefined) live = await LiveMetrics.start(opts.metricsPort, { host: opts.metricsHost });
     const tu = new URL(target.url);
-    const dest = { host: tu.hostname, port: Number(tu.port) };
+    let dest = { host: tu.hostname, port: Number(tu.port) };
     lg = await LoadGenerator.start({ workers: gen.workers, cpuList: placement.generator ?? undefined, sourceAddresses: gen.sourceAddresses });
 
     for (const [i, spec] of activeStages.entries()) {
@@ -174,6 +188,18 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         progress.note(`stage ${i + 1}/${activeStages.length} ${spec.name}: not reached - ${st.reasons[0]}`);
         continue;
       }
+      // auto sizing: the fewest processes for this stage's connections (harness/worker-sizing.ts)
+      const resized = startImplAt ? await resizeTarget({ target: target!, want: stageWorkers(sizing, spec.connections), start: startImplAt, note: (l) => { progress.note(l); out.line(l); } }) : null;
+      const tgt: RunningTarget = resized ?? target!;
+      if (resized) {
+        await sampler!.stop();
+        target = tgt;
+        sampler = startSampler(tgt);
+        dest = { host: dest.host, port: Number(new URL(tgt.url).port) };
+        targetInfo = { ...targetInfo, url: tgt.url, pid: tgt.pid, workers: Math.max(targetInfo.workers ?? 0, tgt.workers ?? 0) };
+        opts.onTarget?.({ pid: tgt.pid, url: tgt.url });
+      }
+      const stageTarget = { workers: tgt.workers, sizing: sizing.mode, restarted: resized !== null };
       const onProgress = (p: StageProgress) => { progress.update(p, spec.name); live?.update(p, spec.name); };
       const runOne = async (plan: StagePlan, label: string): Promise<Measured> => {
         progress.stageStart(i, activeStages.length, label, plan.warmupMs + plan.durationMs);
@@ -207,16 +233,15 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         const serverSide = await establishedOnPort(dest.port, dest.host).catch(() => null);
         st = buildStageResult({ spec, measurement: m, sampler, before, after, runStartMs, hlog, engine: scenario.load.engine, serverSideConnections: serverSide, limits: scenario.generator, heapReason: impl?.heapReason });
       }
+      st = { ...st, target: stageTarget };
       if (opts.signal?.aborted) { st = { ...st, status: 'interrupted', reasons: [...st.reasons, 'interrupted (Ctrl-C) during this stage: numbers cover part of the window'] }; }
-      if (!target.alive()) {
-        st = { ...st, status: 'failed', reasons: [...st.reasons, `target died during the stage (${target.describeExit()})`] };
-      }
+      if (!tgt.alive()) st = { ...st, status: 'failed', reasons: [...st.reasons, `target died during the stage (${tgt.describeExit()})`] };
       stages.push(st);
       await out.appendStage(st);
       await out.writeResult({ ...result(), status: 'interrupted' }); // a crash after this line still leaves every finished stage
       progress.stageEnd(`stage ${i + 1}/${activeStages.length} ${spec.name}: ${st.status}; p99 ${st.latencyMs.p99.toFixed(2)} ms, achieved ${st.achievedRps.toFixed(0)}/s, errors ${(st.errorRate * 100).toFixed(2)}%${st.reasons.length ? ` - ${st.reasons.join('; ')}` : ''}`);
       current = null;
-      if (st.status === 'failed') throw new TargetError('GW_ERR_TARGET_CRASHED', `target ${target.impl} exited during stage ${spec.name} (${target.describeExit()})`, target.lastLines());
+      if (st.status === 'failed') throw new TargetError('GW_ERR_TARGET_CRASHED', `target ${tgt.impl} exited during stage ${spec.name} (${tgt.describeExit()})`, tgt.lastLines());
     }
     if (opts.signal?.aborted) status = 'interrupted';
     else if (stages.some((st) => st.status === 'invalid')) status = 'incomplete';

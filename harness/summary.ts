@@ -7,7 +7,8 @@ const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toF
 /** One row per stage; invalid and not-reached stages show why, never numbers as if they were results. */
 export function stageRow(s: StageResult): string[] {
   const active = s.connectionCounts.active;
-  const base = [s.name + (s.engine === 'autocannon' ? ' [autocannon]' : ''), `${active === undefined || active === null ? '-' : formatCount(active)}/${formatCount(s.connectionCounts.established)}/${formatCount(s.connections)}`];
+  const procs = s.target === undefined ? '-' : s.target.workers === null ? 'n/a' : `${s.target.workers}${s.target.restarted ? '*' : ''}`;
+  const base = [s.name + (s.engine === 'autocannon' ? ' [autocannon]' : ''), procs, `${active === undefined || active === null ? '-' : formatCount(active)}/${formatCount(s.connectionCounts.established)}/${formatCount(s.connections)}`];
   if (s.status === 'not-reached' || (s.status !== 'ok' && s.status !== 'invalid' && s.requests === 0)) {
     return [...base, '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', `${s.status.toUpperCase()}: ${s.reasons[0] ?? ''}`];
   }
@@ -31,7 +32,7 @@ export function stageRow(s: StageResult): string[] {
   return row;
 }
 
-export const SUMMARY_HEADER = ['stage', 'conns act/est/req', 'offered/s', 'achieved/s', 'p50', 'p99', 'p99.9', 'svc p99', 'errors', 'CPU/req', 'reuse c/u', 'RSS', 'RSS/conn', 'heap/RSS', 'status'];
+export const SUMMARY_HEADER = ['stage', 'procs', 'conns act/est/req', 'offered/s', 'achieved/s', 'p50', 'p99', 'p99.9', 'svc p99', 'errors', 'CPU/req', 'reuse c/u', 'RSS', 'RSS/conn', 'heap/RSS', 'status'];
 
 /** Plain-text table, aligned, for the terminal and the closing note. */
 export function formatTable(header: string[], rows: string[][]): string {
@@ -46,7 +47,7 @@ export function formatSummary(r: RunResult, dir: string): string {
     '',
     `${r.scenario.name}${r.scenario.quick ? ' (--quick)' : ''} on ${r.target.impl} ${r.target.version} - ${r.status}, verdict ${r.verdict.status} (exit ${r.verdict.exitCode})`,
     ...(r.verdict.status === 'incomplete' ? [r.verdict.reasons[0] ?? 'incomplete'] : []),
-    `placement: gateway ${r.env.placement.gateway ?? '-'}, upstreams ${r.env.placement.upstreams ?? '-'}, generator ${r.env.placement.generator ?? '-'} (${r.env.placement.method}); latency from intended send time; svc = service time (closed-loop view)`,
+    `placement: gateway ${r.env.placement.gateway ?? '-'}, upstreams ${r.env.placement.upstreams ?? '-'}, generator ${r.env.placement.generator ?? '-'} (${r.env.placement.method}); latency from intended send time; svc = service time (closed-loop view); procs = gateway processes (* restarted with this count before the stage)`,
     '',
     formatTable(SUMMARY_HEADER, r.stages.map(stageRow)),
     '',

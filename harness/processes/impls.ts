@@ -78,18 +78,3 @@ export function findImpl(name: string, field = '--target'): ImplInfo {
   if (!hit) throw new UsageError(`${field}: ${unknownImpl(name, '--url')}`);
   return hit;
 }
-
-/**
- * Client connections planned per gateway process. The cap is 20000 open files, but when
- * workers share one listening socket (node:cluster SCHED_NONE, uvicorn) the kernel does
- * not spread accepts evenly: in a 100k test one of 8 workers reached 19,979 connections
- * while the mean was 12.5k. Planning 10k per process leaves room for that skew.
- */
-export const CONNECTIONS_PER_PROCESS = 10_000;
-
-/** Gateway processes for a run: enough that no process passes the open-files cap at the largest stage. */
-export function gatewayWorkers(requested: number | 'auto', maxConnections: number, impl: ImplInfo): number {
-  if (!impl.multiProcess) return 1;
-  if (requested !== 'auto') return requested;
-  return Math.max(1, Math.ceil(maxConnections / CONNECTIONS_PER_PROCESS));
-}

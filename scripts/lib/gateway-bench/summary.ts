@@ -1,0 +1,96 @@
+/**
+ * From cell runs to the side-by-side table: median and spread over the repetitions, and
+ * capacity ratios with their uncertainty (from the capacity brackets). A ratio whose peer
+ * was not measured is null with the reason, never a number.
+ */
+import type { BracketEdge, CellRun } from './cell.js';
+
+/** The impl every other one is compared with (the issue's yardstick), and the one we build. */
+export const YARDSTICK = 'go-nethttp';
+export const REFERENCE = 'reference';
+
+export interface Spread { median: number; min: number; max: number; n: number }
+
+export interface CellSummary {
+  impl: string;
+  route: string;
+  /** Over the runs that found a capacity; null with `reason` when none did. */
+  capacityRps: Spread | null;
+  /** Median of the runs' bracket edges; high null when some run never found a failing probe. */
+  bracket: { low: number | null; high: number | null; upper: BracketEdge[] };
+  p99AtCapacityMs: Spread | null;
+  cpuUsPerRequest: Spread | null;
+  runs: number;
+  reason: string | null;
+}
+
+export interface Ratio {
+  route: string;
+  numerator: string;
+  denominator: string;
+  /** median capacity / median capacity; null with reason when either side has none. */
+  ratio: number | null;
+  /** Range from the medians' brackets: low/high of the numerator over high/low of the denominator; null when a bracket is open. */
+  range: { low: number; high: number } | null;
+  reason: string | null;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function spread(xs: Array<number | null>): Spread | null {
+  const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  return v.length ? { median: median(v), min: Math.min(...v), max: Math.max(...v), n: v.length } : null;
+}
+
+export function summarizeCell(runs: CellRun[]): CellSummary {
+  const { impl, route } = runs[0]!;
+  const measured = runs.filter((r) => r.status === 'measured');
+  const lows = measured.map((r) => r.bracket.low);
+  const highs = measured.map((r) => r.bracket.high);
+  const capacityRps = spread(measured.map((r) => r.capacityRps));
+  return {
+    impl, route, runs: runs.length,
+    capacityRps,
+    bracket: {
+      // A run with no passing probe leaves the low edge open; one with no failing probe, the high edge.
+      low: lows.some((x) => x === null) || !lows.length ? null : median(lows as number[]),
+      high: highs.some((x) => x === null) || !highs.length ? null : median(highs as number[]),
+      upper: [...new Set(measured.map((r) => r.bracket.upper))],
+    },
+    p99AtCapacityMs: spread(measured.map((r) => r.p99AtCapacityMs)),
+    cpuUsPerRequest: spread(measured.map((r) => r.cpuUsPerRequest)),
+    reason: measured.length === 0 ? (runs[0]!.reason ?? 'not measured') : capacityRps === null ? 'no probe met the SLO in any run' : null,
+  };
+}
+
+/** Ratio of two cells' capacities; `missing` says why a side has no cell (skipped, not requested). */
+export function ratioOf(route: string, num: string, den: string, cells: CellSummary[], missing: Map<string, string>): Ratio {
+  const a = cells.find((c) => c.impl === num && c.route === route);
+  const b = cells.find((c) => c.impl === den && c.route === route);
+  const none = (who: string, c: CellSummary | undefined): string | null =>
+    !c ? `${who}: ${missing.get(who) ?? 'not measured'}` : c.capacityRps === null ? `${who}: ${c.reason ?? 'no capacity within the SLO'}` : null;
+  const reason = [none(num, a), none(den, b)].filter((x) => x !== null).join('; ') || null;
+  if (reason) return { route, numerator: num, denominator: den, ratio: null, range: null, reason };
+  const ratio = a!.capacityRps!.median / b!.capacityRps!.median;
+  const { low: al, high: ah } = a!.bracket;
+  const { low: bl, high: bh } = b!.bracket;
+  const range = al !== null && ah !== null && bl !== null && bh !== null && bl > 0 ? { low: al / bh, high: ah / bl } : null;
+  return { route, numerator: num, denominator: den, ratio, range, reason: null };
+}
+
+/**
+ * The ratios the table shows: every impl against go-nethttp, and the reference against
+ * every other impl (measured or not: a missing peer is a null with its reason).
+ */
+export function ratios(routes: string[], impls: string[], cells: CellSummary[], missing: Map<string, string>): Ratio[] {
+  const out: Ratio[] = [];
+  for (const route of routes) {
+    for (const impl of impls) if (impl !== YARDSTICK) out.push(ratioOf(route, impl, YARDSTICK, cells, missing));
+    for (const peer of impls) if (peer !== REFERENCE && peer !== YARDSTICK) out.push(ratioOf(route, REFERENCE, peer, cells, missing));
+  }
+  return out;
+}
