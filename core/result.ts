@@ -271,6 +271,32 @@ export interface Verdict {
   reasons: string[];
 }
 
+/** `target.warmup` as it was run: load before the first stage, counted in no stage (docs/metrics.md). */
+export interface TargetWarmup {
+  durationMs: number;
+  rps: number;
+  connections: number;
+  requests: number;
+  errors: number;
+  /** null when no request was made. */
+  errorRate: number | null;
+}
+
+/**
+ * How a result was recorded by `gw-bench baseline record`: every implementation recorded by
+ * one `--all` invocation shares the sitting id, so a table can say which cells belong
+ * together. The commit and tree state are `env.gitSha` / `env.gitDirty`.
+ */
+export interface RunRecording {
+  /** One id per `baseline record` invocation (shared by every implementation of `--all`). */
+  sittingId: string;
+  /** Position in the sitting (1-based) and how many implementations it recorded. */
+  order: number;
+  of: number;
+  /** Wall time of this implementation's recording, build and start-up included. */
+  wallSeconds: number;
+}
+
 export interface RunResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
   tool: { name: 'gw-bench'; version: string };
@@ -282,4 +308,8 @@ export interface RunResult {
   env: EnvFingerprint;
   stages: StageResult[];
   verdict: Verdict;
+  /** `target.warmup` as run; absent or null when the scenario has none. */
+  warmup?: TargetWarmup | null;
+  /** Set by `gw-bench baseline record`; absent on a plain run. */
+  recording?: RunRecording;
 }

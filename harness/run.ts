@@ -30,6 +30,7 @@ import { startUpstreams, type RunningUpstreams } from './processes/upstreams.js'
 import { makeJwtSetup } from './tokens.js';
 import { withOwnAuth } from './own-auth.js';
 import { plainExternalTarget, startOwnTarget } from './processes/command.js';
+import { runTargetWarmup } from './warmup.js';
 
 export interface RunOptions {
   scenarioFile: string;
@@ -110,6 +111,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   let failure: GwBenchError | null = null;
   /** The stage being measured, so a failure inside it is recorded against it. */
   let current: StageSpec | null = null;
+  let warmup: RunResult['warmup'] = null;
   let targetInfo: TargetInfo = {
     impl: implName, version: impl?.version ?? 'unknown', command: impl ? [impl.run.cmd, ...impl.run.args].join(' ') : own ? own.command : '(external)',
     url: opts.target?.url ?? scenario.target.url ?? '', pid: opts.target?.pid ?? scenario.target.pid, workers: workersForGateway, metricsUrl: opts.target?.metricsUrl ?? scenario.target.metricsUrl,
@@ -126,6 +128,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     env,
     stages,
     verdict: verdictOf(status, stages, failure, opts.maxErrorRate ?? 0.1, opts.allowInvalid === true),
+    ...(scenario.target.warmup ? { warmup } : {}),
   });
 
   try {
@@ -162,6 +165,10 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     const tu = new URL(target.url);
     const dest = { host: tu.hostname, port: Number(tu.port) };
     lg = await LoadGenerator.start({ workers: gen.workers, cpuList: placement.generator ?? undefined, sourceAddresses: gen.sourceAddresses });
+    if (scenario.target.warmup && plan.stages[0] && !opts.signal?.aborted) {
+      progress.note(`target warm-up: ${scenario.target.warmup.durationMs / 1000} s at ${scenario.target.warmup.rps}/s (counted in no stage)`);
+      warmup = await runTargetWarmup({ lg, plan, first: plan.stages[0], spec: scenario.target.warmup, dest, tokens: jwt.tokens, signal: opts.signal });
+    }
 
     for (const [i, spec] of activeStages.entries()) {
       if (opts.signal?.aborted) break;
