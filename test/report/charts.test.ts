@@ -149,7 +149,7 @@ describe('charts per step', () => {
 describe('chart 7: latency over time', () => {
   it('marks stage starts, shades warm-up and the invalid stage, and keeps non-results out of the coloured lines', async () => {
     const [ours] = await labelled(OURS);
-    const spec = latencyOverTimeChart(ours!, 0);
+    const spec = latencyOverTimeChart(ours!, 0, '#0072B2');
     const marks = spec.config.options.plugins.gwMarks;
     assert.deepEqual(marks.lines, [{ x: 1, label: '1k' }, { x: 9, label: '10k' }, { x: 17, label: 'capacity' }, { x: 25, label: '50k' }]);
     assert.deepEqual(marks.bands.filter((b: { label: string }) => b.label === 'warm-up').map((b: { from: number; to: number }) => [b.from, b.to]), [[1, 3], [9, 11], [17, 19], [25, 27]]);

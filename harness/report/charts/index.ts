@@ -1,3 +1,4 @@
+import { colourOf } from '../palette.js';
 import type { ReportData } from '../steps.js';
 import { cpuPerRequestChart } from './cpu-per-request.js';
 import { engineLabelled, engineNote, withEngineNote } from './engine.js';
@@ -30,7 +31,7 @@ export function buildCharts(input: ReportData): ChartSpec[] {
     memoryPerConnectionChart(data),
     memoryResidencyChart(data),
     cpuPerRequestChart(data),
-    ...data.results.map((r, i) => latencyOverTimeChart(r, i)),
+    ...data.results.map((r, i) => latencyOverTimeChart(r, i, colourOf(data.results, i))),
     generatorHealthChart(data),
   ].map((c) => withEngineNote(c, note));
 }

@@ -1,4 +1,4 @@
-import { implColour } from '../palette.js';
+import { colourOf } from '../palette.js';
 import { omittedNotes, perStep, type ReportData } from '../steps.js';
 import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
@@ -9,8 +9,8 @@ export function memoryPerConnectionChart({ results, steps }: ReportData): ChartS
   const datasets = results.map(({ label, result }, i) => ({
     label,
     data: perStep(result, steps, (s) => (s.memory.rssPerConnectionBytes === null ? null : s.memory.rssPerConnectionBytes / 1024)),
-    borderColor: implColour(i),
-    backgroundColor: implColour(i),
+    borderColor: colourOf(results, i),
+    backgroundColor: colourOf(results, i),
     borderWidth: 2.5,
     pointRadius: 3,
   }));
