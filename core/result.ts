@@ -173,6 +173,10 @@ export interface CapacityProbe {
   achievedRps: number;
   valid: boolean;
   ok: boolean;
+  /** The probe's measurement window (ms): long enough that every held connection carries a request (absent in older results). */
+  durationMs?: number;
+  /** Connections that carried at least one request in the probe's window; null when the engine cannot tell. */
+  activeConnections?: number | null;
 }
 
 export interface CapacityResult {

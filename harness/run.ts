@@ -9,7 +9,7 @@ import type { Scenario, StageSpec } from '../core/scenario/types.js';
 import { VERSION } from '../core/version.js';
 import { LoadGenerator, stageAtRate, writeHlog } from '../loadgen/index.js';
 import type { StagePlan, StageProgress } from '../loadgen/types.js';
-import { capacityStage, type Measured } from './capacity.js';
+import { capacityStage, probeWindowMs, type Measured } from './capacity.js';
 import { capacityWarnings, readCalibration } from './calibrate.js';
 import { contractCheck } from './contract-check.js';
 import { envFingerprint } from './env.js';
@@ -203,7 +203,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       if (spec.rate === 'capacity') {
         const cap = scenario.load.capacity;
         const runProbe = (rate: number, k: number) => runOne(
-          bindStage(plan, stageAtRate(plan, plan.stages[i]!, rate, { durationMs: cap.probeDurationMs, warmupMs: Math.min(spec.warmupMs, 1000), probe: k + 1 }), dest, jwt.tokens),
+          bindStage(plan, stageAtRate(plan, plan.stages[i]!, rate, { durationMs: probeWindowMs(cap.probeDurationMs, spec.connections, rate), warmupMs: Math.min(spec.warmupMs, 1000), probe: k + 1 }), dest, jwt.tokens),
           `${spec.name} probe ${k + 1} @${rate}/s`);
         st = await capacityStage({ s: scenario, spec, runProbe, sampler, runStartMs, dir: out.dir, note: (l) => progress.note(l), heapReason: impl?.heapReason });
       } else {

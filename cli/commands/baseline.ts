@@ -1,24 +1,44 @@
 import type { CommandModule } from 'yargs';
 
-interface RecordArgs { impl: string; scenario: string; quick: boolean; quiet: boolean }
+interface RecordArgs { impl?: string; scenario?: string; all: boolean; impls?: string; quick: boolean; quiet: boolean; recordedDir?: string }
 
 const record: CommandModule<object, RecordArgs> = {
-  command: 'record <impl> [scenario]',
-  describe: 'Build (if needed) and measure an implementation; store baselines/recorded/<impl>.<scenario>.json',
+  command: 'record [impl] [scenario]',
+  describe: 'Build (if needed) and measure an implementation (or --all of them, one sitting); store baselines/recorded/<impl>.<scenario>.json',
   builder: (y) => y
-    .positional('impl', { type: 'string', demandOption: true, describe: 'reference or a folder under baselines/' })
-    .positional('scenario', { type: 'string', default: 'feed', describe: 'Scenario name (scenarios/<name>.yaml) or file' })
+    .positional('impl', { type: 'string', describe: 'reference or a folder under baselines/ (with --all: the scenario)' })
+    .positional('scenario', { type: 'string', describe: 'Scenario name (scenarios/<name>.yaml) or file (default feed; with --all: headline)' })
+    .option('all', { type: 'boolean', default: false, describe: 'Record every implementation the same way, one after another, under one sitting id' })
+    .option('impls', { type: 'string', describe: 'With --all: only these implementations (comma-separated), in this order' })
     .option('quick', { type: 'boolean', default: false, describe: 'Quick version of the scenario (stored as <impl>.<scenario>-quick.json)' })
+    .option('recorded-dir', { type: 'string', describe: 'Store the recorded files here instead of baselines/recorded' })
     .option('quiet', { type: 'boolean', default: false }) as never,
   handler: async (args) => {
-    const { recordBaseline } = await import('../../harness/baseline.js');
+    const { UsageError } = await import('../../core/errors.js');
     const ac = new AbortController();
     const stop = () => ac.abort();
     process.once('SIGINT', stop);
-    const r = await recordBaseline(args.impl, args.scenario, { quick: args.quick, quiet: args.quiet, signal: ac.signal });
-    process.off('SIGINT', stop);
-    process.stdout.write(`recorded ${r.file}\n`);
-    process.exitCode = r.exitCode;
+    const common = { quick: args.quick, quiet: args.quiet, signal: ac.signal, recordedDir: args.recordedDir };
+    try {
+      if (args.all) {
+        if (args.impl !== undefined && args.scenario !== undefined) throw new UsageError(`--all records every implementation: give only a scenario (got ${JSON.stringify(args.impl)} and ${JSON.stringify(args.scenario)}), and --impls to choose implementations`);
+        const { recordSitting } = await import('../../harness/baseline-sitting.js');
+        const impls = args.impls?.split(',').map((x) => x.trim()).filter(Boolean);
+        const say = (l: string) => process.stderr.write(`${l}\n`);
+        const r = await recordSitting(args.impl ?? 'headline', { ...common, impls, say });
+        process.stdout.write(`sitting ${r.sittingId}:\n${r.entries.map((e) => `  ${e.impl.padEnd(28)} ${String(e.wallSeconds).padStart(7)} s  ${e.error ? `FAILED: ${e.error}` : `exit ${e.exitCode}  ${e.file}`}`).join('\n')}\n`);
+        process.exitCode = Math.max(0, ...r.entries.map((e) => e.exitCode));
+        return;
+      }
+      if (args.impls !== undefined) throw new UsageError('--impls only applies with --all');
+      if (args.impl === undefined) throw new UsageError('record: name an implementation (gw-bench baseline list), or give --all');
+      const { recordBaseline } = await import('../../harness/baseline.js');
+      const r = await recordBaseline(args.impl, args.scenario ?? 'feed', common);
+      process.stdout.write(`recorded ${r.file} in ${r.wallSeconds} s\n`);
+      process.exitCode = r.exitCode;
+    } finally {
+      process.off('SIGINT', stop);
+    }
   },
 };
 
