@@ -107,7 +107,8 @@ const FIXED_METRICS: MetricDef[] = [
 function fixedCell(r: RunResult, conns: number, rps: number | null, def: MetricDef): HeadlineCell {
   const at = r.stages.filter((s) => s.connections === conns);
   if (at.length === 0) return { value: null, why: 'not in this recording' };
-  const s = at.find((x) => plannedRate(r, x) === rps);
+  // A result that does not say its planned rates (no scenario spec) is taken at its word: any fixed-rate stage.
+  const s = at.find((x) => !x.capacity && plannedRate(r, x) === rps) ?? at.find((x) => !x.capacity && plannedRate(r, x) === null);
   if (!s) return { value: null, why: `no stage at the fixed ${rps ?? '?'}/s at this step` };
   const got = s.status === 'ok' || s.status === 'invalid' ? def.pick(s, r) : null;
   if (s.status !== 'ok') return { value: null, why: notAResult(s), shadow: typeof got === 'number' ? got : null };
