@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { buildCharts } from '../../harness/report/charts/index.js';
 import { formatCell, headline, headlineNotes } from '../../harness/report/headline.js';
 import { buildModel } from '../../harness/report/model.js';
-import { FIXED_IMPL_COLOURS, implColours } from '../../harness/report/palette.js';
+import { FIXED_IMPL_COLOURS, GREY, LIMIT_RED, implColours } from '../../harness/report/palette.js';
 import { reportData } from '../../harness/report/steps.js';
 import { GO, OURS, SPRING, dataset, labelled } from './fixtures.js';
 
@@ -31,7 +31,8 @@ describe('implementation colours', () => {
       const seen = new Set<string>();
       for (const c of charts) {
         for (const d of c.config.data.datasets as Array<{ label?: string; borderColor?: unknown }>) {
-          if (typeof d.borderColor === 'string' && d.borderColor.startsWith('#') && (d.label === label || d.label?.startsWith(`${label} `))) seen.add(d.borderColor);
+          // Limit lines (red) and non-results (grey, faded) are deliberately not the implementation's colour.
+          if (typeof d.borderColor === 'string' && d.borderColor.startsWith('#') && d.borderColor !== LIMIT_RED && d.borderColor !== GREY && (d.label === label || d.label?.startsWith(`${label} `))) seen.add(d.borderColor);
         }
       }
       assert.deepEqual([...seen], [colour], `${label}: ${[...seen].join(', ')}`);
