@@ -54,6 +54,10 @@ function pickGroup(groups: Map<string, LabeledResult[]>): [string, LabeledResult
 /** The six headline charts stacked, at 1x (the renderer draws at 2x; halving keeps text crisp). */
 async function chartsImage(results: LabeledResult[]): Promise<Buffer> {
   const specs = buildCharts(reportData(results)).filter((c) => c.id.startsWith('headline-'));
+  // Every recorded result is gw-bench's open-model engine (the README says so): the long engine line would only shrink the titles' room.
+  if (results.every((r) => r.result.stages.every((s) => (s.engine ?? 'gw-bench') === 'gw-bench'))) {
+    for (const s of specs) (s.config.options.plugins as Record<string, { display?: boolean }>)['subtitle']!.display = false;
+  }
   const images = await Promise.all(specs.map(async (s) => loadImage(await renderChartPng(s))));
   const width = specs[0]!.width;
   const height = specs.reduce((n, s) => n + s.height, 0);

@@ -1,4 +1,4 @@
-import { connLabel, type Headline, type HeadlineCell } from './headline.js';
+import { connLabel, hasFigures, type Headline, type HeadlineCell } from './headline.js';
 import type { LabeledResult } from './steps.js';
 import type { Table } from './table.js';
 
@@ -24,7 +24,9 @@ export function headlineRatioTable(h: Headline, ref: number): Table | null {
   if (h.labels.length < 2) return null;
   const refLabel = h.labels[ref]!;
   const rows: string[][] = [];
-  for (const m of h.metrics) {
+  // A figure no result has (e.g. capacity in results recorded without capacity stages) is one line in the note, not a row of gaps.
+  const absent = h.metrics.filter((m) => !hasFigures(m)).map((m) => m.title);
+  for (const m of h.metrics.filter(hasFigures)) {
     m.cells.forEach((row, i) => {
       if (i === ref) return;
       rows.push([m.title, m.better === 'higher' ? 'higher' : 'lower', h.labels[i]!, ...row.map((c, k) => ratioText(c, m.cells[ref]![k]!))]);
@@ -32,7 +34,7 @@ export function headlineRatioTable(h: Headline, ref: number): Table | null {
   }
   return {
     title: `Against the reference (${refLabel})`,
-    note: `Each cell is the implementation's figure divided by ${refLabel}'s at the same connection step; "better" says which way is better for the implementation. -* = the implementation has no result there, ref -* = ${refLabel} has none (why: "Not results" below).`,
+    note: `Each cell is the implementation's figure divided by ${refLabel}'s at the same connection step; "better" says which way is better for the implementation. -* = the implementation has no result there, ref -* = ${refLabel} has none (why: "Not results" below).${absent.length ? ` No figure in any of these results: ${absent.join(', ')}.` : ''}`,
     columns: ['figure', 'better', 'implementation', ...h.steps.map(connLabel)],
     rows,
     labelColumns: 3,

@@ -49,25 +49,13 @@ export function renderHtml(model: ReportModel, images: ReadonlyMap<string, Buffe
   out.push(`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(model.title)}</title>\n<style>${CSS}</style>\n</head>\n<body>`);
   out.push(`<h1>${escapeHtml(model.title)}</h1>`);
   out.push(`<p class="meta">Generated ${escapeHtml(model.generatedAt)} from ${model.results.map((r, i) => `${escapeHtml(r.label)}${i === model.primary && model.results.length > 1 ? ' (ours)' : ''}${r.file ? ` = ${escapeHtml(r.file)}` : ''}`).join(', ')}</p>`);
-  const sections = [['summary', 'Summary'], ['glance', 'At a glance'], ...(model.ratios.length ? [['ratios', 'Ratios']] : []), ['charts', 'Charts'], ['tables', 'Tables'], ['environment', 'Environment']];
+  const sections = [['glance', 'At a glance'], ['summary', 'Summary'], ...(model.ratios.length ? [['ratios', 'Ratios']] : []), ['charts', 'Charts'], ['tables', 'Tables'], ['environment', 'Environment']];
   out.push(`<p class="meta">${sections.map(([id, name]) => `<a href="#${id}">${name}</a>`).join(' &middot; ')}</p>`);
   if (model.envDiffs.length > 0) {
     out.push(`<div class="warn" id="env-differences"><strong>Environment differs: ${escapeHtml(ENV_WARNING)}</strong>`);
     out.push(tableHtml({ title: 'Differences', columns: ['field', ...model.results.map((r) => r.label)], labelColumns: model.results.length + 1, rows: model.envDiffs.map((d) => [d.field, ...d.values]) }, 'h3'));
     out.push('</div>');
   }
-  out.push('<h2 id="summary">Summary</h2>');
-  out.push('<ul class="summary">');
-  for (const r of model.results) {
-    const v = r.result.verdict;
-    out.push(`<li><b>${escapeHtml(r.label)}</b> (${escapeHtml(r.result.target.impl)}, ${escapeHtml(r.result.scenario.name)}): <span class="verdict v-${escapeHtml(v.status)}">${escapeHtml(v.status)}</span> exit ${v.exitCode}${runReasons(v.reasons).length ? ` &mdash; ${escapeHtml(runReasons(v.reasons).join('; '))}` : ''}</li>`);
-  }
-  out.push('</ul>\n<ul class="summary">');
-  model.summaries.forEach((s, i) => {
-    const line = escapeHtml(model.summaryLines[i]!).replace(/\b(INVALID|NOT REACHED|FAILED|INTERRUPTED)\b/g, '<span class="bad">$1</span>');
-    out.push(`<li><b>${escapeHtml(s.step.label)}</b>: ${line}</li>`);
-  });
-  out.push('</ul>');
   // At a glance: the headline ratios, what is not a result (once for the whole report), the six headline charts.
   out.push('<h2 id="glance">At a glance</h2>');
   if (model.headlineRatios) out.push(tableHtml(model.headlineRatios));
@@ -81,11 +69,28 @@ export function renderHtml(model: ReportModel, images: ReadonlyMap<string, Buffe
     return png ? `<figure id="chart-${escapeHtml(c.id)}"><img alt="${escapeHtml(c.title)}" src="data:image/png;base64,${png.toString('base64')}" width="${c.width}" height="${c.height}">\n<figcaption>${escapeHtml(c.caption)}</figcaption></figure>` : '';
   };
   for (const c of model.charts.filter((x) => x.id.startsWith('headline-'))) out.push(figure(c));
+  out.push('<h2 id="summary">Summary</h2>');
+  out.push('<ul class="summary">');
+  for (const r of model.results) {
+    const v = r.result.verdict;
+    out.push(`<li><b>${escapeHtml(r.label)}</b> (${escapeHtml(r.result.target.impl)}, ${escapeHtml(r.result.scenario.name)}): <span class="verdict v-${escapeHtml(v.status)}">${escapeHtml(v.status)}</span> exit ${v.exitCode}${runReasons(v.reasons).length ? ` &mdash; ${escapeHtml(runReasons(v.reasons).join('; '))}` : ''}</li>`);
+  }
+  out.push('</ul>\n<ul class="summary">');
+  model.summaries.forEach((s, i) => {
+    const line = escapeHtml(model.summaryLines[i]!).replace(/\b(INVALID|NOT REACHED|FAILED|INTERRUPTED)\b/g, '<span class="bad">$1</span>');
+    out.push(`<li><b>${escapeHtml(s.step.label)}</b>: ${line}</li>`);
+  });
+  out.push('</ul>');
   if (model.ratios.length > 0) {
     out.push('<h2 id="ratios">Ratios</h2>');
     for (const t of model.ratios) out.push(tableHtml(ratioAsTable(t)));
   }
   out.push('<h2 id="charts">Charts</h2>');
+  if (model.chartNotes.length) {
+    out.push('<p class="note">What the charts below leave out or flag, once for all of them:</p>\n<ul class="notes">');
+    for (const n of model.chartNotes) out.push(`<li>${escapeHtml(n)}</li>`);
+    out.push('</ul>');
+  }
   for (const c of model.charts.filter((x) => !x.id.startsWith('headline-'))) out.push(figure(c));
   out.push('<h2 id="tables">Tables</h2>');
   for (const t of model.tables) out.push(tableHtml(t));

@@ -29,11 +29,13 @@ export interface ReportModel {
    * report: charts carry only their engine line, so a reason is not repeated under each.
    */
   notes: string[];
+  /** The detail charts' own notes (what each leaves out), once for all of them. */
+  chartNotes: string[];
 }
 
 /** Move the charts' notes into one de-duplicated list; a chart keeps only its engine line. */
-function notesOnce(charts: ChartSpec[], first: readonly string[]): { charts: ChartSpec[]; notes: string[] } {
-  const notes = new Set<string>(first);
+function notesOnce(charts: ChartSpec[], first: readonly string[]): { charts: ChartSpec[]; notes: string[]; chartNotes: string[] } {
+  const notes = new Set<string>();
   const out = charts.map((c) => {
     for (const n of c.notes) notes.add(n);
     const plugins = (c.config.options?.plugins ?? {}) as Record<string, { text?: unknown; display?: boolean }>;
@@ -44,7 +46,7 @@ function notesOnce(charts: ChartSpec[], first: readonly string[]): { charts: Cha
     }
     return { ...c, notes: [] };
   });
-  return { charts: out, notes: [...notes] };
+  return { charts: out, notes: [...first], chartNotes: [...notes].filter((n) => !first.includes(n)) };
 }
 
 /** Build the report model. `primary` is the index of "ours" (the numerator of ratios). */
@@ -53,7 +55,7 @@ export function buildModel(results: readonly LabeledResult[], opts: { title?: st
   const data = reportData(results);
   const summaries = summarize(data);
   const h = headline(results);
-  const { charts, notes } = notesOnce(buildCharts(data), headlineNotes(h));
+  const { charts, notes, chartNotes } = notesOnce(buildCharts(data), headlineNotes(h));
   return {
     title: opts.title ?? (results.length > 1 ? `gw-bench comparison: ${results.map((r) => r.label).join(' vs ')}` : `gw-bench report: ${results[0]?.label ?? ''}`),
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
@@ -69,6 +71,7 @@ export function buildModel(results: readonly LabeledResult[], opts: { title?: st
     tables: stageTables(data),
     headlineRatios: headlineRatioTable(h, referenceIndex(results, primary)),
     notes,
+    chartNotes,
   };
 }
 

@@ -69,7 +69,8 @@ describe('headline figures', () => {
     assert.equal(notes.filter((n) => n.includes('heap residency not measurable')).length, 1, notes.join('\n'));
     assert.ok(notes.includes('spring @ 1k, 10k: heap residency not measurable (not exposed by the target)'), notes.join('\n'));
     const model = buildModel(results);
-    assert.equal(new Set(model.notes).size, model.notes.length, 'no note twice');
+    assert.equal(new Set([...model.notes, ...model.chartNotes]).size, model.notes.length + model.chartNotes.length, 'no note twice');
+    assert.ok(model.chartNotes.includes('spring: heap not available (not exposed by the target), bar is RSS only'), 'the detail charts\' notes are kept, once');
     for (const n of notes) assert.ok(model.notes.includes(n), n);
     assert.ok(model.charts.every((c) => c.notes.length === 0), 'no chart repeats them');
     assert.ok(model.charts.every((c) => (c.config.options.plugins.subtitle.text as string[]).every((t) => t.startsWith('engine:'))));

@@ -60,19 +60,19 @@ describe('report.html and report.md', () => {
     assert.match(html, /<title>Fixture &lt;comparison&gt; &amp; co<\/title>/);
     // Links only to anchors inside the page.
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
-    assert.deepEqual(hrefs, ['#summary', '#glance', '#ratios', '#charts', '#tables', '#environment']);
+    assert.deepEqual(hrefs, ['#glance', '#summary', '#ratios', '#charts', '#tables', '#environment']);
     for (const h of hrefs) assert.match(html, new RegExp(`id="${h.slice(1)}"`));
   });
 
-  it('puts the environment warning first, then the summary, ratios, charts, tables, environment', () => {
-    const order = ['id="env-differences"', 'id="summary"', 'id="glance"', 'id="ratios"', 'id="charts"', 'id="tables"', 'id="environment"'].map((s) => html.indexOf(s));
+  it('puts the environment warning first, then at a glance, the summary, ratios, charts, tables, environment', () => {
+    const order = ['id="env-differences"', 'id="glance"', 'id="summary"', 'id="ratios"', 'id="charts"', 'id="tables"', 'id="environment"'].map((s) => html.indexOf(s));
     assert.ok(order.every((i) => i > 0), String(order));
     assert.deepEqual([...order].sort((a, b) => a - b), order);
     assert.match(html, /Results from different machines or setups are not comparable in absolute terms/);
   });
 
   it('summary names winners and calls out invalid / not-reached stages', () => {
-    const summary = html.slice(html.indexOf('id="summary"'), html.indexOf('id="glance"'));
+    const summary = html.slice(html.indexOf('id="summary"'), html.indexOf('id="ratios"'));
     assert.match(summary, /<b>10k conn<\/b>: p99: go 1\.90ms vs ts-ref 2\.28ms \(1\.20x lower\)/);
     assert.match(summary, /<span class="bad">INVALID<\/span>/);
     assert.match(summary, /<span class="bad">NOT REACHED<\/span>/);

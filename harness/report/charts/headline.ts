@@ -1,5 +1,5 @@
 import { colourOf } from '../palette.js';
-import { connLabel, headline, type Headline, type HeadlineMetric } from '../headline.js';
+import { connLabel, hasFigures, headline, type Headline, type HeadlineMetric } from '../headline.js';
 import type { ReportData } from '../steps.js';
 import { chartSpec, invalidSeries } from './common.js';
 import type { ChartSpec } from './types.js';
@@ -64,8 +64,11 @@ function metricChart(h: Headline, m: HeadlineMetric, results: ReportData['result
   });
   const plugins = spec.config.options.plugins as Record<string, Record<string, unknown>>;
   plugins['title']!['font'] = { size: 18, weight: 'bold' };
-  plugins['legend']!['labels'] = { boxWidth: 28, font: FONT };
-  return spec;
+  // One legend entry per implementation: the faded invalid points and capacity brackets are explained in the caption.
+  plugins['legend']!['labels'] = { boxWidth: 28, font: FONT, filter: (item: { text: string }) => !/INVALID stage|first failing rate/.test(item.text) };
+  // An empty chart says so in its plot area (drawn by render-chart.ts), instead of looking like zero.
+  if (!hasFigures(m)) plugins['gwEmpty'] = { text: `No figure in these results: ${m.cells[0]?.[0]?.why ?? 'not recorded'}` };
+  return { ...spec, caption: `${spec.caption} Faded hollow points: figures of invalid stages, not results.` };
 }
 
 /** The six headline charts, in the issue's order. */
