@@ -3,6 +3,9 @@
  * and gate read. Versioned by `schemaVersion`; the JSON Schema is core/result.schema.json.
  * Latencies are milliseconds; histograms are recorded in microseconds.
  */
+import type { RunRecording, TargetWarmup } from './result-recording.js';
+
+export type { RunRecording, TargetWarmup };
 export const RESULT_SCHEMA_VERSION = 2;
 /** Versions report and compare still read (v1 is upgraded in memory: see harness/report/upgrade-result.ts). */
 export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
@@ -273,32 +276,6 @@ export interface Verdict {
   status: 'pass' | 'fail' | 'incomplete' | 'invalid' | 'target-failure' | 'interrupted';
   exitCode: number;
   reasons: string[];
-}
-
-/** `target.warmup` as it was run: load before the first stage, counted in no stage (docs/metrics.md). */
-export interface TargetWarmup {
-  durationMs: number;
-  rps: number;
-  connections: number;
-  requests: number;
-  errors: number;
-  /** null when no request was made. */
-  errorRate: number | null;
-}
-
-/**
- * How a result was recorded by `gw-bench baseline record`: every implementation recorded by
- * one `--all` invocation shares the sitting id, so a table can say which cells belong
- * together. The commit and tree state are `env.gitSha` / `env.gitDirty`.
- */
-export interface RunRecording {
-  /** One id per `baseline record` invocation (shared by every implementation of `--all`). */
-  sittingId: string;
-  /** Position in the sitting (1-based) and how many implementations it recorded. */
-  order: number;
-  of: number;
-  /** Wall time of this implementation's recording, build and start-up included. */
-  wallSeconds: number;
 }
 
 export interface RunResult {
