@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildCharts } from '../../harness/report/charts/index.js';
+import { compareDocument } from '../../harness/report/compare-json.js';
 import { formatCell, headline, headlineNotes } from '../../harness/report/headline.js';
 import { buildModel } from '../../harness/report/model.js';
 import { FIXED_IMPL_COLOURS, GREY, LIMIT_RED, implColours } from '../../harness/report/palette.js';
@@ -85,5 +86,14 @@ describe('headline figures', () => {
     const p99 = t.rows.find((r) => r[0] === 'p99 at the fixed rate' || r[0]!.startsWith('p99 at'))!;
     assert.equal(p99[2], 'go');
     assert.equal(p99[6], 'ref -*', 'the reference did not reach 100k');
+  });
+
+  it('compare --json carries the same figures and reasons', async () => {
+    const results = await labelled(OURS, GO, SPRING);
+    const doc = compareDocument({ results, primary: 0, envDiffs: [], outDir: 'o', html: 'h', md: 'm', charts: [] }) as { headline: { connections: number[]; metrics: Array<{ id: string; byLabel: Record<string, Array<{ value: number | null; why: string | null }>> }>; notes: string[] } };
+    assert.deepEqual(doc.headline.connections, [1000, 10000, 50000, 100000]);
+    const cap = doc.headline.metrics.find((m) => m.id === 'capacity')!;
+    assert.equal(cap.byLabel['ts-ref']![0]!.value, 8000);
+    assert.deepEqual(doc.headline.notes, headlineNotes(headline(results)));
   });
 });
