@@ -167,7 +167,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     lg = await LoadGenerator.start({ workers: gen.workers, cpuList: placement.generator ?? undefined, sourceAddresses: gen.sourceAddresses });
     if (scenario.target.warmup && plan.stages[0] && !opts.signal?.aborted) {
       progress.note(`target warm-up: ${scenario.target.warmup.durationMs / 1000} s at ${scenario.target.warmup.rps}/s (counted in no stage)`);
-      warmup = await runTargetWarmup({ lg, plan, first: plan.stages[0], spec: scenario.target.warmup, dest, tokens: jwt.tokens, signal: opts.signal });
+      warmup = await runTargetWarmup({ lg, plan, first: plan.stages[0], spec: scenario.target.warmup, dest, tokens: jwt.tokens, signal: opts.signal, maxConnections: impl?.maxConnections });
     }
 
     for (const [i, spec] of activeStages.entries()) {

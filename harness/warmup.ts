@@ -18,12 +18,15 @@ import { errorTotal } from './stage-result.js';
 export async function runTargetWarmup(o: {
   lg: LoadGenerator; plan: LoadPlan; first: PlannedStage; spec: TargetWarmupSpec;
   dest: { host: string; port: number }; tokens: TokenPool; signal?: AbortSignal;
+  /** The most connections the target holds (impl.json); a first stage beyond it is not reached, the warm-up stays within it. */
+  maxConnections?: number | null;
 }): Promise<TargetWarmup> {
-  const stage = stageAtRate(o.plan, o.first, o.spec.rps, { durationMs: o.spec.durationMs, warmupMs: 0 });
+  const connections = Math.min(o.first.connections, o.maxConnections ?? Infinity);
+  const stage = stageAtRate(o.plan, { ...o.first, connections }, o.spec.rps, { durationMs: o.spec.durationMs, warmupMs: 0 });
   const m = await o.lg.runStage(bindStage(o.plan, stage, o.dest, o.tokens), { signal: o.signal });
   const errors = errorTotal(m.errors);
   return {
-    durationMs: o.spec.durationMs, rps: o.spec.rps, connections: o.first.connections,
+    durationMs: o.spec.durationMs, rps: o.spec.rps, connections,
     requests: m.requests, errors, errorRate: m.requests > 0 ? errors / m.requests : null,
   };
 }
