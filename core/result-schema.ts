@@ -67,7 +67,7 @@ const stage = obj({
 // capacity is optional
 (stage.properties as Json).capacity = obj({
   rps: nullable(nnum), sloP99Ms: nnum, maxErrorRate: nnum,
-  probes: { type: 'array', items: obj({ rate: nnum, p99Ms: nnum, errorRate: nnum, achievedRps: nnum, valid: { type: 'boolean' }, ok: { type: 'boolean' } }) },
+  probes: { type: 'array', items: objOpt({ rate: nnum, p99Ms: nnum, errorRate: nnum, achievedRps: nnum, valid: { type: 'boolean' }, ok: { type: 'boolean' } }, { durationMs: nnum, activeConnections: nullable(int) }) },
 });
 
 // target (the gateway's process count per stage) is optional: older results lack it
@@ -77,7 +77,8 @@ export const resultSchema: Json = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://gw-bench.dev/schemas/result-v2.json',
   title: 'gw-bench result.json (schemaVersion 2)',
-  ...obj({
+  // warmup and recording are optional: added within version 2, older files stay valid.
+  ...objOpt({
     schemaVersion: { const: RESULT_SCHEMA_VERSION },
     tool: obj({ name: { const: 'gw-bench' }, version: { type: 'string' } }),
     status: { enum: ['complete', 'incomplete', 'interrupted', 'failed'] },
@@ -92,6 +93,9 @@ export const resultSchema: Json = {
     }),
     stages: { type: 'array', items: stage },
     verdict: obj({ status: { enum: ['pass', 'fail', 'incomplete', 'invalid', 'target-failure', 'interrupted'] }, exitCode: { type: 'integer', minimum: 0, maximum: 5 }, reasons: { type: 'array', items: { type: 'string' } } }),
+  }, {
+    warmup: nullable(obj({ durationMs: nnum, rps: nnum, connections: int, requests: int, errors: int, errorRate: ratio })),
+    recording: obj({ sittingId: { type: 'string', minLength: 1 }, order: { type: 'integer', minimum: 1 }, of: { type: 'integer', minimum: 1 }, wallSeconds: nnum }),
   }),
 };
 

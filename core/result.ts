@@ -3,6 +3,9 @@
  * and gate read. Versioned by `schemaVersion`; the JSON Schema is core/result.schema.json.
  * Latencies are milliseconds; histograms are recorded in microseconds.
  */
+import type { RunRecording, StageTarget, TargetWarmup } from './result-recording.js';
+
+export type { RunRecording, StageTarget, TargetWarmup };
 export const RESULT_SCHEMA_VERSION = 2;
 /** Versions report and compare still read (v1 is upgraded in memory: see harness/report/upgrade-result.ts). */
 export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
@@ -173,6 +176,10 @@ export interface CapacityProbe {
   achievedRps: number;
   valid: boolean;
   ok: boolean;
+  /** The probe's measurement window (ms): long enough that every held connection carries a request (absent in older results). */
+  durationMs?: number;
+  /** Connections that carried at least one request in the probe's window; null when the engine cannot tell. */
+  activeConnections?: number | null;
 }
 
 export interface CapacityResult {
@@ -181,19 +188,6 @@ export interface CapacityResult {
   sloP99Ms: number;
   maxErrorRate: number;
   probes: CapacityProbe[];
-}
-
-/**
- * The gateway under test as it ran a stage. `auto` sizing gives each stage the fewest
- * processes that hold its connections under the open-files limit; `fixed`: the user's
- * number (or a single-process implementation); `external`: not started by gw-bench, so
- * its process count is not known (workers null).
- */
-export interface StageTarget {
-  workers: number | null;
-  sizing: 'auto' | 'fixed' | 'external';
-  /** True when gw-bench restarted the target with a new process count before this stage. */
-  restarted: boolean;
 }
 
 export interface StageResult {
@@ -297,4 +291,8 @@ export interface RunResult {
   env: EnvFingerprint;
   stages: StageResult[];
   verdict: Verdict;
+  /** `target.warmup` as run; absent or null when the scenario has none. */
+  warmup?: TargetWarmup | null;
+  /** Set by `gw-bench baseline record`; absent on a plain run. */
+  recording?: RunRecording;
 }

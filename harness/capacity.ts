@@ -30,6 +30,16 @@ export function nextProbeRate(probes: readonly CapacityProbe[], minRps: number, 
   return hi - lo <= Math.max(1, lo * 0.05) ? null : mid;
 }
 
+/**
+ * A probe's measurement window: the scenario's probe duration, or longer where that is
+ * needed for rate x window >= 1.2 x connections, so that every held connection carries a
+ * request in the probe (round-robin selection) and the capacity is the capacity with all
+ * of them active, not with a few hundred of 100k (issue 16). Whole seconds.
+ */
+export function probeWindowMs(minMs: number, connections: number, rate: number): number {
+  return Math.max(minMs, Math.ceil((1.2 * connections) / rate) * 1000);
+}
+
 export function capacityResult(probes: CapacityProbe[], sloP99Ms: number, maxErrorRate: number): CapacityResult {
   const passed = probes.filter((p) => p.ok);
   return { rps: passed.length ? Math.max(...passed.map((p) => p.rate)) : null, sloP99Ms, maxErrorRate, probes };
@@ -57,10 +67,11 @@ export async function capacityStage(o: {
     const probe: CapacityProbe = {
       rate, p99Ms: tmp.latencyMs.p99, errorRate: tmp.errorRate, achievedRps: tmp.achievedRps, valid: r.m.generator.valid,
       ok: r.m.generator.valid && tmp.latencyMs.p99 <= s.slo.p99Ms && tmp.errorRate <= s.slo.errorRate,
+      durationMs: tmp.durationS * 1000, activeConnections: r.m.connectionCounts.active,
     };
     probes.push(probe);
     measured.push({ probe, ...r });
-    o.note(`  probe ${rate}/s: p99 ${probe.p99Ms.toFixed(1)} ms, errors ${(probe.errorRate * 100).toFixed(2)}%, ${probe.valid ? '' : 'generator behind, '}${probe.ok ? 'within SLO' : 'outside SLO'}`);
+    o.note(`  probe ${rate}/s for ${tmp.durationS} s (${probe.activeConnections ?? '?'} of ${spec.connections} connections active): p99 ${probe.p99Ms.toFixed(1)} ms, errors ${(probe.errorRate * 100).toFixed(2)}%, ${probe.valid ? '' : 'generator behind, '}${probe.ok ? 'within SLO' : 'outside SLO'}`);
   }
   const capacity = capacityResult(probes, s.slo.p99Ms, s.slo.errorRate);
   const best = measured.filter((x) => x.probe.ok).sort((a, b) => b.probe.rate - a.probe.rate)[0] ?? measured[0]!;

@@ -9,7 +9,7 @@ import type { Scenario, StageSpec } from '../core/scenario/types.js';
 import { VERSION } from '../core/version.js';
 import { LoadGenerator, stageAtRate, writeHlog } from '../loadgen/index.js';
 import type { StagePlan, StageProgress } from '../loadgen/types.js';
-import { capacityStage, type Measured } from './capacity.js';
+import { capacityStage, probeWindowMs, type Measured } from './capacity.js';
 import { capacityWarnings, readCalibration } from './calibrate.js';
 import { hostWarnings } from './host-checks.js';
 import { contractCheck } from './contract-check.js';
@@ -34,6 +34,7 @@ import { startUpstreams, type RunningUpstreams } from './processes/upstreams.js'
 import { makeJwtSetup } from './tokens.js';
 import { withOwnAuth } from './own-auth.js';
 import { plainExternalTarget, startOwnTarget } from './processes/command.js';
+import { runTargetWarmup } from './warmup.js';
 
 export interface RunOptions {
   scenarioFile: string;
@@ -122,6 +123,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   let failure: GwBenchError | null = null;
   /** The stage being measured, so a failure inside it is recorded against it. */
   let current: StageSpec | null = null;
+  let warmup: RunResult['warmup'] = null;
   let targetInfo: TargetInfo = {
     impl: implName, version: impl?.version ?? 'unknown', command: impl ? [impl.run.cmd, ...impl.run.args].join(' ') : own ? own.command : '(external)',
     url: opts.target?.url ?? scenario.target.url ?? '', pid: opts.target?.pid ?? scenario.target.pid, workers: workersForGateway, metricsUrl: opts.target?.metricsUrl ?? scenario.target.metricsUrl,
@@ -138,6 +140,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     env,
     stages,
     verdict: verdictOf(status, stages, failure, opts.maxErrorRate ?? 0.1, opts.allowInvalid === true),
+    ...(scenario.target.warmup ? { warmup } : {}),
   });
 
   try {
@@ -177,6 +180,10 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     const tu = new URL(target.url);
     let dest = { host: tu.hostname, port: Number(tu.port) };
     lg = await LoadGenerator.start({ workers: gen.workers, cpuList: placement.generator ?? undefined, sourceAddresses: gen.sourceAddresses });
+    if (scenario.target.warmup && plan.stages[0] && !opts.signal?.aborted) {
+      progress.note(`target warm-up: ${scenario.target.warmup.durationMs / 1000} s at ${scenario.target.warmup.rps}/s (counted in no stage)`);
+      warmup = await runTargetWarmup({ lg, plan, first: plan.stages[0], spec: scenario.target.warmup, dest, tokens: jwt.tokens, signal: opts.signal, maxConnections: impl?.maxConnections });
+    }
 
     for (const [i, spec] of activeStages.entries()) {
       if (opts.signal?.aborted) break;
@@ -223,7 +230,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       if (spec.rate === 'capacity') {
         const cap = scenario.load.capacity;
         const runProbe = (rate: number, k: number) => runOne(
-          bindStage(plan, stageAtRate(plan, plan.stages[i]!, rate, { durationMs: cap.probeDurationMs, warmupMs: Math.min(spec.warmupMs, 1000), probe: k + 1 }), dest, jwt.tokens),
+          bindStage(plan, stageAtRate(plan, plan.stages[i]!, rate, { durationMs: probeWindowMs(cap.probeDurationMs, spec.connections, rate), warmupMs: Math.min(spec.warmupMs, 1000), probe: k + 1 }), dest, jwt.tokens),
           `${spec.name} probe ${k + 1} @${rate}/s`);
         st = await capacityStage({ s: scenario, spec, runProbe, sampler, runStartMs, dir: out.dir, note: (l) => progress.note(l), heapReason: impl?.heapReason });
       } else {

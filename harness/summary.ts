@@ -1,4 +1,4 @@
-import type { RunResult, StageResult } from '../core/result.js';
+import type { RunResult, StageResult, TargetWarmup } from '../core/result.js';
 import { formatBytes, formatCount, formatMs } from '../core/units.js';
 import { withBound } from '../loadgen/lag-bound.js';
 
@@ -47,6 +47,7 @@ export function formatSummary(r: RunResult, dir: string): string {
     '',
     `${r.scenario.name}${r.scenario.quick ? ' (--quick)' : ''} on ${r.target.impl} ${r.target.version} - ${r.status}, verdict ${r.verdict.status} (exit ${r.verdict.exitCode})`,
     ...(r.verdict.status === 'incomplete' ? [r.verdict.reasons[0] ?? 'incomplete'] : []),
+    ...warmupLine(r.warmup),
     `placement: gateway ${r.env.placement.gateway ?? '-'}, upstreams ${r.env.placement.upstreams ?? '-'}, generator ${r.env.placement.generator ?? '-'} (${r.env.placement.method}); latency from intended send time; svc = service time (closed-loop view); procs = gateway processes (* restarted with this count before the stage)`,
     '',
     formatTable(SUMMARY_HEADER, r.stages.map(stageRow)),
@@ -55,4 +56,11 @@ export function formatSummary(r: RunResult, dir: string): string {
     `results: ${dir}`,
   ];
   return lines.join('\n');
+}
+
+/** The summary's one line about the warm-up (nothing when the scenario has none). */
+function warmupLine(w: TargetWarmup | null | undefined): string[] {
+  if (!w) return [];
+  const err = w.errorRate === null ? 'n/a' : `${(w.errorRate * 100).toFixed(2)}%`;
+  return [`target warm-up (counted in no stage): ${w.durationMs / 1000} s at ${w.rps}/s on ${w.connections} connections, ${w.requests} requests, ${w.errors} errors (${err})`];
 }

@@ -5,7 +5,7 @@ import { parseCount, parseDuration, parsePercent, parseRate, parseSize } from '.
 import { DEFAULT_UPSTREAMS, DEFAULTS } from './defaults.js';
 import { defaultRequestAuth, normalizeOwnAuth, normalizeOwnRequest, normalizeOwnTarget } from './normalize-own-gateway.js';
 import type { Problem } from './problems.js';
-import type { LatencyModel, RequestSpec, Scenario, StageSpec, ThresholdSpec, UpstreamSpec } from './types.js';
+import type { LatencyModel, RequestSpec, Scenario, StageSpec, TargetWarmupSpec, ThresholdSpec, UpstreamSpec } from './types.js';
 
 type Raw = Record<string, any>;
 
@@ -159,13 +159,15 @@ export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: Thr
     return { label: typeof c === 'string' ? null : (c.label ?? null), file: isAbsolute(f) ? f : resolve(base, f) };
   });
 
+  const warmup = normalizeWarmup(t.warmup, dur, rate, problems);
+
   const pl: Raw = doc.placement ?? {};
   const scenario: Scenario = {
     version: 1,
     name: doc.name,
     description: doc.description ?? '',
     file,
-    target: { impl, url: t.url ?? null, pid: t.pid ?? null, metricsUrl: t.metricsUrl ?? null, workers: t.workers ?? DEFAULTS.target.workers, contract: own.contract, command: own.command },
+    target: { impl, url: t.url ?? null, pid: t.pid ?? null, metricsUrl: t.metricsUrl ?? null, workers: t.workers ?? DEFAULTS.target.workers, contract: own.contract, command: own.command, warmup },
     upstreams,
     auth: { alg: doc.auth?.alg ?? DEFAULTS.auth.alg, tokens: at('auth.tokens', () => parseCount(doc.auth?.tokens ?? DEFAULTS.auth.tokens, 'auth.tokens'), 1), ttlMs: dur(doc.auth?.ttl ?? DEFAULTS.auth.ttl, 'auth.ttl'), ...ownAuth },
     variables: { uid, room_id: room },
@@ -197,6 +199,17 @@ export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: Thr
     placement: { gateway: pl.gateway ?? DEFAULTS.placement.gateway, upstreams: pl.upstreams ?? DEFAULTS.placement.upstreams, generator: pl.generator ?? DEFAULTS.placement.generator },
   };
   return { scenario: problems.length ? undefined : scenario, problems };
+}
+
+/** `target.warmup`: a positive rate for at least the generator's 1 s interval; a bad value names the field and the value. */
+function normalizeWarmup(w: Raw | undefined, dur: (v: unknown, p: string) => number, rate: (v: unknown, p: string) => number, problems: Problem[]): TargetWarmupSpec | null {
+  if (w === undefined || w === null) return null;
+  const durationMs = dur(w.duration, 'target.warmup.duration');
+  const rps = rate(w.rate, 'target.warmup.rate');
+  const named = (p: string) => problems.some((x) => x.path === p);
+  if (Number.isFinite(durationMs) && durationMs < 1000 && !named('target.warmup.duration')) problems.push({ path: 'target.warmup.duration', message: `${JSON.stringify(w.duration)} is shorter than the generator's 1 s interval` });
+  if (!(rps > 0) && !named('target.warmup.rate')) problems.push({ path: 'target.warmup.rate', message: `${JSON.stringify(w.rate)} must be above 0/s` });
+  return { durationMs, rps };
 }
 
 function formatConn(n: number): string {

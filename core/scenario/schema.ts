@@ -88,6 +88,21 @@ const stage: Json = {
   },
 };
 
+/**
+ * Load sent to the target once, before the first stage, and counted nowhere: a JIT, token
+ * caches and upstream pools get warm alike for every implementation.
+ */
+const targetWarmup: Json = {
+  type: 'object',
+  required: ['duration', 'rate'],
+  additionalProperties: false,
+  description: 'Warm-up of the target before the first stage, counted in no stage, histogram or verdict (result.json: warmup)',
+  properties: {
+    duration: duration('How long the warm-up load runs'),
+    rate: rate('Offered rate of the warm-up load'),
+  },
+};
+
 const threshold: Json = {
   description: 'k6-like threshold, e.g. "p99 < 50ms", "errors < 0.1%", "reuse.client > 0.95", "rss_per_connection < 16KB"',
   anyOf: [
@@ -122,6 +137,7 @@ export const scenarioSchema: Json = {
         pid: { type: 'integer', minimum: 1, description: 'External target pid, for RSS sampling' },
         metricsUrl: { type: 'string', description: 'Prometheus endpoint of the target (cross-check and heap)' },
         workers: workers('Gateway processes'),
+        warmup: targetWarmup,
         // Own-gateway fields (issue 17): command, cwd, env, build, readiness, contract.
         ...ownTargetProperties,
       },

@@ -47,6 +47,9 @@ export interface TargetCommandSpec {
   readyTimeoutMs: number;
 }
 
+/** `target.warmup`: sent to the target before the first stage, at the first stage's connection count. */
+export interface TargetWarmupSpec { durationMs: number; rps: number }
+
 export interface StageSpec {
   index: number;
   name: string;
@@ -75,6 +78,8 @@ export interface Scenario {
     contract: 'gw-bench' | 'none';
     /** Set when impl is 'command'. */
     command: TargetCommandSpec | null;
+    /** Load run once before the first stage and counted nowhere; null = none. */
+    warmup: TargetWarmupSpec | null;
   };
   upstreams: UpstreamSpec[];
   auth: {

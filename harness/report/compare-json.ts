@@ -1,16 +1,25 @@
 import type { EnvRow } from './compare.js';
+import { headline, headlineNotes } from './headline.js';
 import type { LabeledResult } from './steps.js';
 
 /**
  * `compare --json`: one document with what the report shows in its ratio table, per
  * result and stage (matched by stage name): p50, p99, achieved req/s and error rate, and
  * each one's ratio to the primary ("ours") result. Null where a stage was not measured.
+ * `headline`: the six figures by connection count (docs/metrics.md, the headline
+ * comparison), each cell a value or the reason it has none, and those reasons once.
  */
 export function compareDocument(o: { results: LabeledResult[]; primary: number; envDiffs: EnvRow[]; outDir: string; html: string; md: string; charts: string[] }): unknown {
   const ours = o.results[o.primary]!;
   const stageOf = (r: LabeledResult, name: string) => r.result.stages.find((s) => s.name === name && (s.status === 'ok' || s.status === 'invalid'));
   const ratio = (a: number | null | undefined, b: number | null | undefined): number | null => (a == null || b == null || b === 0 ? null : a / b);
+  const h = headline(o.results);
   return {
+    headline: {
+      connections: h.steps, fixedRps: h.fixedRps,
+      metrics: h.metrics.map((m) => ({ id: m.id, title: m.title, unit: m.unit, better: m.better, byLabel: Object.fromEntries(m.cells.map((row, i) => [h.labels[i]!, row])) })),
+      notes: headlineNotes(h),
+    },
     outDir: o.outDir, html: o.html, markdown: o.md, charts: o.charts,
     primary: ours.label,
     environmentDifferences: o.envDiffs,

@@ -16,6 +16,7 @@ h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bo
 .verdict{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px}
 .v-pass{background:#e8f5e9;color:#1b5e20}.v-fail,.v-target-failure{background:#ffebee;color:#b71c1c}.v-invalid,.v-incomplete,.v-interrupted{background:#fff8e1;color:#e65100}
 ul.summary li{margin:3px 0}
+ul.notes{font-size:12px;color:#5d4037}
 .bad{color:#b71c1c;font-weight:600}
 table{border-collapse:collapse;margin:6px 0 4px;font-size:12px}
 th,td{border:1px solid #d0d0d0;padding:3px 7px;text-align:right;white-space:nowrap}
@@ -48,13 +49,26 @@ export function renderHtml(model: ReportModel, images: ReadonlyMap<string, Buffe
   out.push(`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(model.title)}</title>\n<style>${CSS}</style>\n</head>\n<body>`);
   out.push(`<h1>${escapeHtml(model.title)}</h1>`);
   out.push(`<p class="meta">Generated ${escapeHtml(model.generatedAt)} from ${model.results.map((r, i) => `${escapeHtml(r.label)}${i === model.primary && model.results.length > 1 ? ' (ours)' : ''}${r.file ? ` = ${escapeHtml(r.file)}` : ''}`).join(', ')}</p>`);
-  const sections = [['summary', 'Summary'], ...(model.ratios.length ? [['ratios', 'Ratios']] : []), ['charts', 'Charts'], ['tables', 'Tables'], ['environment', 'Environment']];
+  const sections = [['glance', 'At a glance'], ['summary', 'Summary'], ...(model.ratios.length ? [['ratios', 'Ratios']] : []), ['charts', 'Charts'], ['tables', 'Tables'], ['environment', 'Environment']];
   out.push(`<p class="meta">${sections.map(([id, name]) => `<a href="#${id}">${name}</a>`).join(' &middot; ')}</p>`);
   if (model.envDiffs.length > 0) {
     out.push(`<div class="warn" id="env-differences"><strong>Environment differs: ${escapeHtml(ENV_WARNING)}</strong>`);
     out.push(tableHtml({ title: 'Differences', columns: ['field', ...model.results.map((r) => r.label)], labelColumns: model.results.length + 1, rows: model.envDiffs.map((d) => [d.field, ...d.values]) }, 'h3'));
     out.push('</div>');
   }
+  // At a glance: the headline ratios, what is not a result (once for the whole report), the six headline charts.
+  out.push('<h2 id="glance">At a glance</h2>');
+  if (model.headlineRatios) out.push(tableHtml(model.headlineRatios));
+  if (model.notes.length) {
+    out.push('<h3 id="not-results">Not results (explained once for every chart and table)</h3>\n<ul class="notes">');
+    for (const n of model.notes) out.push(`<li>${escapeHtml(n)}</li>`);
+    out.push('</ul>');
+  }
+  const figure = (c: ReportModel['charts'][number]): string => {
+    const png = images.get(c.id);
+    return png ? `<figure id="chart-${escapeHtml(c.id)}"><img alt="${escapeHtml(c.title)}" src="data:image/png;base64,${png.toString('base64')}" width="${c.width}" height="${c.height}">\n<figcaption>${escapeHtml(c.caption)}</figcaption></figure>` : '';
+  };
+  for (const c of model.charts.filter((x) => x.id.startsWith('headline-'))) out.push(figure(c));
   out.push('<h2 id="summary">Summary</h2>');
   out.push('<ul class="summary">');
   for (const r of model.results) {
@@ -72,11 +86,12 @@ export function renderHtml(model: ReportModel, images: ReadonlyMap<string, Buffe
     for (const t of model.ratios) out.push(tableHtml(ratioAsTable(t)));
   }
   out.push('<h2 id="charts">Charts</h2>');
-  for (const c of model.charts) {
-    const png = images.get(c.id);
-    if (!png) continue;
-    out.push(`<figure id="chart-${escapeHtml(c.id)}"><img alt="${escapeHtml(c.title)}" src="data:image/png;base64,${png.toString('base64')}" width="${c.width}" height="${c.height}">\n<figcaption>${escapeHtml(c.caption)}${c.notes.length ? `<br>Not drawn or flagged: ${escapeHtml(c.notes.join('; '))}` : ''}</figcaption></figure>`);
+  if (model.chartNotes.length) {
+    out.push('<p class="note">What the charts below leave out or flag, once for all of them:</p>\n<ul class="notes">');
+    for (const n of model.chartNotes) out.push(`<li>${escapeHtml(n)}</li>`);
+    out.push('</ul>');
   }
+  for (const c of model.charts.filter((x) => !x.id.startsWith('headline-'))) out.push(figure(c));
   out.push('<h2 id="tables">Tables</h2>');
   for (const t of model.tables) out.push(tableHtml(t));
   out.push('<h2 id="environment">Environment</h2>');

@@ -22,6 +22,11 @@ export function renderMarkdown(model: ReportModel, chartDir = 'charts'): string 
     for (const d of model.envDiffs) out.push(`> - ${d.field}: ${d.values.map((v, i) => `${model.results[i]!.label} = \`${v}\``).join(', ')}`);
     out.push('');
   }
+  out.push('## At a glance', '');
+  if (model.headlineRatios) out.push(tableMd(model.headlineRatios), '');
+  if (model.notes.length) out.push('### Not results (explained once for every chart and table)', '', ...model.notes.map((n) => `- ${n}`), '');
+  const chart = (c: ReportModel['charts'][number]): string[] => [`![${c.title}](${chartDir}/${c.id}.png)`, '', `_${c.caption}_`, ''];
+  for (const c of model.charts.filter((x) => x.id.startsWith('headline-'))) out.push(...chart(c));
   out.push('## Summary', '');
   for (const r of model.results) {
     const v = r.result.verdict;
@@ -35,9 +40,8 @@ export function renderMarkdown(model: ReportModel, chartDir = 'charts'): string 
     for (const t of model.ratios) out.push(tableMd(ratioAsTable(t)), '');
   }
   out.push('## Charts', '');
-  for (const c of model.charts) {
-    out.push(`![${c.title}](${chartDir}/${c.id}.png)`, '', `_${c.caption}_${c.notes.length ? ` Not drawn or flagged: ${c.notes.join('; ')}` : ''}`, '');
-  }
+  if (model.chartNotes.length) out.push('What the charts below leave out or flag, once for all of them:', '', ...model.chartNotes.map((n) => `- ${n}`), '');
+  for (const c of model.charts.filter((x) => !x.id.startsWith('headline-'))) out.push(...chart(c));
   out.push('## Tables', '');
   for (const t of model.tables) out.push(tableMd(t), '');
   out.push('## Environment', '');

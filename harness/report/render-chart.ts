@@ -50,7 +50,31 @@ const marks: Plugin = {
   },
 };
 
-Chart.register(...registerables, background, marks);
+/** Draws options.plugins.gwEmpty.text in the middle of the plot area of a chart with no figure at all. */
+const empty: Plugin = {
+  id: 'gwEmpty',
+  afterDraw(chart, _args, opts) {
+    const text = (opts as { text?: string } | undefined)?.text;
+    if (!text) return;
+    const { ctx, chartArea } = chart;
+    ctx.save();
+    ctx.fillStyle = '#5d4037';
+    ctx.font = 'italic 15px sans-serif';
+    ctx.textAlign = 'center';
+    const words = text.split(' ');
+    const lines: string[] = [];
+    for (const w of words) {
+      const last = lines[lines.length - 1];
+      if (last !== undefined && ctx.measureText(`${last} ${w}`).width < chartArea.right - chartArea.left - 40) lines[lines.length - 1] = `${last} ${w}`;
+      else lines.push(w);
+    }
+    const mid = (chartArea.top + chartArea.bottom) / 2 - ((lines.length - 1) * 20) / 2;
+    lines.forEach((l, i) => ctx.fillText(l, (chartArea.left + chartArea.right) / 2, mid + i * 20));
+    ctx.restore();
+  },
+};
+
+Chart.register(...registerables, background, marks, empty);
 
 /** Draw one chart spec with chart.js on a @napi-rs/canvas and return the PNG bytes. */
 export async function renderChartPng(spec: ChartSpec): Promise<Buffer> {

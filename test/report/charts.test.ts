@@ -6,8 +6,6 @@ import { buildCharts } from '../../harness/report/charts/index.js';
 import { reportData } from '../../harness/report/steps.js';
 import { latencyByStepChart } from '../../harness/report/charts/latency-by-step.js';
 import { latencyOverTimeChart } from '../../harness/report/charts/latency-over-time.js';
-import { memoryPerConnectionChart } from '../../harness/report/charts/memory-per-connection.js';
-import { memoryResidencyChart } from '../../harness/report/charts/memory-residency.js';
 import { memoryRssChart } from '../../harness/report/charts/memory-rss.js';
 import { NINES_TICKS, commonStep, percentileSpectrumChart } from '../../harness/report/charts/percentile-spectrum.js';
 import { rateByStepChart } from '../../harness/report/charts/rate-by-step.js';
@@ -130,26 +128,20 @@ describe('charts per step', () => {
     assert.deepEqual(dataset(spec.config, 'go upstream side').borderDash, [6, 4]);
   });
 
-  it('chart 6: RSS (heap part + rest), RSS per connection, residency; missing heap is named', async () => {
+  it('chart 6: RSS (heap part + rest); missing heap is named', async () => {
     const results = await labelled(OURS, GO, SPRING);
     const rss = memoryRssChart(reportData(results));
     assert.deepEqual(dataset(rss.config, 'ts-ref heap used').data, [48, 160, 56, null, null]);
     assert.deepEqual(dataset(rss.config, 'ts-ref RSS beyond heap').data, [72, 240, 84, null, null]);
     assert.deepEqual(dataset(rss.config, 'spring RSS').data, [520, 900, null, null, null]);
     assert.ok(rss.notes.includes('spring: heap not available (not exposed by the target), bar is RSS only'));
-    const perConn = memoryPerConnectionChart(reportData(results));
-    assert.deepEqual(dataset(perConn.config, 'ts-ref').data, [125829 / 1024, 41943 / 1024, 146801 / 1024, null, null]);
-    const residency = memoryResidencyChart(reportData(results));
-    assert.deepEqual(dataset(residency.config, 'go').data, [25, 25, 23.33, 21.43, 20]);
-    assert.deepEqual(dataset(residency.config, 'spring').data, [null, null, null, null, null]);
-    assert.ok(residency.notes.includes('spring: residency not available (not exposed by the target)'), residency.notes.join('; '));
   });
 });
 
 describe('chart 7: latency over time', () => {
   it('marks stage starts, shades warm-up and the invalid stage, and keeps non-results out of the coloured lines', async () => {
     const [ours] = await labelled(OURS);
-    const spec = latencyOverTimeChart(ours!, 0);
+    const spec = latencyOverTimeChart(ours!, 0, '#0072B2');
     const marks = spec.config.options.plugins.gwMarks;
     assert.deepEqual(marks.lines, [{ x: 1, label: '1k' }, { x: 9, label: '10k' }, { x: 17, label: 'capacity' }, { x: 25, label: '50k' }]);
     assert.deepEqual(marks.bands.filter((b: { label: string }) => b.label === 'warm-up').map((b: { from: number; to: number }) => [b.from, b.to]), [[1, 3], [9, 11], [17, 19], [25, 27]]);
@@ -198,7 +190,8 @@ describe('chart 8: generator health', () => {
 describe('renderer', () => {
   it('draws every chart of a report as a PNG at twice the CSS size', async () => {
     const specs = buildCharts(reportData(await labelled(OURS, GO)));
-    assert.equal(specs.length, 13, '10 step charts (CPU per request, active connections) + 2 timelines + generator health');
+    assert.equal(specs.length, 16, '6 headline charts + 7 step charts + 2 timelines + generator health');
+    assert.deepEqual(specs.slice(0, 6).map((s) => s.id), ['headline-capacity', 'headline-p99-fixed', 'headline-rss-per-connection', 'headline-heap-residency', 'headline-upstream-reuse', 'headline-cpu-per-request']);
     assert.ok(specs.every((s) => s.caption.includes('Engine: ts-ref = gw-bench')), 'every chart names the engine');
     assert.ok(specs.every((s) => (s.config.options.plugins.subtitle.text as string[]).some((t) => t.startsWith('engine: ts-ref = gw-bench'))), 'and draws it');
     assert.equal(new Set(specs.map((s) => s.id)).size, specs.length, 'ids are unique (file names)');

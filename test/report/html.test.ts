@@ -39,7 +39,7 @@ describe('report.html and report.md', () => {
   it('writes report.html, report.md and one PNG per chart', () => {
     assert.equal(out.html, join(dir, 'report.html'));
     assert.equal(out.md, join(dir, 'report.md'));
-    assert.equal(out.charts.length, 14, '10 step charts (CPU per request, active connections) + 3 timelines + generator health');
+    assert.equal(out.charts.length, 17, '6 headline charts + 7 step charts + 3 timelines + generator health');
     for (const f of out.charts) assert.ok(existsSync(f), f);
   });
 
@@ -49,7 +49,7 @@ describe('report.html and report.md', () => {
     assert.doesNotMatch(html, /url\(\s*['"]?\s*https?:/i);
     assert.doesNotMatch(html, /<link\b/i);
     const imgs = [...html.matchAll(/<img\b[^>]*\bsrc="([^"]*)"/g)].map((m) => m[1]!);
-    assert.equal(imgs.length, 14);
+    assert.equal(imgs.length, 17);
     for (const src of imgs) assert.match(src, /^data:image\/png;base64,iVBORw0KGgo/);
   });
 
@@ -60,12 +60,12 @@ describe('report.html and report.md', () => {
     assert.match(html, /<title>Fixture &lt;comparison&gt; &amp; co<\/title>/);
     // Links only to anchors inside the page.
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
-    assert.deepEqual(hrefs, ['#summary', '#ratios', '#charts', '#tables', '#environment']);
+    assert.deepEqual(hrefs, ['#glance', '#summary', '#ratios', '#charts', '#tables', '#environment']);
     for (const h of hrefs) assert.match(html, new RegExp(`id="${h.slice(1)}"`));
   });
 
-  it('puts the environment warning first, then the summary, ratios, charts, tables, environment', () => {
-    const order = ['id="env-differences"', 'id="summary"', 'id="ratios"', 'id="charts"', 'id="tables"', 'id="environment"'].map((s) => html.indexOf(s));
+  it('puts the environment warning first, then at a glance, the summary, ratios, charts, tables, environment', () => {
+    const order = ['id="env-differences"', 'id="glance"', 'id="summary"', 'id="ratios"', 'id="charts"', 'id="tables"', 'id="environment"'].map((s) => html.indexOf(s));
     assert.ok(order.every((i) => i > 0), String(order));
     assert.deepEqual([...order].sort((a, b) => a - b), order);
     assert.match(html, /Results from different machines or setups are not comparable in absolute terms/);
@@ -95,7 +95,7 @@ describe('report.html and report.md', () => {
     assert.match(md, /> \*\*Environment differs: Results from different machines/);
     assert.match(md, /- \*\*50k conn\*\*: only go has a result: p99 4\.75ms, 9,950 req\/s; ts-ref: INVALID/);
     const links = [...md.matchAll(/!\[[^\]]*\]\((charts\/[^)]+\.png)\)/g)].map((m) => m[1]!);
-    assert.equal(links.length, 14);
+    assert.equal(links.length, 17);
     for (const l of links) assert.ok(existsSync(join(dir, l)), l);
     assert.doesNotMatch(md, /data:image/);
     assert.match(md, /\| p99 \| lower \| 1\.33x \| 1\.20x \| 1\.11x \| ours invalid \| ours not reached \|/);

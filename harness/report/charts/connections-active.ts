@@ -1,4 +1,4 @@
-import { implColour } from '../palette.js';
+import { colourOf } from '../palette.js';
 import { omittedNotes, perStep, type ReportData } from '../steps.js';
 import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
@@ -16,8 +16,8 @@ export function connectionsActiveChart({ results, steps }: ReportData): ChartSpe
       const { active, established } = s.connectionCounts;
       return active == null || !established ? null : (100 * active) / established;
     }),
-    borderColor: implColour(i),
-    backgroundColor: implColour(i),
+    borderColor: colourOf(results, i),
+    backgroundColor: colourOf(results, i),
     borderWidth: 2.5,
     pointRadius: 3,
   }));

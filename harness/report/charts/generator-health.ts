@@ -1,7 +1,7 @@
 import type { RunResult } from '../../../core/result.js';
 import { DEFAULTS } from '../../../core/scenario/defaults.js';
 import { parseDuration } from '../../../core/units.js';
-import { LIMIT_RED, implColour } from '../palette.js';
+import { LIMIT_RED, colourOf } from '../palette.js';
 import { stageAt, type ReportData } from '../steps.js';
 import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
@@ -53,13 +53,13 @@ export function generatorHealthChart({ results, steps }: ReportData): ChartSpec 
       pointStyle: stages.map((s) => (s && !s.generator.valid ? 'crossRot' : 'circle')),
       pointRadius: stages.map((s) => (s && !s.generator.valid ? 10 : 3)),
       pointBorderWidth: stages.map((s) => (s && !s.generator.valid ? 3 : 1)),
-      pointBorderColor: stages.map((s) => (s && !s.generator.valid ? LIMIT_RED : implColour(i))),
+      pointBorderColor: stages.map((s) => (s && !s.generator.valid ? LIMIT_RED : colourOf(results, i))),
     };
     const value = (v: number) => Math.max(v, HEALTH_FLOOR_MS);
-    datasets.push({ label: `${label} lag bound`, data: stages.map((s) => (ran(s) && s!.generator.lagBoundMs != null ? value(s!.generator.lagBoundMs) : null)), borderColor: implColour(i), backgroundColor: implColour(i), borderWidth: 2.5, ...style });
+    datasets.push({ label: `${label} lag bound`, data: stages.map((s) => (ran(s) && s!.generator.lagBoundMs != null ? value(s!.generator.lagBoundMs) : null)), borderColor: colourOf(results, i), backgroundColor: colourOf(results, i), borderWidth: 2.5, ...style });
     // The allowance max(floor, 5% of the stage's p99) differs per stage: drawn per implementation.
     datasets.push({ label: `${label} allowed bound`, data: stages.map((s) => (ran(s) && s!.generator.lagBoundMs != null ? Math.max(limits[i]!.sendLagP99Ms, 0.05 * s!.latencyMs.p99) : null)), borderColor: LIMIT_RED, backgroundColor: LIMIT_RED, borderDash: [2, 2], borderWidth: 1, pointRadius: 0 });
-    datasets.push({ label: `${label} event-loop p99`, data: stages.map((s) => (ran(s) ? value(s!.generator.eventLoopP99Ms) : null)), borderColor: implColour(i), backgroundColor: implColour(i), borderDash: [6, 4], borderWidth: 1.5, ...style });
+    datasets.push({ label: `${label} event-loop p99`, data: stages.map((s) => (ran(s) ? value(s!.generator.eventLoopP99Ms) : null)), borderColor: colourOf(results, i), backgroundColor: colourOf(results, i), borderDash: [6, 4], borderWidth: 1.5, ...style });
     steps.forEach((step, k) => {
       const s = stages[k];
       if (s && s.status === 'not-reached') notes.push(`${label} @ ${step.label}: not reached`);

@@ -1,4 +1,4 @@
-import { implColour } from '../palette.js';
+import { colourOf } from '../palette.js';
 import { omittedNotes, perStep, perStepInvalid, type ReportData } from '../steps.js';
 import { stepChart, invalidSeries, logMsAxis } from './common.js';
 import type { ChartSpec } from './types.js';
@@ -15,8 +15,8 @@ export function latencyByStepChart({ results, steps }: ReportData): ChartSpec {
   const datasets = results.flatMap(({ label, result }, i) => LINES.map((line) => ({
     label: `${label} ${line.name}`,
     data: perStep(result, steps, (s) => s.latencyMs[line.key]),
-    borderColor: implColour(i),
-    backgroundColor: implColour(i),
+    borderColor: colourOf(results, i),
+    backgroundColor: colourOf(results, i),
     borderDash: [...line.dash],
     borderWidth: line.width,
     pointRadius: 3,
@@ -25,8 +25,8 @@ export function latencyByStepChart({ results, steps }: ReportData): ChartSpec {
   results.forEach(({ label, result }, i) => {
     // The generator's error bound drawn above p99: the true p99 lies between the two lines.
     const upper = perStep(result, steps, (s) => (s.generator.lagBoundMs == null ? null : s.latencyMs.p99 + s.generator.lagBoundMs));
-    if (upper.some((v) => v !== null)) datasets.push({ label: `${label} p99 + generator lag bound`, data: upper, borderColor: implColour(i), backgroundColor: 'rgba(0,0,0,0)', borderDash: [1, 2], borderWidth: 1, pointRadius: 2, pointStyle: 'dash', spanGaps: false });
-    const shadow = invalidSeries(`${label} p99`, perStepInvalid(result, steps, (s) => s.latencyMs.p99), implColour(i));
+    if (upper.some((v) => v !== null)) datasets.push({ label: `${label} p99 + generator lag bound`, data: upper, borderColor: colourOf(results, i), backgroundColor: 'rgba(0,0,0,0)', borderDash: [1, 2], borderWidth: 1, pointRadius: 2, pointStyle: 'dash', spanGaps: false });
+    const shadow = invalidSeries(`${label} p99`, perStepInvalid(result, steps, (s) => s.latencyMs.p99), colourOf(results, i));
     if (shadow) datasets.push(shadow);
   });
   const title = 'Latency percentiles by step (intended-send-time latency)';

@@ -1,5 +1,5 @@
 import type { StageResult, TimelinePoint } from '../../../core/result.js';
-import { GREY, implColour, withAlpha } from '../palette.js';
+import { GREY, withAlpha } from '../palette.js';
 import type { LabeledResult } from '../steps.js';
 import { chartSpec, logMsAxis } from './common.js';
 import type { ChartSpec, MarksOptions } from './types.js';
@@ -16,12 +16,11 @@ function counts(p: TimelinePoint, byIndex: Map<number, StageResult>): boolean {
  * boundaries as vertical lines, warm-up shaded grey, stages that are not results shaded
  * red and their points drawn grey.
  */
-export function latencyOverTimeChart(entry: LabeledResult, index: number): ChartSpec {
+export function latencyOverTimeChart(entry: LabeledResult, index: number, colour: string): ChartSpec {
   const { label, result } = entry;
   const byIndex = new Map(result.stages.map((s) => [s.index, s]));
   const points = result.stages.flatMap((s) => s.timeline).sort((a, b) => a.t - b.t);
   const pick = (want: boolean, key: 'p50' | 'p99'): XY[] => points.map((p) => ({ x: p.t, y: counts(p, byIndex) === want ? p[key] : null }));
-  const colour = implColour(index);
   const marks: MarksOptions = { bands: [], lines: [] };
   const notes: string[] = [];
   for (const s of result.stages) {

@@ -1,4 +1,4 @@
-import { implColour, withAlpha } from '../palette.js';
+import { colourOf, withAlpha } from '../palette.js';
 import { omittedNotes, perStep, type ReportData } from '../steps.js';
 import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
@@ -16,13 +16,13 @@ export function memoryRssChart({ results, steps }: ReportData): ChartSpec {
     const heapKnown = result.stages.some((s) => s.memory.heapUsedBytes !== null);
     if (!heapKnown) notes.push(`${label}: heap not available (${result.stages[0]?.memory.heapSource ?? 'unknown'}), bar is RSS only`);
     return [
-      { label: `${label} heap used`, stack: label, data: perStep(result, steps, (s) => toMiB(s.memory.heapUsedBytes)), backgroundColor: implColour(i) },
+      { label: `${label} heap used`, stack: label, data: perStep(result, steps, (s) => toMiB(s.memory.heapUsedBytes)), backgroundColor: colourOf(results, i) },
       {
         label: heapKnown ? `${label} RSS beyond heap` : `${label} RSS`,
         stack: label,
         data: perStep(result, steps, (s) => (s.memory.rssBytes === null ? null : toMiB(s.memory.rssBytes - (s.memory.heapUsedBytes ?? 0)))),
-        backgroundColor: withAlpha(implColour(i), heapKnown ? 0.3 : 0.8),
-        borderColor: implColour(i),
+        backgroundColor: withAlpha(colourOf(results, i), heapKnown ? 0.3 : 0.8),
+        borderColor: colourOf(results, i),
         borderWidth: 1,
       },
     ].filter((d) => d.data.some((v) => v !== null));

@@ -1,5 +1,5 @@
 import { MAX_MARK_X, mergeHdrs, percentileSpectrum } from '../hdr.js';
-import { implColour } from '../palette.js';
+import { colourOf } from '../palette.js';
 import { isMeasured, stageAt, type ReportData, type Step } from '../steps.js';
 import { chartSpec, logMsAxis } from './common.js';
 import type { ChartSpec } from './types.js';
@@ -33,7 +33,7 @@ export function percentileSpectrumChart(data: ReportData): ChartSpec {
     if (!step && stages.length > 0) notes.push(`${label}: merged over ${stages.length} valid stage(s): ${stages.map((s) => s.name).join(', ')}`);
     const corrected = mergeHdrs(stages.map((s) => s.hdr));
     const service = mergeHdrs(stages.map((s) => s.serviceHdr));
-    const colour = implColour(i);
+    const colour = colourOf(results, i);
     if (!corrected) {
       notes.push(`${label}: nothing to draw: no stage is a result (all invalid, not reached or failed)`);
       return;

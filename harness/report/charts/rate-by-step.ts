@@ -1,5 +1,5 @@
 import { formatCount } from '../../../core/units.js';
-import { implColour } from '../palette.js';
+import { colourOf } from '../palette.js';
 import { isMeasured, omittedNotes, perStep, perStepInvalid, stageAt, type ReportData } from '../steps.js';
 import { stepChart, invalidSeries } from './common.js';
 import type { ChartSpec } from './types.js';
@@ -12,7 +12,7 @@ export function rateByStepChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets: unknown[] = [];
   results.forEach(({ label, result }, i) => {
-    const colour = implColour(i);
+    const colour = colourOf(results, i);
     datasets.push({ label: `${label} achieved`, data: perStep(result, steps, (s) => s.achievedRps), borderColor: colour, backgroundColor: colour, borderWidth: 2.5, pointRadius: 3 });
     datasets.push({ label: `${label} offered`, data: perStep(result, steps, (s) => s.offeredRps), borderColor: colour, backgroundColor: colour, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 2 });
     const shadow = invalidSeries(`${label} achieved`, perStepInvalid(result, steps, (s) => s.achievedRps), colour);

@@ -1,4 +1,4 @@
-import { implColour } from '../palette.js';
+import { colourOf } from '../palette.js';
 import { omittedNotes, perStep, type ReportData } from '../steps.js';
 import { stepChart } from './common.js';
 import type { ChartSpec } from './types.js';
@@ -7,8 +7,8 @@ import type { ChartSpec } from './types.js';
 export function reuseByStepChart({ results, steps }: ReportData): ChartSpec {
   const notes = omittedNotes(results, steps);
   const datasets = results.flatMap(({ label, result }, i) => [
-    { label: `${label} client side`, data: perStep(result, steps, (s) => s.reuse.client), borderColor: implColour(i), backgroundColor: implColour(i), borderWidth: 2.5, pointRadius: 3 },
-    { label: `${label} upstream side`, data: perStep(result, steps, (s) => s.reuse.upstream), borderColor: implColour(i), backgroundColor: implColour(i), borderDash: [6, 4], borderWidth: 1.5, pointRadius: 3 },
+    { label: `${label} client side`, data: perStep(result, steps, (s) => s.reuse.client), borderColor: colourOf(results, i), backgroundColor: colourOf(results, i), borderWidth: 2.5, pointRadius: 3 },
+    { label: `${label} upstream side`, data: perStep(result, steps, (s) => s.reuse.upstream), borderColor: colourOf(results, i), backgroundColor: colourOf(results, i), borderDash: [6, 4], borderWidth: 1.5, pointRadius: 3 },
   ]);
   for (const { label, result } of results) {
     if (result.stages.every((s) => s.reuse.upstream === null)) notes.push(`${label}: upstream reuse not measured`);
