@@ -136,7 +136,7 @@ export const scenarioSchema: Json = {
         url: { type: 'string', description: 'Base URL of an external target (loopback only)' },
         pid: { type: 'integer', minimum: 1, description: 'External target pid, for RSS sampling' },
         metricsUrl: { type: 'string', description: 'Prometheus endpoint of the target (cross-check and heap)' },
-        workers: workers('Gateway processes'),
+        workers: workers('Gateway processes; auto = per stage, the fewest that hold its connections under the open-files limit (restarted between stages when the count changes)'),
         warmup: targetWarmup,
         // Own-gateway fields (issue 17): command, cwd, env, build, readiness, contract.
         ...ownTargetProperties,
