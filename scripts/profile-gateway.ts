@@ -10,6 +10,7 @@
  *
  *   npm run profile:gateway -- [--rate 1500] [--duration 20] [--warmup 5] [--connections 100]
  *        [--routes user,feed] [--env GW_UPSTREAM_CLIENT=undici,...] [--cpu-prof DIR] [--runs 1]
+ *   node dist/scripts/profile-gateway.js --summarise FILE.cpuprofile
  *
  * With --cpu-prof the gateway runs under `node --cpu-prof` (which itself costs CPU: take
  * µs/request from a run without it) and the profile's self time is printed per component.
@@ -44,6 +45,9 @@ function component(url: string, fn: string): string {
   if (fn === '(idle)') return 'idle';
   if (fn === '(garbage collector)') return 'GC';
   if (fn === '(program)') return 'native (program: llhttp, syscalls, libuv)';
+  if (url.startsWith('wasm://')) return 'undici (upstream client)'; // undici's llhttp build is WebAssembly
+  if (url === '' && /^write(v|Latin1String|Utf8String|Buffer)$/.test(fn)) return 'socket writes (native)';
+  if (url === '' && /^(readv?|onStreamRead)$/.test(fn)) return 'socket reads (native)';
   if (url.includes('/undici/')) return 'undici (upstream client)';
   if (url.includes('/prom-client/')) return 'prom-client';
   if (url.includes('/lru-cache/')) return 'JWT cache (lru-cache)';
@@ -60,7 +64,10 @@ function component(url: string, fn: string): string {
   if (/node:_http_outgoing/.test(url)) return 'node:http response writing';
   if (/node:(net|stream|internal\/streams)/.test(url) || url.includes('internal/streams')) return 'net + streams';
   if (url.includes('timers')) return 'timers';
-  if (url.startsWith('node:') || url === '') return fn.startsWith('(') ? fn : `node core (${fn || 'anonymous'})`;
+  if (/node:internal\/(process\/task_queues|async_hooks)/.test(url) || fn === 'runMicrotasks') return 'promises, nextTick, async hooks';
+  if (url.includes('node:events')) return 'EventEmitter';
+  if (url.startsWith('node:internal/modules') || url.startsWith('node:internal/bootstrap')) return 'startup (module loading)';
+  if (url.startsWith('node:') || url === '') return 'node core, other';
   return 'other JS';
 }
 
@@ -89,7 +96,8 @@ function summarise(file: string): { busyMs: number; components: [string, number]
 }
 
 async function main(): Promise<void> {
-  const a = benchArgs(SCRIPT, { rate: '1500', duration: '20', warmup: '5', connections: '100', routes: 'user,feed', env: '', 'cpu-prof': '', runs: '1' });
+  const a = benchArgs(SCRIPT, { rate: '1500', duration: '20', warmup: '5', connections: '100', routes: 'user,feed', env: '', 'cpu-prof': '', runs: '1', summarise: '' });
+  if (a.summarise) { printSummary(a.summarise); return; }
   const num = (k: keyof typeof a, max: number): number => {
     const v = Number(a[k]);
     if (!Number.isInteger(v) || v < 1 || v > max) usage(SCRIPT, k, a[k], `must be an integer 1..${max}`);
@@ -143,12 +151,16 @@ async function main(): Promise<void> {
     const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
     const newest = files.map((f) => join(profDir, f)).sort().pop();
     if (!newest) { process.stdout.write('no .cpuprofile written\n'); return; }
-    const s = summarise(newest);
-    process.stdout.write(`\nprofile ${newest} (whole run, warm-ups included): busy ${s.busyMs.toFixed(0)} ms\n\n| component | self ms | share of busy |\n|---|--:|--:|\n`);
-    for (const [c, us] of s.components) process.stdout.write(`| ${c} | ${(us / 1000).toFixed(0)} | ${((us / 1000 / s.busyMs) * 100).toFixed(1)}% |\n`);
-    process.stdout.write('\ntop self-time functions:\n');
-    for (const [f, us] of s.functions) process.stdout.write(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${((us / 1000 / s.busyMs) * 100).toFixed(1).padStart(5)}%  ${f}\n`);
+    printSummary(newest);
   }
+}
+
+function printSummary(file: string): void {
+  const s = summarise(file);
+  process.stdout.write(`\nprofile ${file} (whole run, warm-ups included): busy ${s.busyMs.toFixed(0)} ms\n\n| component | self ms | share of busy |\n|---|--:|--:|\n`);
+  for (const [c, us] of s.components) if (us / 1000 / s.busyMs >= 0.003) process.stdout.write(`| ${c} | ${(us / 1000).toFixed(0)} | ${((us / 1000 / s.busyMs) * 100).toFixed(1)}% |\n`);
+  process.stdout.write('\ntop self-time functions:\n');
+  for (const [f, us] of s.functions) process.stdout.write(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${((us / 1000 / s.busyMs) * 100).toFixed(1).padStart(5)}%  ${f}\n`);
 }
 
 runBench(SCRIPT, main);

@@ -69,7 +69,7 @@ test('YAML overrides the environment, units accepted, lists replace', () => {
   assert.equal(c.listen.port, 7000);
   assert.equal(c.fanoutDeadlineMs, 90);
   assert.deepEqual(c.upstreams.user, {
-    name: 'user', connections: 8, keepAliveTimeoutMs: 2000,
+    name: 'user', connections: 8, keepAliveTimeoutMs: 2000, client: 'lean',
     instances: [{ origin: 'http://127.0.0.1:3001', weight: 1 }, { origin: 'http://127.0.0.1:3002', weight: 3 }],
   });
   assert.equal(c.routes.length, 2);
