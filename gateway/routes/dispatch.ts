@@ -20,6 +20,8 @@ export interface HandlerDeps {
   isDraining(): boolean;
   /** debug.cpu (ms of CPU burnt before each proxied/fan-out request), read once at startup. */
   debugCpuMs?: number;
+  /** debug.delay (ms waited before each proxied/fan-out request), read once at startup. */
+  debugDelayMs?: number;
 }
 
 const UNAUTHORIZED_EXTRA = { 'www-authenticate': 'Bearer error="invalid_token"' };
@@ -28,7 +30,7 @@ const UNAUTHORIZED_EXTRA = { 'www-authenticate': 'Bearer error="invalid_token"' 
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { metrics } = deps;
   const health = JSON.stringify({ status: 'ok', impl: 'reference', version: VERSION, pid: process.pid });
-  const start = requestStarter(deps.debugCpuMs ?? 0);
+  const start = requestStarter(deps.debugCpuMs ?? 0, deps.debugDelayMs ?? 0);
 
   return function handle(req, res) {
     const started = performance.now();
@@ -83,9 +85,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         return;
       case 'feed':
       case 'proxy': {
-        const run = match.route.type === 'feed' ? () => feed(ctx) : () => proxyRequest(ctx, state.services.get(match.route.upstream!)!);
-        const delay = state.config.debugDelayMs;
-        if (delay > 0) setTimeout(() => start(run), delay); else start(run);
+        start(match.route.type === 'feed' ? () => feed(ctx) : () => proxyRequest(ctx, state.services.get(match.route.upstream!)!));
         return;
       }
     }
