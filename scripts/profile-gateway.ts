@@ -12,6 +12,8 @@
  *        [--routes user,feed] [--env GW_UPSTREAM_CLIENT=undici,...] [--cpu-prof DIR] [--runs 1]
  *   node dist/scripts/profile-gateway.js --summarise FILE.cpuprofile
  *
+ * --gateway-root DIR runs another built checkout's gateway (an older commit, for before/after).
+ *
  * With --cpu-prof the gateway runs under `node --cpu-prof` (which itself costs CPU: take
  * µs/request from a run without it) and the profile's self time is printed per component.
  */
@@ -96,7 +98,7 @@ function summarise(file: string): { busyMs: number; components: [string, number]
 }
 
 async function main(): Promise<void> {
-  const a = benchArgs(SCRIPT, { rate: '1500', duration: '20', warmup: '5', connections: '100', routes: 'user,feed', env: '', 'cpu-prof': '', runs: '1', summarise: '' });
+  const a = benchArgs(SCRIPT, { rate: '1500', duration: '20', warmup: '5', connections: '100', routes: 'user,feed', env: '', 'cpu-prof': '', runs: '1', summarise: '', 'gateway-root': '' });
   if (a.summarise) { printSummary(a.summarise); return; }
   const num = (k: keyof typeof a, max: number): number => {
     const v = Number(a[k]);
@@ -122,14 +124,14 @@ async function main(): Promise<void> {
   const profDir = a['cpu-prof'] ? resolve(a['cpu-prof']) : null;
   if (profDir) mkdirSync(profDir, { recursive: true });
   const nodeArgs = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-  const gw = await start('gateway', [...nodeArgs, join(PACKAGE_ROOT, 'bin', 'gw-bench.js'), 'gateway'], {
+  const gw = await start('gateway', [...nodeArgs, join(a['gateway-root'] ? resolve(a['gateway-root']) : PACKAGE_ROOT, 'bin', 'gw-bench.js'), 'gateway'], {
     GW_LISTEN_HOST: '127.0.0.1', GW_LISTEN_PORT: '0', GW_WORKERS: '1',
     GW_UPSTREAM_USER: upstream.url, GW_UPSTREAM_USER_STATUS: upstream.url, GW_UPSTREAM_BARRAGE: upstream.url, GW_UPSTREAM_INTERACT: upstream.url,
     ...extraEnv,
   }, pin ? '1' : null);
   const headers = { authorization: `Bearer ${token()}` };
 
-  process.stdout.write(`\n${SCRIPT}: ${rate} req/s offered (autocannon overallRate), ${connections} connections, ${warmup} s warm-up + ${duration} s per route, ${runs} run(s); Node ${process.version}; ${pin ? 'gateway on CPU 1, upstream + autocannon on CPU 0' : 'no placement'}; env ${a.env || '(defaults)'}${profDir ? '; under --cpu-prof' : ''}\n\n`);
+  process.stdout.write(`\n${SCRIPT}: ${rate} req/s offered (autocannon overallRate), ${connections} connections, ${warmup} s warm-up + ${duration} s per route, ${runs} run(s); Node ${process.version}; ${pin ? 'gateway on CPU 1, upstream + autocannon on CPU 0' : 'no placement'}; gateway ${a['gateway-root'] || 'this checkout'}; env ${a.env || '(defaults)'}${profDir ? '; under --cpu-prof' : ''}\n\n`);
   process.stdout.write('| route | run | req/s done | non-2xx | errors | p50 ms | p99 ms | gateway CPU µs/req | load avg 1 min (start/end) |\n|---|--:|--:|--:|--:|--:|--:|--:|---|\n');
   for (const r of routes) {
     const url = `${gw.url}${ROUTES[r]}`;

@@ -26,6 +26,14 @@ export interface HandlerDeps {
 
 const UNAUTHORIZED_EXTRA = { 'www-authenticate': 'Bearer error="invalid_token"' };
 
+/** What the shared 'finish' listener needs, kept on the response (no closure per request). */
+const TIMING = Symbol('gateway request timing');
+type TimedResponse = ServerResponse & { [TIMING]: { metrics: GatewayMetrics; route: string; started: number } };
+function onFinish(this: TimedResponse): void {
+  const t = this[TIMING];
+  t.metrics.observeRequest(t.route, this.statusCode, (performance.now() - t.started) / 1000);
+}
+
 /** The node:http request listener: route, limits, auth, then the route's handler. */
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { metrics } = deps;
@@ -45,7 +53,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
 
     const match = state.routes.match(req.method ?? 'GET', path);
     const routeLabel = match ? match.route.path : 'unmatched';
-    res.once('finish', () => metrics.observeRequest(routeLabel, res.statusCode, (performance.now() - started) / 1000));
+    (res as TimedResponse)[TIMING] = { metrics, route: routeLabel, started };
+    res.on('finish', onFinish); // fires once; `on` avoids once()'s wrapper closure
     if (!match) { sendError(res, 404, 'not_found', requestId); return; }
 
     const declared = req.headers['content-length'];
