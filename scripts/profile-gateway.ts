@@ -12,6 +12,8 @@
  *        [--routes user,feed] [--env GW_UPSTREAM_CLIENT=undici,...] [--cpu-prof DIR] [--runs 1]
  *   node dist/scripts/profile-gateway.js --summarise FILE.cpuprofile
  *
+ * --idle N (up to 5000) measures instead the gateway's CPU with N idle keep-alive connections held
+ * for --duration seconds (the cost of Node's connection sweep and per-socket timers).
  * --gateway-root DIR runs another built checkout's gateway (an older commit, for before/after).
  *
  * With --cpu-prof the gateway runs under `node --cpu-prof` (which itself costs CPU: take
@@ -21,6 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { connect as netConnect, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { PACKAGE_ROOT } from '../core/version.js';
@@ -98,7 +101,7 @@ function summarise(file: string): { busyMs: number; components: [string, number]
 }
 
 async function main(): Promise<void> {
-  const a = benchArgs(SCRIPT, { rate: '1500', duration: '20', warmup: '5', connections: '100', routes: 'user,feed', env: '', 'cpu-prof': '', runs: '1', summarise: '', 'gateway-root': '' });
+  const a = benchArgs(SCRIPT, { rate: '1500', duration: '20', warmup: '5', connections: '100', routes: 'user,feed', env: '', 'cpu-prof': '', runs: '1', summarise: '', 'gateway-root': '', idle: '0' });
   if (a.summarise) { printSummary(a.summarise); return; }
   const num = (k: keyof typeof a, max: number): number => {
     const v = Number(a[k]);
@@ -130,6 +133,9 @@ async function main(): Promise<void> {
     ...extraEnv,
   }, pin ? '1' : null);
   const headers = { authorization: `Bearer ${token()}` };
+  const idle = Number(a.idle);
+  if (!Number.isInteger(idle) || idle < 0 || idle > 5000) usage(SCRIPT, 'idle', a.idle, 'must be an integer 0..5000');
+  if (idle > 0) { await idleCost(gw, idle, duration); await stopAll(); return; }
 
   process.stdout.write(`\n${SCRIPT}: ${rate} req/s offered (autocannon overallRate), ${connections} connections, ${warmup} s warm-up + ${duration} s per route, ${runs} run(s); Node ${process.version}; ${pin ? 'gateway on CPU 1, upstream + autocannon on CPU 0' : 'no placement'}; gateway ${a['gateway-root'] || 'this checkout'}; env ${a.env || '(defaults)'}${profDir ? '; under --cpu-prof' : ''}\n\n`);
   process.stdout.write('| route | run | req/s done | non-2xx | errors | p50 ms | p99 ms | gateway CPU µs/req | load avg 1 min (start/end) |\n|---|--:|--:|--:|--:|--:|--:|--:|---|\n');
@@ -155,6 +161,33 @@ async function main(): Promise<void> {
     if (!newest) { process.stdout.write('no .cpuprofile written\n'); return; }
     printSummary(newest);
   }
+}
+
+/**
+ * --idle N: the gateway's CPU with N keep-alive client connections held idle (each made one
+ * request first, so it sits in the server's keep-alive state with its timers armed): the
+ * cost of Node's periodic connection sweep (connectionsCheckingInterval) and per-socket
+ * timers, which grow with held connections, not with requests.
+ */
+async function idleCost(gw: { url: string; pid: number }, n: number, seconds: number): Promise<void> {
+  const { port } = new URL(gw.url);
+  const sockets: Socket[] = [];
+  const head = 'GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n';
+  for (let i = 0; i < n; i += 200) {
+    await Promise.all(Array.from({ length: Math.min(200, n - i) }, () => new Promise<void>((res, rej) => {
+      const s = netConnect({ host: '127.0.0.1', port: Number(port) }, () => s.write(head));
+      s.once('data', () => res());
+      s.once('error', rej);
+      sockets.push(s);
+    })));
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  const la0 = loadavg()[0]!;
+  const c0 = cpuMs(gw.pid);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu = cpuMs(gw.pid) - c0;
+  process.stdout.write(`| idle connections | seconds | gateway CPU ms | CPU ms/s | µs/s per connection | load avg (start/end) |\n|--:|--:|--:|--:|--:|---|\n| ${n} | ${seconds} | ${cpu.toFixed(0)} | ${(cpu / seconds).toFixed(2)} | ${((cpu * 1000) / seconds / n).toFixed(3)} | ${la0.toFixed(2)} / ${loadavg()[0]!.toFixed(2)} |\n`);
+  for (const s of sockets) s.destroy();
 }
 
 function printSummary(file: string): void {

@@ -15,8 +15,7 @@ import { abortReason, type CallControl, type CallHandler, type CallOptions, type
  * aborts it); after the response headers, a body that stalls for `bodyTimeoutMs` fails
  * the call. Idle sockets close after `keepAliveTimeoutMs` (keep it below the upstream's
  * own keep-alive). One sweep timer per instance (unref'd) enforces both, so no timer is
- * armed per request. A GET/HEAD whose reused socket turns out closed before any byte of
- * the answer (the upstream closed it as we wrote) is retried once on a new socket.
+ * armed per request. An idle socket the upstream closes leaves the idle list at once.
  */
 export interface LeanClientOptions {
   readonly connections: number;
@@ -42,7 +41,6 @@ function onClose(this: OwnedSocket): void { this[CONN].closed(); }
 
 class LeanCall implements CallControl {
   conn: LeanConn | null = null;
-  retried = false;
   /** Ended (answered, failed or aborted); later events are ignored. */
   done = false;
   readonly onAbort: () => void;
@@ -59,8 +57,6 @@ class LeanConn implements ParserSink {
   readonly socket: OwnedSocket;
   readonly parser = new UpstreamResponseParser(this);
   call: LeanCall | null = null;
-  /** Requests this socket carried (a failure on a reused socket may be a stale keep-alive). */
-  uses = 0;
   /** Sweep tick of the last read (body stall) or of going idle (keep-alive). */
   idleSince = 0;
   lastRead = 0;
@@ -80,7 +76,6 @@ class LeanConn implements ParserSink {
   send(call: LeanCall, head: string): void {
     this.call = call;
     call.conn = this;
-    this.uses++;
     this.lastRead = this.pool.tick;
     this.parser.start(call.opts.method === 'HEAD');
     this.socket.write(head, 'latin1');
@@ -127,12 +122,9 @@ class LeanConn implements ParserSink {
     if (call === null || call.done) return;
     if (this.parser.end()) return; // a close-delimited body just completed (onDone ran)
     call.conn = null;
-    // A reused socket the upstream had closed as we wrote: nothing of the answer came.
-    if (!this.parser.started && this.uses > 1 && !call.retried && (call.opts.method === 'GET' || call.opts.method === 'HEAD') && !call.opts.signal.aborted) {
-      call.retried = true;
-      this.pool.dispatch(call);
-      return;
-    }
+    // No retry, even for a GET on a reused socket: the upstream may hold (and act on) the
+    // request it got (contract: reset before a response -> 502), like undici. The stale
+    // keep-alive race is avoided instead by closing idle sockets before the upstream does.
     const code = this.errno || (this.parser.started ? 'ECONNRESET' : 'UND_ERR_SOCKET');
     this.pool.fail(call, new UpstreamSocketError(code, `upstream ${this.pool.origin}: ${code}${this.errno === 'EPROTO' ? ` (${this.parser.error})` : ''}`));
   }

@@ -110,7 +110,7 @@ test('abort fails the call with the signal reason and drops its socket; refused 
   await refused.destroy();
 });
 
-test('a reused socket the upstream closed is retried once on a new one (GET)', async () => {
+test('an idle socket the upstream closes is dropped: the next call opens a new one', async () => {
   let n = 0;
   const up = await rawUpstream((sock) => {
     n++;
@@ -125,6 +125,7 @@ test('a reused socket the upstream closed is retried once on a new one (GET)', a
     const second = await call(client, '/2');
     assert.equal(second.error, null);
     assert.equal(second.body, 'a');
+    assert.equal(up.sockets.size, 2);
   } finally { await client.destroy(); up.server.close(); }
 });
 
