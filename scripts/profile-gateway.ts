@@ -59,7 +59,7 @@ function component(url: string, fn: string): string {
   if (url.includes('/gateway/routes/feed')) return 'gateway: fan-out (feed.js)';
   if (url.includes('/gateway/routes/proxy')) return 'gateway: proxy.js';
   if (url.includes('/gateway/routes/')) return 'gateway: routing/dispatch';
-  if (url.includes('/gateway/upstream/')) return 'gateway: lean upstream client';
+  if (/\/gateway\/pools\/(lean-client|response-parser|undici-client)/.test(url)) return 'gateway: upstream client (lean-client.js, response-parser.js)';
   if (url.includes('/gateway/http/')) return 'gateway: headers/respond';
   if (url.includes('/gateway/auth/')) return 'gateway: JWT check';
   if (url.includes('/gateway/observability/')) return 'gateway: metrics wrapper';

@@ -84,7 +84,11 @@ export class GatewayMetrics {
   }
 
   breaker(upstream: string, value: number): void { this.breakerState.labels(upstream).set(value); }
-  jwt(cache: JwtCacheKind, hit: boolean): void { this.jwtChildren[`${cache}:${hit ? 'hit' : 'miss'}`]!.inc(); }
+  jwt(cache: JwtCacheKind, hit: boolean): void {
+    // No key string per call: this runs twice per authenticated request (1% of the gateway's CPU in a profile when it built one).
+    const c = this.jwtChildren;
+    (cache === 'positive' ? (hit ? c['positive:hit'] : c['positive:miss']) : hit ? c['negative:hit'] : c['negative:miss'])!.inc();
+  }
   /** One shadow request outcome (only called while mirroring is configured). */
   shadow(upstream: string, result: 'mirrored' | 'dropped' | 'failed'): void { this.shadowRq.labels(upstream, result).inc(); }
   regionBreaker(upstream: string, region: string, value: number): void { this.regionBreakerState.labels(upstream, region).set(value); }
