@@ -113,3 +113,9 @@ test('RS256 needs a readable PEM public key', () => {
   writeFileSync(rsa, generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }));
   assert.equal(loadConfig({ env: { GW_JWT_ALG: 'RS256', GW_JWT_PUBLIC_KEY_FILE: rsa } }).jwt.alg, 'RS256');
 });
+
+test('pool.client: lean by default, undici by GW_UPSTREAM_CLIENT, anything else refused with its path', () => {
+  assert.ok(Object.values(loadConfig({ env: {} }).upstreams).every((u) => u.client === 'lean'));
+  assert.ok(Object.values(loadConfig({ env: { GW_UPSTREAM_CLIENT: 'undici' } }).upstreams).every((u) => u.client === 'undici'));
+  assert.throws(() => loadConfig({ env: { GW_UPSTREAM_CLIENT: 'curl' } }), (e: ConfigError) => e.details.some((d) => d.startsWith('pool.client: "curl"')));
+});
