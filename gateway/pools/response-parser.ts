@@ -11,6 +11,10 @@ const CRLFCRLF = Buffer.from('\r\n\r\n');
 /** Largest response header section accepted (a bigger one is an upstream failure). */
 export const MAX_HEAD_BYTES = 64 * 1024;
 
+/** RFC 9110 field-name (token) and the characters a field value may not hold. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+
 const enum State { Head, Length, ChunkSize, ChunkData, ChunkCrlf, Trailers, UntilClose, Done }
 
 /** What the parser reports; called with the parser's owner as `this` (no closure per connection). */
@@ -147,6 +151,8 @@ export class UpstreamResponseParser {
       if (colon <= 0) { if (line !== '') return this.fail('bad header line'); continue; }
       const name = line.slice(0, colon);
       const value = line.slice(colon + 1).trim();
+      // What node:http would refuse to write downstream (it throws) is a broken upstream here.
+      if (!TOKEN.test(name) || BAD_VALUE.test(value)) return this.fail(`bad header ${JSON.stringify(line.slice(0, 40))}`);
       raw.push(name, value);
       const c0 = name.charCodeAt(0) | 0x20;
       if (c0 !== 99 && c0 !== 116) continue; // only content-length, connection, transfer-encoding frame the body

@@ -85,6 +85,7 @@ test('at most `connections` sockets per instance; extra calls queue and all comp
 test('abort fails the call with the signal reason and drops its socket; refused and broken upstreams fail', async () => {
   const up = await rawUpstream((sock, head) => {
     if (head.startsWith('GET /bad')) sock.write('HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n');
+    else if (head.startsWith('GET /name')) sock.write('HTTP/1.1 200 OK\r\nBad Name: 1\r\nContent-Length: 0\r\n\r\n');
     else if (head.startsWith('GET /cut')) sock.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
     // /stall: never answers
   });
@@ -98,7 +99,9 @@ test('abort fails the call with the signal reason and drops its socket; refused 
     const o = await pending;
     assert.equal(o.error, reason);
     const bad = await call(client, '/bad');
-    assert.match(String(bad.error?.message), /EPROTO/);
+    assert.match(String(bad.error?.message), /EPROTO.*content-length/);
+    const name = await call(client, '/name');
+    assert.match(String(name.error?.message), /EPROTO.*bad header/);
     const cut = await call(client, '/cut');
     assert.equal(cut.status, 200);
     assert.ok(cut.error, 'a body cut short fails after the head');
