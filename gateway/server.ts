@@ -96,7 +96,7 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
     const now = Date.now();
     if (now - lastDropLog > 1000) { lastDropLog = now; log(`gateway: at ${cap} connections in this process (open-files limit); closing new ones so they reconnect elsewhere`); }
   });
-  server.on('request', createRequestHandler({ getState: () => state, metrics, metricsText, isDraining: () => draining, debugCpuMs: initial.debugCpuMs }));
+  server.on('request', createRequestHandler({ getState: () => state, metrics, metricsText, isDraining: () => draining, debugCpuMs: initial.debugCpuMs, debugDelayMs: initial.debugDelayMs }));
   server.on('connection', () => metrics.downstreamConnection());
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     // Same shape as Node's default handler, but with the contract's JSON bodies.

@@ -22,7 +22,8 @@ export const DEFAULT_RAW_CONFIG = {
   // 128 sockets per instance bounds bursts (undici's default is unbounded); 4 s idle is
   // below Node's 5 s server keep-alive default, so we never write on a socket the
   // upstream is closing (nodejs/node#47130).
-  pool: { connections: 128, keepAliveTimeout: '4s' },
+  // lean: about half undici's CPU per upstream call (docs/gateway-performance.md).
+  pool: { connections: 128, keepAliveTimeout: '4s', client: 'lean' },
   jwt: {
     alg: 'HS256',
     secret: 'gw-bench-dev-secret-change-me-0123456789',

@@ -23,6 +23,7 @@ export function rawConfigFromEnv(env: Env): Record<string, unknown> {
   }
   set('GW_UPSTREAM_CONNECTIONS', (v) => { section('pool').connections = v; });
   set('GW_UPSTREAM_KEEPALIVE_MS', (v) => { section('pool').keepAliveTimeout = v; });
+  set('GW_UPSTREAM_CLIENT', (v) => { section('pool').client = v; });
   set('GW_JWT_ALG', (v) => { section('jwt').alg = v; });
   set('GW_JWT_SECRET', (v) => { section('jwt').secret = v; });
   set('GW_JWT_PUBLIC_KEY_FILE', (v) => { section('jwt').publicKeyFile = v; });

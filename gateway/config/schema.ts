@@ -36,7 +36,11 @@ export const gatewayConfigSchema: Json = obj({
   workers: { 'x-unit': 'workers', description: 'Processes: a number 1..256 or "auto"', anyOf: [int(1, 256), { const: 'auto' }] },
   cluster: obj({ scheduling: { enum: ['none', 'rr'], description: 'none: the kernel spreads accepts; rr: the primary round-robins them' } }),
   upstreams: { type: 'object', propertyNames: { pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'a service name is lower-case letters, digits, - and _' }, additionalProperties: upstream },
-  pool: obj({ connections: int(1, 4096), keepAliveTimeout: duration('Idle pooled connection lifetime', 1) }),
+  pool: obj({
+    connections: int(1, 4096),
+    keepAliveTimeout: duration('Idle pooled connection lifetime', 1),
+    client: { enum: ['lean', 'undici'], description: 'Upstream HTTP client for requests without a body: lean (own HTTP/1.1 client) or undici (dispatch); bodies always go through undici' },
+  }),
   jwt: obj({
     alg: { enum: ['HS256', 'RS256'] },
     secret: { type: 'string' },

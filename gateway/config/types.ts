@@ -18,6 +18,8 @@ export interface UpstreamConfig {
   readonly connections: number;
   /** Idle upstream socket lifetime; must stay below the upstream server's own keep-alive timeout. */
   readonly keepAliveTimeoutMs: number;
+  /** Client for body-less calls (`pool.client`): the lean HTTP/1.1 client or undici's dispatch. */
+  readonly client: 'lean' | 'undici';
 }
 
 export interface RouteConfig {

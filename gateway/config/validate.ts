@@ -28,6 +28,7 @@ function upstreamsOf(p: Problems, raw: Obj, pool: Obj, clean: (path: string) => 
       instances: Object.freeze(instancesOf(p, `${path}.instances`, u.instances)),
       connections: n(u.connections ?? pool.connections),
       keepAliveTimeoutMs: ms(u.keepAliveTimeout ?? pool.keepAliveTimeout),
+      client: pool.client === 'undici' ? 'undici' : 'lean',
     });
   }
   return out;

@@ -6,7 +6,15 @@
  * burns far less than asked. Chosen once at startup: with the knob off the request path
  * gets the plain function and no check.
  */
-export function requestStarter(burnMs: number): (run: () => void) => void {
+export function requestStarter(burnMs: number, delayMs = 0): (run: () => void) => void {
+  const burn = cpuBurner(burnMs);
+  // debug.delay (GW_DEBUG_DELAY_MS, --debug-delay) is chosen here too, once, so that with
+  // both knobs off the request path has no check at all.
+  if (delayMs > 0) return (run) => { setTimeout(burn, delayMs, run); };
+  return burn;
+}
+
+function cpuBurner(burnMs: number): (run: () => void) => void {
   if (!(burnMs > 0)) return (run) => run();
   const burnUs = burnMs * 1000;
   return (run) => {

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { VERSION } from '../../core/version.js';
+import { DurationHistogram } from './duration-histogram.js';
 
 /** Names of the JWT caches in `gateway_jwt_cache_total{cache}`. */
 export type JwtCacheKind = 'positive' | 'negative';
@@ -11,8 +12,7 @@ export type JwtCacheKind = 'positive' | 'negative';
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly duration: Histogram<'route' | 'status'>;
-  private readonly durationChildren = new Map<string, { observe(v: number): void }>();
+  private readonly duration: DurationHistogram;
   private readonly downstreamCx: Counter;
   private readonly downstreamRq: Counter;
   private readonly upstreamCx: Counter<'upstream'>;
@@ -28,13 +28,13 @@ export class GatewayMetrics {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.duration = new Histogram({
-      name: 'gateway_request_duration_seconds',
-      help: 'Time from request start to response end, by route pattern and status',
-      labelNames: ['route', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5],
-      registers,
-    });
+    this.duration = new DurationHistogram(
+      'gateway_request_duration_seconds',
+      'Time from request start to response end, by route pattern and status',
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5],
+    );
+    // A prom-client metric by interface (name, help, type, get()), not by class.
+    this.registry.registerMetric(this.duration as unknown as Histogram);
     this.downstreamCx = new Counter({ name: 'gateway_downstream_cx_total', help: 'Client connections accepted', registers });
     this.downstreamRq = new Counter({ name: 'gateway_downstream_rq_total', help: 'Client requests received', registers });
     this.upstreamCx = new Counter({ name: 'gateway_upstream_cx_total', help: 'Upstream connections opened', labelNames: ['upstream'], registers });
@@ -67,13 +67,7 @@ export class GatewayMetrics {
 
   /** One finished client request. */
   observeRequest(route: string, status: number, seconds: number): void {
-    const key = `${route}\u0000${status}`;
-    let child = this.durationChildren.get(key);
-    if (!child) {
-      child = this.duration.labels(route, String(status));
-      this.durationChildren.set(key, child);
-    }
-    child.observe(seconds);
+    this.duration.observe(route, status, seconds);
   }
 
   downstreamConnection(): void { this.downstreamCx.inc(); }
@@ -90,7 +84,11 @@ export class GatewayMetrics {
   }
 
   breaker(upstream: string, value: number): void { this.breakerState.labels(upstream).set(value); }
-  jwt(cache: JwtCacheKind, hit: boolean): void { this.jwtChildren[`${cache}:${hit ? 'hit' : 'miss'}`]!.inc(); }
+  jwt(cache: JwtCacheKind, hit: boolean): void {
+    // No key string per call: this runs twice per authenticated request (1% of the gateway's CPU in a profile when it built one).
+    const c = this.jwtChildren;
+    (cache === 'positive' ? (hit ? c['positive:hit'] : c['positive:miss']) : hit ? c['negative:hit'] : c['negative:miss'])!.inc();
+  }
   /** One shadow request outcome (only called while mirroring is configured). */
   shadow(upstream: string, result: 'mirrored' | 'dropped' | 'failed'): void { this.shadowRq.labels(upstream, result).inc(); }
   regionBreaker(upstream: string, region: string, value: number): void { this.regionBreakerState.labels(upstream, region).set(value); }

@@ -20,15 +20,25 @@ export interface HandlerDeps {
   isDraining(): boolean;
   /** debug.cpu (ms of CPU burnt before each proxied/fan-out request), read once at startup. */
   debugCpuMs?: number;
+  /** debug.delay (ms waited before each proxied/fan-out request), read once at startup. */
+  debugDelayMs?: number;
 }
 
 const UNAUTHORIZED_EXTRA = { 'www-authenticate': 'Bearer error="invalid_token"' };
+
+/** What the shared 'finish' listener needs, kept on the response (no closure per request). */
+const TIMING = Symbol('gateway request timing');
+type TimedResponse = ServerResponse & { [TIMING]: { metrics: GatewayMetrics; route: string; started: number } };
+function onFinish(this: TimedResponse): void {
+  const t = this[TIMING];
+  t.metrics.observeRequest(t.route, this.statusCode, (performance.now() - t.started) / 1000);
+}
 
 /** The node:http request listener: route, limits, auth, then the route's handler. */
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { metrics } = deps;
   const health = JSON.stringify({ status: 'ok', impl: 'reference', version: VERSION, pid: process.pid });
-  const start = requestStarter(deps.debugCpuMs ?? 0);
+  const start = requestStarter(deps.debugCpuMs ?? 0, deps.debugDelayMs ?? 0);
 
   return function handle(req, res) {
     const started = performance.now();
@@ -43,7 +53,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
 
     const match = state.routes.match(req.method ?? 'GET', path);
     const routeLabel = match ? match.route.path : 'unmatched';
-    res.once('finish', () => metrics.observeRequest(routeLabel, res.statusCode, (performance.now() - started) / 1000));
+    (res as TimedResponse)[TIMING] = { metrics, route: routeLabel, started };
+    res.on('finish', onFinish); // fires once; `on` avoids once()'s wrapper closure
     if (!match) { sendError(res, 404, 'not_found', requestId); return; }
 
     const declared = req.headers['content-length'];
@@ -83,9 +94,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         return;
       case 'feed':
       case 'proxy': {
-        const run = match.route.type === 'feed' ? () => feed(ctx) : () => proxyRequest(ctx, state.services.get(match.route.upstream!)!);
-        const delay = state.config.debugDelayMs;
-        if (delay > 0) setTimeout(() => start(run), delay); else start(run);
+        start(match.route.type === 'feed' ? () => feed(ctx) : () => proxyRequest(ctx, state.services.get(match.route.upstream!)!));
         return;
       }
     }

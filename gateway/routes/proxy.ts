@@ -7,6 +7,8 @@ import { BodyLimit } from '../http/body-limit.js';
 import { LiteAbort } from '../pools/abort.js';
 import type { UpstreamService } from '../pools/service.js';
 import type { Breaker } from '../pools/breaker.js';
+import type { CallControl, CallHandler } from '../pools/upstream-client.js';
+import { downstreamRawHeaders } from '../http/raw-headers.js';
 
 /**
  * Proxy one request to a service (contract §2 "Proxied routes"): breaker check, weighted
@@ -20,6 +22,7 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
   if (!breaker.tryAcquire()) { sendError(res, 503, 'circuit_open', requestId); return; }
 
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody) { new BodylessProxy(ctx, service, breaker).start(); return; }
   let body: Readable | null = null;
   let limiter: BodyLimit | null = null;
   if (hasBody) {
@@ -43,7 +46,7 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
   res.once('close', onClose);
 
   metrics.upstreamRequest(service.name);
-  service.pick().stream(
+  service.pick().pool.stream(
     {
       path: req.url!,
       method: req.method as 'GET',
@@ -113,3 +116,92 @@ export function regionBreaker(ctx: RequestContext, service: UpstreamService): Br
   const r = ctx.state.config.regions!;
   return service.breakerFor(ctx.region!, r.maxRegions, r.fallback);
 }
+
+/**
+ * A proxied request without a body (every GET, the hot path) through the instance's
+ * `pool.client` (the lean client by default): one handler object per request instead of
+ * undici's `stream()` factory, Writable and closures. The response body is streamed to the
+ * client chunk by chunk, pausing the upstream socket while the client's socket is full.
+ * Same outcomes as the body path above: 502 refused/reset, 504 no headers in time,
+ * truncation on a mid-body failure, breaker outcomes synced before an answer that changed it.
+ */
+class BodylessProxy implements CallHandler {
+  private readonly ac = new LiteAbort();
+  private timer: NodeJS.Timeout | null = null;
+  private headersReceived = false;
+  private timedOut = false;
+  private clientGone = false;
+  private control: CallControl | null = null;
+  /** Set while the answer waits for the breaker sync (cluster mode): the body is buffered. */
+  private deferred: { status: number; headers: string[]; chunks: Buffer[]; synced: Promise<void> } | null = null;
+  private readonly onClose = (): void => {
+    if (!this.ctx.res.writableFinished) { this.clientGone = true; this.ac.abort(); }
+  };
+  private readonly onDrain = (): void => { this.control?.resume(); };
+
+  constructor(private readonly ctx: RequestContext, private readonly service: UpstreamService, private readonly breaker: Breaker) {}
+
+  start(): void {
+    const { req, res, requestId, metrics } = this.ctx;
+    this.timer = setTimeout(proxyTimeout, this.ctx.state.config.upstreamTimeoutMs, this);
+    res.once('close', this.onClose);
+    metrics.upstreamRequest(this.service.name);
+    this.control = this.service.pick().client.call({
+      method: req.method!, path: req.url!, headers: upstreamRequestHeaders(req, requestId, this.ctx.sub, false), signal: this.ac,
+    }, this);
+  }
+
+  timeout(): void { this.timedOut = true; this.ac.abort(); }
+
+  onHead(status: number, rawHeaders: readonly string[]): void {
+    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
+    this.headersReceived = true;
+    this.ctx.closeIfDraining();
+    const out = downstreamRawHeaders(rawHeaders, this.ctx.requestId);
+    if (status >= 500) this.breaker.onFailure(); else this.breaker.onSuccess();
+    const synced = this.breaker.synced?.();
+    if (synced) { this.deferred = { status, headers: out, chunks: [], synced }; return; }
+    this.ctx.res.writeHead(status, out);
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.deferred !== null) { this.deferred.chunks.push(chunk); return; }
+    const res = this.ctx.res;
+    if (!res.write(chunk) && this.control !== null) {
+      this.control.pause();
+      res.once('drain', this.onDrain);
+    }
+  }
+
+  onEnd(): void {
+    const res = this.ctx.res;
+    res.off('close', this.onClose);
+    const d = this.deferred;
+    if (d === null) { res.end(); return; }
+    void d.synced.then(() => {
+      if (res.destroyed) return;
+      res.writeHead(d.status, d.headers);
+      res.end(Buffer.concat(d.chunks));
+    });
+  }
+
+  onError(): void {
+    const { res, requestId } = this.ctx;
+    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
+    res.off('close', this.onClose);
+    this.ctx.closeIfDraining();
+    if (this.headersReceived) { res.destroy(); return; } // mid-body failure: truncate, the status is already out
+    if (this.clientGone) { this.breaker.release(); return; }
+    this.breaker.onFailure();
+    const synced = this.breaker.synced?.();
+    if (synced) void synced.then(() => this.respondFailure()); else this.respondFailure();
+  }
+
+  private respondFailure(): void {
+    const { res, requestId } = this.ctx;
+    if (this.timedOut) sendError(res, 504, 'upstream_timeout', requestId);
+    else sendError(res, 502, 'bad_gateway', requestId);
+  }
+}
+
+function proxyTimeout(p: BodylessProxy): void { p.timeout(); }

@@ -101,7 +101,7 @@ export class ShadowMirror {
       this.gate.inFlight--;
       if (failed) this.metrics.shadow(s.upstream, 'failed');
     };
-    svc.pick().request({ path: req.url!, method: req.method as 'GET', headers, body, signal: ac }).then(
+    svc.pick().pool.request({ path: req.url!, method: req.method as 'GET', headers, body, signal: ac }).then(
       ({ statusCode, body: rb }) => {
         rb.on('error', () => {});
         rb.dump().then(() => done(statusCode >= 500), () => done(true));

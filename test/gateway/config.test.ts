@@ -69,7 +69,7 @@ test('YAML overrides the environment, units accepted, lists replace', () => {
   assert.equal(c.listen.port, 7000);
   assert.equal(c.fanoutDeadlineMs, 90);
   assert.deepEqual(c.upstreams.user, {
-    name: 'user', connections: 8, keepAliveTimeoutMs: 2000,
+    name: 'user', connections: 8, keepAliveTimeoutMs: 2000, client: 'lean',
     instances: [{ origin: 'http://127.0.0.1:3001', weight: 1 }, { origin: 'http://127.0.0.1:3002', weight: 3 }],
   });
   assert.equal(c.routes.length, 2);
@@ -112,4 +112,10 @@ test('RS256 needs a readable PEM public key', () => {
   const rsa = join(dir, 'rsa.pem');
   writeFileSync(rsa, generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }));
   assert.equal(loadConfig({ env: { GW_JWT_ALG: 'RS256', GW_JWT_PUBLIC_KEY_FILE: rsa } }).jwt.alg, 'RS256');
+});
+
+test('pool.client: lean by default, undici by GW_UPSTREAM_CLIENT, anything else refused with its path', () => {
+  assert.ok(Object.values(loadConfig({ env: {} }).upstreams).every((u) => u.client === 'lean'));
+  assert.ok(Object.values(loadConfig({ env: { GW_UPSTREAM_CLIENT: 'undici' } }).upstreams).every((u) => u.client === 'undici'));
+  assert.throws(() => loadConfig({ env: { GW_UPSTREAM_CLIENT: 'curl' } }), (e: ConfigError) => e.details.some((d) => d.startsWith('pool.client: "curl"')));
 });

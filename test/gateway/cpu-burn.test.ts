@@ -15,3 +15,12 @@ test('debug.cpu 0 runs the request at once; a burn spends at least its CPU time 
   assert.equal(ran, 6);
   assert.ok(used.user + used.system >= 5 * 2000, `${used.user + used.system} us of CPU for 5 x 2 ms`);
 });
+
+test('debug.delay: the request runs after the delay, not before; chosen once', async () => {
+  let ranAt = 0;
+  const t0 = performance.now();
+  const done = new Promise<void>((resolve) => requestStarter(0, 30)(() => { ranAt = performance.now(); resolve(); }));
+  assert.equal(ranAt, 0, 'not run synchronously');
+  await done;
+  assert.ok(ranAt - t0 >= 29, `ran after ${ranAt - t0} ms`);
+});
