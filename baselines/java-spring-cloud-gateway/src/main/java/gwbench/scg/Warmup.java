@@ -9,7 +9,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -17,7 +16,6 @@ import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
-import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
@@ -45,20 +43,27 @@ public class Warmup {
 
 	private final GwSettings settings;
 
-	private final ReactiveResilience4JCircuitBreakerFactory breakers;
+	private final Breakers breakers;
 
 	private volatile int port;
 
 	private volatile boolean done;
 
-	public Warmup(GwSettings settings, ReactiveResilience4JCircuitBreakerFactory breakers) {
+	private final SharedMemory shared;
+
+	public Warmup(GwSettings settings, Breakers breakers, SharedMemory shared) {
 		this.settings = settings;
 		this.breakers = breakers;
+		this.shared = shared;
 	}
 
-	/** True once warm-up finished and the gateway announced itself. */
+	/**
+	 * True once this JVM and every other JVM on the port finished warming up. With several
+	 * JVMs the health check lands on any of them, and one warm JVM answering 200 while its
+	 * siblings still warm up would let the load in too early.
+	 */
 	public boolean done() {
-		return done;
+		return done && shared.get(SharedMemory.READY_OFFSET) >= shared.processes;
 	}
 
 	@EventListener
@@ -102,10 +107,14 @@ public class Warmup {
 		finally {
 			pool.dispose();
 		}
-		breakers.getCircuitBreakerRegistry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+		breakers.resetAll();
 		done = true;
-		System.out.println("listening on http://" + settings.getListenHost() + ":" + port);
-		System.out.flush();
+		shared.getAndAdd(SharedMemory.READY_OFFSET, 1);
+		if (!shared.multiProcess()) {
+			// With several JVMs run.sh announces the port once the ready count reaches them all.
+			System.out.println("listening on http://" + settings.getListenHost() + ":" + port);
+			System.out.flush();
+		}
 	}
 
 	private static Mono<Void> call(WebClient.RequestHeadersSpec<?> spec) {
