@@ -5,18 +5,22 @@
 // several processes on one port hold more connections than one process can: run the gateway
 // under `prlimit --nofile=LIMIT` with LIMIT < N and enough processes for N.
 //
-//   node baselines/hold-connections.mjs URL CONNECTIONS [SECONDS=30] [CONNECT_PER_SECOND=2000]
+//   node baselines/hold-connections.mjs URL CONNECTIONS [SECONDS=30] [CONNECT_PER_SECOND=2000] [LINGER_SECONDS=0]
+//
+// LINGER_SECONDS keeps every connection open that long after all were served (e.g. to read
+// the gateway's RSS while it holds them).
 //
 // Plain node:net on purpose: one socket and no pool per connection, so the client itself
 // stays small (it needs CONNECTIONS open files; it must not run under the gateway's limit).
 import net from 'node:net';
 
-const [url, nArg, secondsArg = '30', rateArg = '2000'] = process.argv.slice(2);
+const [url, nArg, secondsArg = '30', rateArg = '2000', lingerArg = '0'] = process.argv.slice(2);
 const n = Number(nArg);
 const seconds = Number(secondsArg);
 const rate = Number(rateArg);
-if (!url || !Number.isInteger(n) || n < 1 || !(seconds > 0) || !(rate > 0)) {
-  console.error('usage: hold-connections.mjs URL CONNECTIONS [SECONDS=30] [CONNECT_PER_SECOND=2000]');
+const linger = Number(lingerArg);
+if (!url || !Number.isInteger(n) || n < 1 || !(seconds > 0) || !(rate > 0) || !(linger >= 0)) {
+  console.error('usage: hold-connections.mjs URL CONNECTIONS [SECONDS=30] [CONNECT_PER_SECOND=2000] [LINGER_SECONDS=0]');
   process.exit(2);
 }
 const { hostname, port } = new URL(url);
@@ -65,7 +69,13 @@ const pacer = setInterval(() => {
 }, 10);
 
 const deadline = setTimeout(report, seconds * 1000);
-const poll = setInterval(() => { if (served + failed >= n) report(); }, 50);
+const poll = setInterval(() => {
+  if (served + failed < n) return;
+  clearInterval(poll);
+  clearTimeout(deadline);
+  if (linger > 0 && served === n) console.log(`hold-connections: all ${n} served; holding them ${linger} s`);
+  setTimeout(report, linger * 1000);
+}, 50);
 
 function report() {
   clearTimeout(deadline);
