@@ -20,7 +20,7 @@ from .breaker import SHARED_FILE_ENV, create_shared_file
 from .config import ConfigError, load_config
 from .orphans import LAUNCHER_PID_ENV
 from .ready import RUN_DIR_ENV, URL_ENV, WORKERS_ENV
-from .reuseport import ReusePortServer, bind as bind_socket
+from .reuseport import PerWorkerSocket, bind as bind_socket
 
 # Accept queue per listening socket; the kernel clamps it to net.core.somaxconn. Connection
 # storms of the 100k-connection stages overflow uvicorn's default of 2048.
@@ -101,8 +101,7 @@ def main() -> int:
 
         uv_config = uvicorn.Config(**uvicorn_options(config))
         if config.workers > 1:
-            server = ReusePortServer(uv_config, config.host, port, BACKLOG)
-            Multiprocess(uv_config, target=server.run, sockets=[]).run()
+            Multiprocess(uv_config, sockets=[PerWorkerSocket(config.host, port, BACKLOG)]).run()
         else:
             signal.signal(signal.SIGTERM, _exit_cleanly)
             uv_config.load()

@@ -1,4 +1,4 @@
-"""A uvicorn worker that listens on its own SO_REUSEPORT socket.
+"""Every uvicorn worker listens on its own SO_REUSEPORT socket on the gateway's port.
 
 With one socket shared by every worker, whichever worker wakes first takes the connection and
 the kernel does not balance accepts: in a 100k-connection test one of 8 workers reached
@@ -9,8 +9,6 @@ one of them, so every worker gets about connections / workers.
 from __future__ import annotations
 
 import socket
-
-import uvicorn
 
 
 def bind(host: str, port: int, backlog: int | None, reuse_port: bool) -> socket.socket:
@@ -31,16 +29,25 @@ def bind(host: str, port: int, backlog: int | None, reuse_port: bool) -> socket.
     return sock
 
 
-class ReusePortServer(uvicorn.Server):
-    """uvicorn.Server whose run() (the multiprocess supervisor's per-worker target, pickled into
-    each spawned worker) binds this worker's own listening socket first."""
+def listening_reuseport(host: str, port: int, backlog: int) -> socket.socket:
+    """This worker's own listening socket on the shared port."""
+    return bind(host, port, backlog, reuse_port=True)
 
-    def __init__(self, config: uvicorn.Config, host: str, port: int, backlog: int) -> None:
-        super().__init__(config)
-        self.gw_host = host
-        self.gw_port = port
-        self.gw_backlog = backlog
 
-    def run(self, sockets=None) -> None:
-        sock = bind(self.gw_host, self.gw_port, self.gw_backlog, reuse_port=True)
-        super().run(sockets=[sock])
+class PerWorkerSocket:
+    """Stands in the socket list handed to uvicorn's multiprocess supervisor.
+
+    The supervisor (uvicorn 0.54) passes that list to every worker it spawns, pickled, and
+    each worker serves the sockets it unpickles; it has no hook to give each worker its own.
+    Unpickling this object in a worker *is* binding that worker's SO_REUSEPORT socket on the
+    port, so every worker, restarted ones included, gets a listening socket of its own. The
+    launcher never uses it as a socket.
+    """
+
+    def __init__(self, host: str, port: int, backlog: int) -> None:
+        self.host = host
+        self.port = port
+        self.backlog = backlog
+
+    def __reduce__(self):
+        return (listening_reuseport, (self.host, self.port, self.backlog))
