@@ -58,11 +58,14 @@ shared_bytes=$((4096 + 256 * 24))
 ready_offset=1024
 shm="$(mktemp /dev/shm/gwb-scg.XXXXXX)"
 truncate -s "$shared_bytes" "$shm"
+# Held open on fd 3 and unlinked at once: nothing is left in /dev/shm even if this script is
+# killed with SIGKILL. The JVMs open it through /proc (works for an unlinked file).
+exec 3<>"$shm"
+rm -f "$shm"
+shm="/proc/$$/fd/3"
 
 pids=()
 stopping=0
-cleanup() { rm -f "$shm"; }
-trap cleanup EXIT
 forward() { stopping=1; kill -TERM "${pids[@]}" 2>/dev/null || true; }
 trap forward TERM INT
 
@@ -88,7 +91,6 @@ while (( stopping == 0 )); do
   sleep 0.2
 done
 if (( stopping == 0 )); then
-  rm -f "$shm"   # every JVM has it mapped; the memory lives until the last one exits
   echo "run.sh: $workers JVMs ready on port $port (SO_REUSEPORT)" >&2
   echo "listening on http://$host:$port"
 fi
