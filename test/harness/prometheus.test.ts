@@ -17,14 +17,24 @@ test('parseSelector: name and label matchers', () => {
   assert.deepEqual(parseSelector('jvm_memory_used_bytes{area="heap",id="x y"}'), ['jvm_memory_used_bytes', { area: 'heap', id: 'x y' }]);
 });
 
-test('heap metrics come from each impl.json: the JVM selector sums only the heap series', () => {
-  const impls = listImpls();
-  const java = impls.find((i) => i.name === 'java-spring-cloud-gateway');
-  assert.ok(java, 'java baseline listed');
-  const h = heapFrom(parsePrometheus(JVM_SCRAPE), [java.heapMetrics]);
+test('a label selector sums only the matching series (the JVM heap pools)', () => {
+  const h = heapFrom(parsePrometheus(JVM_SCRAPE), [{ used: 'jvm_memory_used_bytes{area="heap"}', total: 'jvm_memory_committed_bytes{area="heap"}', runtime: 'jvm' }]);
   assert.equal(h.usedBytes, 150);
   assert.equal(h.totalBytes, 1000);
   assert.match(h.source, /^jvm_memory_used_bytes\{area="heap"\}/);
+});
+
+test('heap metrics come from each impl.json: the Java baseline reports the heap of all its JVMs', () => {
+  const impls = listImpls();
+  const java = impls.find((i) => i.name === 'java-spring-cloud-gateway');
+  assert.ok(java, 'java baseline listed');
+  // Two JVMs behind one port: the scrape reaches one, whose per-JVM jvm_memory_* must not be used.
+  const scrape = `${JVM_SCRAPE}\ngateway_heap_used_bytes_all_processes 300\ngateway_heap_committed_bytes_all_processes 2000\ngateway_heap_processes 2`;
+  const h = heapFrom(parsePrometheus(scrape), [java.heapMetrics]);
+  assert.equal(h.usedBytes, 300);
+  assert.equal(h.totalBytes, 2000);
+  assert.equal(h.processes, 2);
+  assert.equal(h.runtime, 'jvm');
   // Every implementation declares its heap metrics (null pair when the runtime has none).
   for (const i of impls) assert.ok(i.heapMetrics && 'used' in i.heapMetrics && 'total' in i.heapMetrics, `${i.name} declares heapMetrics`);
   const nginx = impls.find((i) => i.name === 'nginx');

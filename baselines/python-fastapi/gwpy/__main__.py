@@ -1,9 +1,11 @@
-"""Launcher: validate the contract env, bind the listening socket, run uvicorn with N workers.
+"""Launcher: validate the contract env, bind the port, run uvicorn with N workers.
 
 `python -m gwpy` is what run.sh execs, so SIGTERM reaches uvicorn's own handler (graceful
-shutdown: stop accepting, finish in-flight requests, close). It binds the socket itself so
-that it knows the real port (GW_LISTEN_PORT=0 works) and sets the backlog, then hands the
-socket to uvicorn's single-process server or its multiprocess supervisor.
+shutdown: stop accepting, finish in-flight requests, close). It binds the port itself so that
+it knows the real port (GW_LISTEN_PORT=0 works) and sets the backlog. One worker: it serves
+that socket itself. N workers: uvicorn's multiprocess supervisor spawns them, each listening on
+its own SO_REUSEPORT socket on the port (reuseport.py), and they share the breakers through a
+file in the run directory (breaker.py).
 """
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ import socket
 import sys
 import tempfile
 
+from .breaker import SHARED_FILE_ENV, create_shared_file
 from .config import ConfigError, load_config
 from .orphans import LAUNCHER_PID_ENV
 from .ready import RUN_DIR_ENV, URL_ENV, WORKERS_ENV
+from .reuseport import PerWorkerSocket, bind as bind_socket
 
 # Accept queue per listening socket; the kernel clamps it to net.core.somaxconn. Connection
 # storms of the 100k-connection stages overflow uvicorn's default of 2048.
@@ -28,13 +32,7 @@ WORKER_HEALTHCHECK_S = 60
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket on host:port (IPv4 or IPv6 literal or name)."""
-    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(BACKLOG)
-    sock.set_inheritable(True)
-    return sock
+    return bind_socket(host, port, BACKLOG, reuse_port=False)
 
 
 def uvicorn_options(config) -> dict:
@@ -79,7 +77,9 @@ def main() -> int:
     os.mkdir(metrics_dir)
     try:
         try:
-            sock = bind(config.host, config.port)
+            # N workers: only reserve the port here; each worker listens on its own socket.
+            sock = bind(config.host, config.port) if config.workers == 1 else \
+                bind_socket(config.host, config.port, None, reuse_port=True)
         except OSError as exc:
             sys.stderr.write(f"cannot listen on {config.host}:{config.port}: {exc.strerror}\n")
             return 4
@@ -92,13 +92,16 @@ def main() -> int:
         os.environ[WORKERS_ENV] = str(config.workers)
         os.environ[URL_ENV] = f"http://{shown_host}:{port}"
         os.environ["GW_LISTEN_PORT"] = str(port)
+        breakers_file = os.path.join(run_dir, "breakers")
+        create_shared_file(breakers_file)
+        os.environ[SHARED_FILE_ENV] = breakers_file
 
         import uvicorn
         from uvicorn.supervisors import Multiprocess
 
         uv_config = uvicorn.Config(**uvicorn_options(config))
         if config.workers > 1:
-            Multiprocess(uv_config, sockets=[sock]).run()
+            Multiprocess(uv_config, sockets=[PerWorkerSocket(config.host, port, BACKLOG)]).run()
         else:
             signal.signal(signal.SIGTERM, _exit_cleanly)
             uv_config.load()

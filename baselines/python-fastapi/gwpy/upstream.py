@@ -5,7 +5,7 @@ import aiohttp
 
 from . import metrics
 from .balancer import WeightedRoundRobin
-from .breaker import Breaker
+from .breaker import Breaker, SharedMemory
 from .config import Config
 
 # Pool sizing per worker. limit_per_host bounds connections to one instance; limit bounds the
@@ -86,10 +86,12 @@ class Service:
 
     __slots__ = ("name", "balancer", "breaker", "rq", "trace_ctx")
 
-    def __init__(self, name: str, config: Config) -> None:
+    def __init__(self, name: str, config: Config, breakers: SharedMemory, slot: int) -> None:
         self.name = name
         self.balancer = WeightedRoundRobin(config.upstreams[name])
-        self.breaker = Breaker(config.breaker_failures, config.breaker_cooldown_s)
+        # A probe claimed by a worker that then died is re-claimed after the upstream timeout + 1 s.
+        self.breaker = Breaker(config.breaker_failures, config.breaker_cooldown_s, memory=breakers, slot=slot,
+                               probe_timeout_s=config.upstream_timeout_s + 1.0)
         self.rq = metrics.UPSTREAM_RQ.labels(upstream=name)
         self.trace_ctx = {"service": name}
 
@@ -131,7 +133,9 @@ class Upstreams:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.services = {name: Service(name, config) for name in config.upstreams}
+        # Breaker slots in the workers' shared memory: the same order in every worker.
+        breakers = SharedMemory.from_environment()
+        self.services = {name: Service(name, config, breakers, slot) for slot, name in enumerate(sorted(config.upstreams))}
         self.session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:

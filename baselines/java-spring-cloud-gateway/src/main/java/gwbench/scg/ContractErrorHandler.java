@@ -3,7 +3,6 @@ package gwbench.scg;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -60,7 +59,7 @@ public class ContractErrorHandler implements ErrorWebExceptionHandler {
 
 	static HttpStatus statusOf(Throwable ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
-			if (t instanceof CallNotPermittedException) {
+			if (t instanceof BreakerOpenException) {
 				return HttpStatus.SERVICE_UNAVAILABLE;
 			}
 			if (t instanceof ResponseStatusException rse) {

@@ -1,9 +1,8 @@
 package gwbench.scg;
 
 /**
- * A fan-out part missed GW_FANOUT_DEADLINE_MS. Deliberately not a TimeoutException: Spring
- * Cloud CircuitBreaker records every TimeoutException a second time after its TimeLimiter,
- * which would count one missed deadline as two breaker failures.
+ * A fan-out part missed GW_FANOUT_DEADLINE_MS: the part is degraded as "timed out" (both parts
+ * timed out: 504) and the service's breaker records a failure.
  */
 public final class DeadlineExceededException extends RuntimeException {
 

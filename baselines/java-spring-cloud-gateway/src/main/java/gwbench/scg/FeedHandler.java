@@ -16,8 +16,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
-import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreakerFactory;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.http.HttpHeaders;
@@ -47,9 +45,9 @@ public class FeedHandler {
 
 	private final Map<String, ReactiveLoadBalancer<ServiceInstance>> balancerCache = new ConcurrentHashMap<>();
 
-	private final ReactiveCircuitBreaker userStatusBreaker;
+	private final SharedBreaker userStatusBreaker;
 
-	private final ReactiveCircuitBreaker barrageBreaker;
+	private final SharedBreaker barrageBreaker;
 
 	private final Duration deadline;
 
@@ -72,13 +70,13 @@ public class FeedHandler {
 	}
 
 	public FeedHandler(HttpClient gatewayHttpClient, ObjectMapper mapper, LoadBalancerClientFactory balancers,
-			ReactiveCircuitBreakerFactory<?, ?> breakers, GwSettings settings) {
+			Breakers breakers, GwSettings settings) {
 		// Same HttpClient (and so the same tuned connection pool and counters) as the proxied routes.
 		this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(gatewayHttpClient)).build();
 		this.mapper = mapper;
 		this.balancers = balancers;
-		this.userStatusBreaker = breakers.create(GwSettings.USER_STATUS);
-		this.barrageBreaker = breakers.create(GwSettings.BARRAGE);
+		this.userStatusBreaker = breakers.of(GwSettings.USER_STATUS);
+		this.barrageBreaker = breakers.of(GwSettings.BARRAGE);
 		this.deadline = settings.fanoutDeadline();
 	}
 
@@ -106,7 +104,7 @@ public class FeedHandler {
 		});
 	}
 
-	private Mono<Part> part(String service, ReactiveCircuitBreaker breaker, String path, Consumer<HttpHeaders> headers) {
+	private Mono<Part> part(String service, SharedBreaker breaker, String path, Consumer<HttpHeaders> headers) {
 		Mono<Part> call = Mono.from(balancer(service).choose()).flatMap(chosen -> {
 			if (!chosen.hasServer()) {
 				return Mono.error(new IllegalStateException("no instance of " + service));
@@ -114,9 +112,19 @@ public class FeedHandler {
 			URI uri = URI.create(chosen.getServer().getUri() + path);
 			return client.get().uri(uri).headers(headers).exchangeToMono(FeedHandler::read);
 		});
-		// The deadline sits inside the breaker, so a missed deadline counts as a failure.
-		return breaker.run(call.timeout(deadline, Mono.error(DeadlineExceededException::new)), null)
-			.onErrorResume(e -> Mono.just(e instanceof DeadlineExceededException ? Part.TIMEOUT : Part.FAILED));
+		// The deadline sits inside the breaker, so a missed deadline counts as a failure; an
+		// open breaker degrades the part without calling the service.
+		return Mono.defer(() -> {
+			SharedBreaker.Ticket ticket = breaker.allow();
+			if (ticket == null) {
+				return Mono.just(Part.FAILED);
+			}
+			SharedBreaker.Ticket once = ticket.once();
+			return call.timeout(deadline, Mono.error(DeadlineExceededException::new))
+				.doOnSuccess(p -> once.done(SharedBreaker.Outcome.SUCCESS))
+				.doOnError(e -> once.done(SharedBreaker.Outcome.FAILURE))
+				.doOnCancel(() -> once.done(SharedBreaker.Outcome.EXCLUDED));
+		}).onErrorResume(e -> Mono.just(e instanceof DeadlineExceededException ? Part.TIMEOUT : Part.FAILED));
 	}
 
 	private static Mono<Part> read(ClientResponse response) {
