@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
+import { plainServer } from '../support/plain-server.js';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,20 +16,16 @@ import { gwBench, plainScenario } from '../own-gateway/helpers.js';
  */
 
 let dir: string;
-let server: http.Server;
+let closeServer: () => Promise<void>;
 let url: string;
 const arrivals: number[] = [];
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gwb-warmup-'));
-  server = http.createServer((req, res) => { arrivals.push(Date.now()); req.resume(); req.on('end', () => { res.writeHead(200); res.end('ok'); }); });
-  server.keepAliveTimeout = 600_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  ({ url, close: closeServer } = await plainServer(() => { arrivals.push(Date.now()); }));
 });
 after(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await closeServer();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
+import { plainServer } from '../support/plain-server.js';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,20 +17,16 @@ import { gwBench, plainScenario, SERVER_JS } from './helpers.js';
  */
 
 let dir: string;
-let server: http.Server;
+let closeServer: () => Promise<void>;
 let url: string;
 let seen = 0;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gwb-plain-'));
-  server = http.createServer((req, res) => { seen++; req.resume(); req.on('end', () => { res.writeHead(200); res.end('ok'); }); });
-  server.keepAliveTimeout = 600_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  ({ url, close: closeServer } = await plainServer(() => { seen++; }));
 });
 after(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await closeServer();
   await rm(dir, { recursive: true, force: true });
 });
 
