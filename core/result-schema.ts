@@ -53,7 +53,7 @@ const stage = obj({
     ...objOpt({
       valid: { type: 'boolean' }, reasons: { type: 'array', items: { type: 'string' } }, sendLagP99Ms: nullable(nnum), sendLagMaxMs: nullable(nnum), eventLoopP99Ms: nnum,
       lagBoundMs: nullable(nnum), lagBoundRule: { type: 'string' }, cpu: nnum, workers: int,
-    }, { rssBytes: nullable(nnum), rssPerConnectionBytes: nullable(nnum), arrivals: nullable(obj({ ks: nnum, critical: nnum, ok: { type: 'boolean' } })) }),
+    }, { lagBoundStrictMs: nullable(nnum), rssBytes: nullable(nnum), rssPerConnectionBytes: nullable(nnum), arrivals: nullable(obj({ ks: nnum, critical: nnum, ok: { type: 'boolean' } })) }),
     additionalProperties: true,
   },
   cpu: obj({ targetSeconds: nullable(nnum), perRequestUs: nullable(nnum), processes: nullable(int), reason: nullable({ type: 'string' }) }),

@@ -124,10 +124,12 @@ export interface GeneratorHealth {
   /** Longest event-loop delay seen by any worker in the window (the receive side of the bound). */
   eventLoopMaxMs?: number | null;
   /**
-   * Most the generator can have added to any request's latency in the window (docs/metrics.md):
-   * measured pX <= true pX + lagBoundMs for every X. null when not measurable.
+   * Most the generator added to 99.9% of the window's requests (docs/metrics.md):
+   * true pX <= measured pX <= true p(X+0.1) + lagBoundMs. null when not measurable.
    */
   lagBoundMs: number | null;
+  /** Most it added to any request (send lag max + longest stall): measured pX <= true pX + this for every X, max included. */
+  lagBoundStrictMs?: number | null;
   /** How lagBoundMs was derived and what it was judged against, one line. */
   lagBoundRule: string;
   /** Highest per-worker CPU use during measurement, as a fraction of one core. */

@@ -134,7 +134,7 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
   const eldP99 = health.eventLoopP99Ms;
   const cpu = health.cpu;
   const reasons = healthReasons(plan.health, { lag: null, eventLoopP99Ms: [eldP99], cpu: [cpu], intended: 0, issued: 0, aborted: opts.signal?.aborted === true });
-  const lag = lagBound({ sendLagMaxMs: null, eventLoopMaxMs: null, measuredP99Ms: 0, floorMs: plan.health.maxSendLagP99Ms });
+  const lag = lagBound({ sendLag: null, longGapsMs: null, eventLoopMaxMs: null, windowMs: plan.durationMs, measuredP99Ms: 0, floorMs: plan.health.maxSendLagP99Ms });
   const enc = encodeHistogram(latency);
   const seconds = plan.durationMs / 1000;
   return {
@@ -164,6 +164,6 @@ export async function runAutocannonStage(plan: StagePlan, opts: { onProgress?: (
         errors: iv.errors,
       };
     }),
-    generator: { valid: reasons.length === 0, reasons, sendLagP99Ms: null, sendLagMaxMs: null, eventLoopP99Ms: eldP99, eventLoopMaxMs: health.started ? health.eventLoopMaxMs : null, lagBoundMs: lag.boundMs, lagBoundRule: lag.rule, cpu, workers: 1 },
+    generator: { valid: reasons.length === 0, reasons, sendLagP99Ms: null, sendLagMaxMs: null, eventLoopP99Ms: eldP99, eventLoopMaxMs: health.started ? health.eventLoopMaxMs : null, lagBoundMs: lag.boundMs, lagBoundStrictMs: null, lagBoundRule: lag.rule, cpu, workers: 1 },
   };
 }

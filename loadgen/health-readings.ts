@@ -1,27 +1,27 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-
-/** Resolution of the event-loop delay monitor; subtracted from its readings (it measures timer period + delay). */
-const ELD_RESOLUTION_MS = 2;
+import { StallRecorder } from './stall-recorder.js';
 
 /**
  * A worker's own health during the measurement window: its CPU use (fraction of one core)
- * and the p99 of its event-loop delay. Read between begin() and end(); the judgement
- * against the limits is health.ts.
+ * and its event-loop stalls (stall-recorder.ts). Read between begin() and end(); the
+ * judgement against the limits is health.ts.
  */
 export class HealthReadings {
-  private readonly eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
+  private readonly stalls = new StallRecorder();
   private cpuStart: NodeJS.CpuUsage | null = null;
   private wallStart = 0;
   cpu = 0;
   eventLoopP99Ms = 0;
-  /** Longest event-loop delay over the window AND the drain (set by finish()). */
+  /** Longest event-loop gap over the window AND the drain (set by finish()). */
   eventLoopMaxMs = 0;
+  /** Gaps longer than LONG_GAP_MS over the window and the drain, ms (set by finish()). */
+  longGapsMs: number[] = [];
+  /** Long gaps not kept (list full); the bound then falls back to the max. */
+  longGapsDropped = 0;
 
   get started(): boolean { return this.cpuStart !== null; }
 
   begin(): void {
-    this.eld.reset();
-    this.eld.enable();
+    this.stalls.start();
     this.cpuStart = process.cpuUsage();
     this.wallStart = performance.now();
   }
@@ -31,19 +31,20 @@ export class HealthReadings {
     const used = process.cpuUsage(this.cpuStart!);
     const wall = performance.now() - this.wallStart;
     this.cpu = wall > 0 ? (used.user + used.system) / 1000 / wall : 0;
-    // p99 over the window; the monitor keeps running through the drain (see finish)
-    const p99 = this.eld.count > 0 ? this.eld.percentile(99) / 1e6 : 0;
-    this.eventLoopP99Ms = Math.max(0, p99 - ELD_RESOLUTION_MS);
+    // p99 over the window; the probe keeps running through the drain (see finish)
+    this.eventLoopP99Ms = this.stalls.delayP99Ms();
   }
 
   /**
-   * After the drain. Max over the window AND the drain: responses to requests intended in
-   * the window can be stamped during the drain, so a stall there is part of the lag bound.
-   * Raw, period included: an over-statement of the longest stall, as the bound needs.
+   * After the drain. Max and long gaps over the window AND the drain: responses to requests
+   * intended in the window can be stamped during the drain, so a stall there is part of the
+   * lag bound.
    */
   finish(): void {
     if (this.cpuStart === null) return;
-    this.eventLoopMaxMs = this.eld.count > 0 ? this.eld.max / 1e6 : 0;
-    this.eld.disable();
+    this.stalls.stop();
+    this.eventLoopMaxMs = this.stalls.maxMs();
+    this.longGapsMs = [...this.stalls.long];
+    this.longGapsDropped = this.stalls.dropped;
   }
 }

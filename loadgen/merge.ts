@@ -72,7 +72,10 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
   const latency = mergeEncoded(results.map((r) => r.latencyHdr));
   const eventLoopMaxMs = Math.max(0, ...results.map((r) => r.eventLoopMaxMs ?? 0));
   const lag = lagBound({
-    sendLagMaxMs, eventLoopMaxMs, measuredP99Ms: percentileMs(latency, 99) ?? 0, floorMs: plan.health.maxSendLagP99Ms,
+    sendLag,
+    longGapsMs: results.flatMap((r) => r.longGapsMs ?? []),
+    longGapsDropped: results.reduce((a, r) => a + (r.longGapsDropped ?? (r.longGapsMs === undefined ? 1 : 0)), 0),
+    eventLoopMaxMs, windowMs: plan.durationMs, measuredP99Ms: percentileMs(latency, 99) ?? 0, floorMs: plan.health.maxSendLagP99Ms,
     queued: Math.max(0, results.reduce((a, r) => a + (r.queuedWindow ?? 0), 0)),
   });
   const reasons = healthReasons(plan.health, {
@@ -107,6 +110,7 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
       eventLoopP99Ms: Math.max(0, ...results.map((r) => r.eventLoopP99Ms)),
       eventLoopMaxMs,
       lagBoundMs: lag.boundMs,
+      lagBoundStrictMs: lag.strictMs,
       lagBoundRule: lag.rule,
       cpu: Math.max(0, ...results.map((r) => r.cpu)),
       workers,

@@ -85,6 +85,10 @@ export interface WorkerResult {
   eventLoopP99Ms: number;
   /** Longest event-loop delay from the window's start to the drain's end, raw (includes the monitor's period), ms. */
   eventLoopMaxMs: number;
+  /** Event-loop gaps longer than LONG_GAP_MS from the window's start to the drain's end, raw, ms (stall-recorder.ts); older workers send none. */
+  longGapsMs?: number[];
+  /** Long gaps not kept because the list was full. */
+  longGapsDropped?: number;
   /** Requests in the window that waited in the queue for a free connection. */
   queuedWindow: number;
   cpu: number;

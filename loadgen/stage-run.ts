@@ -237,6 +237,8 @@ export class StageRun implements PoolListener {
       eventLoopP99Ms: this.health.eventLoopP99Ms,
       cpu: this.health.cpu,
       eventLoopMaxMs: this.health.eventLoopMaxMs,
+      longGapsMs: this.health.longGapsMs,
+      longGapsDropped: this.health.longGapsDropped,
       pacerPolledMs: this.polledWindow,
       arrivalGaps: this.gaps?.gaps ?? [],
     });

@@ -70,9 +70,9 @@ test('DEFAULT_HEALTH_LIMITS: the scenario defaults, so a rig judges its generato
 });
 
 test('healthReasons: each limit on its own', () => {
-  const ok = { lag: lagBound({ sendLagMaxMs: 1, eventLoopMaxMs: 2, measuredP99Ms: 20, floorMs: 5 }), eventLoopP99Ms: [1], cpu: [0.5], intended: 100, issued: 100, aborted: false };
+  const ok = { lag: lagBound({ sendLag: null, longGapsMs: null, eventLoopMaxMs: null, windowMs: 1000, measuredP99Ms: 20, floorMs: 5 }), eventLoopP99Ms: [1], cpu: [0.5], intended: 100, issued: 100, aborted: false };
   assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, ok), []);
-  const late = lagBound({ sendLagMaxMs: 4, eventLoopMaxMs: 3, measuredP99Ms: 20, floorMs: 5 });
+  const late = { ...ok.lag, boundMs: 7, ok: false };
   assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, lag: late })[0]!, /^generator lag bound 7 ms exceeds the allowed 5 ms/);
   assert.deepEqual(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, lag: null }), [], 'an engine without send times is judged by the other checks');
   assert.match(healthReasons(DEFAULT_HEALTH_LIMITS, { ...ok, eventLoopP99Ms: [1, 26] })[0]!, /^worker 1: event-loop delay p99 26 ms exceeds the limit of 25 ms/);

@@ -87,7 +87,7 @@ describe('report.html and report.md', () => {
     assert.match(html, /<td>4\.75ms \(generator adds at most \d/, 'p99 shown with the generator lag bound');
     assert.match(html, /<tr class="invalid"><td class="l">50k conn<\/td><td class="l">ts-ref<\/td><td class="l">INVALID: not a result<\/td>/);
     assert.match(html, /<tr class="not-reached"><td class="l">100k conn<\/td><td class="l">ts-ref<\/td><td class="l">NOT-REACHED: not a result<\/td><td>not reached<\/td>/);
-    assert.match(html, /<td>\(17\.1ms \(generator adds at most [0-9.]+ ms\)\)<\/td>/, 'invalid p99 shown only in parentheses, with its bound');
+    assert.match(html, /<td>\(17\.1ms \(generator adds at most [0-9.]+ ms to 99\.9% of requests\)\)<\/td>/, 'invalid p99 shown only in parentheses, with its bound');
   });
 
   it('markdown has the summary, tables and relative links to charts that exist', () => {
