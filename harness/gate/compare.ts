@@ -3,7 +3,7 @@ import { decide, MIN_PAIRS, type MetricVerdict } from './decide.js';
 import type { Variant } from './order.js';
 import { deriveSeed } from '../../core/prng.js';
 import type { Comparison } from './report-model.js';
-import { RELATIVE_METRICS } from './relative-metrics.js';
+import { MIN_TAIL_SAMPLES, RELATIVE_METRICS, type RelativeMetric } from './relative-metrics.js';
 import type { RelativeSettings } from './settings.js';
 import { bootstrapMedianRatio, median, pairedLogRatio } from './stats.js';
 
@@ -36,6 +36,25 @@ function missingReason(pairs: readonly TrialPair[], stageIndex: number, name: st
   return '';
 }
 
+/**
+ * Why a tail metric cannot be compared in this stage: some trial holds too few requests
+ * beyond the percentile (null = enough everywhere, or not a tail metric).
+ */
+export function tooFewForTail(def: RelativeMetric, pairs: readonly TrialPair[], stageIndex: number): string | null {
+  if (def.tailShare === undefined) return null;
+  const needed = Math.ceil(MIN_TAIL_SAMPLES / def.tailShare);
+  let fewest = Infinity;
+  for (const p of pairs) {
+    for (const r of [p.base!, p.candidate!]) {
+      const s = r.stages.find((x) => x.index === stageIndex);
+      if (s && s.status === 'ok') fewest = Math.min(fewest, s.latencyMs?.count ?? 0);
+    }
+  }
+  if (fewest === Infinity || fewest >= needed) return null;
+  const beyond = Math.floor(fewest * def.tailShare);
+  return `${def.name}: a trial holds ${fewest} requests, so its ${def.name} rests on its ${beyond} slowest; comparing it needs ${needed} per trial (${MIN_TAIL_SAMPLES} beyond it): raise load.duration or the rate`;
+}
+
 /** Compare every gated metric on every stage both variants measured validly. */
 export function comparePairs(pairs: readonly TrialPair[], settings: RelativeSettings, opts: { gateStage: 1 | 2; final: boolean; suspectBefore?: ReadonlySet<string> }): Comparison[] {
   const stageNames = new Map<number, string>();
@@ -62,6 +81,13 @@ export function comparePairs(pairs: readonly TrialPair[], settings: RelativeSett
         baseMedian: baseVals.length ? median(baseVals) : null, candidateMedian: candVals.length ? median(candVals) : null,
         warn: lim.warn, fail: lim.fail, gateStage: opts.gateStage, pairsWorse: usable.filter((r) => r > 0).length,
       };
+      const thin = usable.length > 0 ? tooFewForTail(def, pairs, stageIndex) : null;
+      if (thin !== null) {
+        // Listed explicitly: the user asked for it and it could not be judged. By default:
+        // not gated, said once, and the other metrics decide.
+        out.push({ ...common, ratio: null, lower: null, upper: null, verdict: settings.metricsFrom === 'scenario' ? 'inconclusive' : 'unavailable', reason: thin });
+        continue;
+      }
       if (usable.length === 0) {
         // A metric the scenario names must be measured: without data it cannot pass.
         // The default set holds only metrics result.json produces; one that is null here

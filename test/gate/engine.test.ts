@@ -203,3 +203,27 @@ test('confirmation only confirms stage-1 suspects: a metric crossing only with t
   assert.equal(by['p99']!.verdict, 'warn');
   assert.match(by['p99']!.reason, /only after the confirmation pairs \(not suspect in stage 1\)/);
 });
+
+test('a tail percentile is compared only with 50 requests beyond it in every trial', async () => {
+  // 3x worse p99 in 600-request trials: its 6 slowest requests decide it, so it is not gated
+  // (by default: unavailable with the reason; listed in the scenario: inconclusive)
+  const trials = (count: number): RunTrial => {
+    const noise = mulberry32(7);
+    return async (v) => {
+      const p50 = 2 * (0.97 + 0.06 * noise());
+      const p99 = 10 * (v === 'candidate' ? 3 : 1) * (0.97 + 0.06 * noise());
+      return result([stage({ latencyMs: { p50, p90: p50 * 1.5, p99, p999: p99 * 1.2, max: p99 * 2, mean: p50, count } })]);
+    };
+  };
+  const byDefault = parseRelativeSettings({ pairs: 8, confirmPairs: 0, seed: 42, resamples: 2000 });
+  const out = await runRelativeGate({ settings: byDefault, runTrial: trials(600), functional });
+  const p99 = out.comparisons.find((c) => c.metric === 'p99')!;
+  assert.equal(p99.verdict, 'unavailable');
+  assert.match(p99.reason, /^p99: a trial holds 600 requests, so its p99 rests on its 6 slowest; comparing it needs 5000 per trial \(50 beyond it\)/);
+  assert.equal(out.comparisons.find((c) => c.metric === 'p50')!.verdict, 'pass', 'the other metrics still decide');
+  const listed = await runRelativeGate({ settings: settings({ confirmPairs: 0, metrics: { p99: { fail: '15%' } } }), runTrial: trials(600), functional });
+  assert.equal(listed.comparisons.find((c) => c.metric === 'p99')!.verdict, 'inconclusive');
+  // the same trials with 5000 requests each: compared, and the 3x regression is caught
+  const enough = await runRelativeGate({ settings: byDefault, runTrial: trials(5000), functional });
+  assert.equal(enough.comparisons.find((c) => c.metric === 'p99')!.verdict, 'regression');
+});

@@ -2,7 +2,7 @@ import type { RunResult, StageResult } from '../../core/result.js';
 
 /** Fixture results for gate tests: plausible shapes, only the fields a test changes vary. */
 
-const lat = (p50: number, p99: number) => ({ p50, p90: p50 * 1.5, p99, p999: p99 * 1.2, max: p99 * 2, mean: p50 * 1.1, count: 1000 });
+const lat = (p50: number, p99: number) => ({ p50, p90: p50 * 1.5, p99, p999: p99 * 1.2, max: p99 * 2, mean: p50 * 1.1, count: 10_000 });
 
 /** One measured stage; override anything. */
 export function stage(over: Partial<StageResult> & { p50?: number; p99?: number } = {}): StageResult {
