@@ -15,6 +15,8 @@ test('decision table', () => {
     { name: 'beyond fail but lower bound <= 1 (noise), narrow enough', iv: iv(1.11, 0.995, 1.19), final: true, want: 'warn' },
     { name: 'clearly faster', iv: iv(0.8, 0.75, 0.86), final: false, want: 'improvement' },
     { name: 'interval too wide', iv: iv(1.02, 0.85, 1.2), final: true, want: 'inconclusive' },
+    { name: 'wide only on the faster side: the upper bound rules out a regression', iv: iv(0.95, 0.84, 1.05), final: true, want: 'pass' },
+    { name: 'wide, upper bound just past the fail limit', iv: iv(0.98, 0.9, 1.11), final: true, want: 'inconclusive' },
     { name: 'too few pairs', iv: iv(1.5, 1.4, 1.6, 2), final: true, want: 'inconclusive' },
     { name: 'exactly at the fail limit is not a failure', iv: iv(1.1, 1.05, 1.15), final: true, want: 'warn' },
   ];
