@@ -101,7 +101,8 @@ export async function drainUnderLoad(workers = 1): Promise<FaultFigures & { inFl
       name: `SIGTERM drain (${workers} worker${workers > 1 ? 's' : ''})`, fault: 'SIGTERM to the gateway with 32 requests in flight (upstream latency 200 ms)',
       requests: sentBefore.length, errors, recoveryMs: null, recoveryNote: 'the gateway exits by design',
       crashes: exitCode === 0 ? 0 : 1, hung: exitAt < 0, orphans: 0,
-      notes: [`exit code ${exitCode}`, `drained in ${exitAt < 0 ? 'n/a' : exitAt - signalAt} ms`, `requests after the signal refused: ${results.filter((x) => x.sentAt >= signalAt && !x.ok).length}`, `stamped before the signal but refused at connect (listener closed): ${refusedAtConnect}`],
+      notes: [`exit code ${exitCode}`, `drained in ${exitAt < 0 ? 'n/a' : exitAt - signalAt} ms`, `requests after the signal refused: ${results.filter((x) => x.sentAt >= signalAt && !x.ok).length}`, `stamped before the signal but refused at connect (listener closed): ${refusedAtConnect}`,
+        ...failed.map((x) => `failed in flight: ${x.what}, sent ${x.sentAt - signalAt} ms, ended ${x.doneAt - signalAt} ms from the signal`)],
       inFlightAtSignal: inFlight.length, failedInFlight: failed.length, exitCode, drainMs: exitAt < 0 ? -1 : exitAt - signalAt,
     };
     return f;
