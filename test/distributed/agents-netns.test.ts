@@ -19,7 +19,7 @@ import { bin, exited, gw, readResult, stop, waitForLine, writeScenario } from '.
 const TARGET_PORT = 18080;
 const CLOCK_PORT = 9470;
 const DELAY_MS = 5;
-/** The stall experiment's tolerance (harness/accuracy/stall-check.ts): ±15% of p50/p99, with a floor of the runs' send lag (scheduler noise). */
+/** The stall experiment's tolerance (harness/accuracy/stall-check.ts): ±15% of p50/p99, with a floor of the runs' generator lag bound. */
 const REL_TOL = 0.15;
 const ATTEMPTS = 3;
 
@@ -64,15 +64,21 @@ function mismatches(m: StageResult, s: StageResult): string[] {
   for (const [who, st] of [['two agents', m], ['one host', s]] as const) {
     if (Math.abs(st.requests - expected) > expected * 0.01) out.push(`${who}: ${st.requests} requests, expected ${expected} ±1%`);
   }
-  const floor = Math.max(m.generator.sendLagP99Ms ?? 0, s.generator.sendLagP99Ms ?? 0) + 1;
+  // Each run's own claim (docs/metrics.md, "Generator lag bound"): true pX <= measured pX
+  // <= true p(X+0.1) + lagBoundMs. Two honest runs of one target can therefore differ by up
+  // to the larger bound (plus sampling noise, the relative part); a gap beyond that means the
+  // merge, not the generator, is wrong. On a 2-core CI machine two agent processes contend
+  // more than one, so the two-agent bound is the wider one, and it is stated in the result.
+  const bound = (st: StageResult): number => st.generator.lagBoundMs ?? st.generator.sendLagP99Ms ?? 0;
+  const floor = Math.max(bound(m), bound(s)) + 1;
   for (const p of ['p50', 'p99'] as const) {
     const tol = Math.max(REL_TOL * s.latencyMs[p], floor);
-    if (Math.abs(m.latencyMs[p] - s.latencyMs[p]) > tol) out.push(`${p}: two agents ${m.latencyMs[p]} ms vs one host ${s.latencyMs[p]} ms (tolerance ${tol.toFixed(2)} ms)`);
+    if (Math.abs(m.latencyMs[p] - s.latencyMs[p]) > tol) out.push(`${p}: two agents ${m.latencyMs[p]} ms vs one host ${s.latencyMs[p]} ms (tolerance ${tol.toFixed(2)} ms; lag bounds ${bound(m).toFixed(2)} / ${bound(s).toFixed(2)} ms)`);
   }
   return out;
 }
 
-test('agents in their own namespaces: merged result matches one host running the whole plan; late or dead agent invalidates the stage', { skip: skip ?? false, timeout: 300_000 }, async () => {
+test('agents in their own namespaces: merged result matches one host running the whole plan; late or dead agent invalidates the stage', { skip: skip ?? false, timeout: 300_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gwb-dist-'));
   const hosts = createHosts(2);
   const target = hosts.spawnIn(hosts.target.ns, process.execPath, [join(PACKAGE_ROOT, 'dist', 'test', 'support', 'delay-target.js'), hosts.target.address, String(TARGET_PORT), String(DELAY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -96,6 +102,7 @@ test('agents in their own namespaces: merged result matches one host running the
       m = readResult(await distributedRun(hosts, dir, `two-${k}`, one, 2)).stages[0]!;
       s = readResult(await distributedRun(hosts, dir, `one-${k}`, one, 1)).stages[0]!;
       attempts.push(mismatches(m, s).join('; '));
+      t.diagnostic(`attempt ${k}: p50/p99 two agents ${m.latencyMs.p50}/${m.latencyMs.p99} ms (bound ${m.generator.lagBoundMs?.toFixed(2)} ms), one host ${s.latencyMs.p50}/${s.latencyMs.p99} ms (bound ${s.generator.lagBoundMs?.toFixed(2)} ms)`);
     } while (attempts[attempts.length - 1] !== '' && attempts.length < ATTEMPTS);
     assert.equal(attempts[attempts.length - 1], '', `after ${attempts.length} attempt(s): ${attempts.join(' | ')}`);
     assert.equal(m.latencyMs.count, m.requests, 'the merged histogram holds every agent\'s requests');
