@@ -9,6 +9,7 @@ import type { WorkerShare } from './plan/types.js';
 import type { StageMeasurement, StagePlan, StageProgress } from './types.js';
 import { validateStagePlan } from './plan/check.js';
 import { WorkerHandle } from './worker-handle.js';
+import { spinBudget } from './spin-budget.js';
 
 /**
  * The coordinator: owns the worker processes for a whole run (so connections persist from
@@ -55,7 +56,12 @@ export class LoadGenerator {
   private closing: Promise<void> | null = null;
   private running = false;
 
-  private constructor(private readonly handles: WorkerHandle[], private readonly addrs: string[][]) {}
+  /** The workers' fine-timer spin budget: 0 when they outnumber their CPUs (spin-budget.ts). */
+  readonly spinBudget: number;
+
+  private constructor(private readonly handles: WorkerHandle[], private readonly addrs: string[][]) {
+    this.spinBudget = spinBudget(handles.length, handles[0]?.pinnedTo);
+  }
 
   /** Start `workers` worker processes and wait until each is ready. */
   static async start(opts: StartOptions): Promise<LoadGenerator> {
@@ -170,6 +176,7 @@ export class LoadGenerator {
           connectRate: share.connectRate,
           seed: share.seed,
           sourceAddresses: this.addrs[w] ?? [],
+          spinBudget: this.spinBudget,
         };
         h.send({ type: 'stage', stage });
       });

@@ -19,6 +19,8 @@ export interface WorkerStage {
   /** This worker's seed (schedule and request stream), from the plan. */
   seed: number;
   sourceAddresses: string[];
+  /** Fraction of its time the worker's fine timer may spin (spin-budget.ts); 0: millisecond timers only. */
+  spinBudget: number;
 }
 
 export type ToWorker =

@@ -1,4 +1,4 @@
-import { FineTimer } from './fine-timer.js';
+import { FINE_TIMER_DEFAULTS, FineTimer } from './fine-timer.js';
 import type { Pacer } from './pacer.js';
 
 /** Most sends in one turn of the event loop before yielding to I/O. */
@@ -21,7 +21,7 @@ export class Schedule {
   readonly tMeasure: number;
   readonly tEnd: number;
   private nextIntended: number;
-  private readonly timer = new FineTimer(() => this.tick());
+  private readonly timer: FineTimer;
   private stopped = false;
 
   constructor(
@@ -37,7 +37,10 @@ export class Schedule {
       /** Once, when the schedule has nothing more to send. */
       stopped: () => void;
     },
+    /** Fraction of the time the fine timer may spin (0: millisecond timers only). */
+    spinBudget: number = FINE_TIMER_DEFAULTS.budget,
   ) {
+    this.timer = new FineTimer(() => this.tick(), { ...FINE_TIMER_DEFAULTS, budget: spinBudget });
     this.t0 = startEpochMs - performance.timeOrigin;
     this.tMeasure = this.t0 + warmupMs;
     this.tEnd = this.tMeasure + durationMs;

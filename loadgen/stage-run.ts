@@ -66,7 +66,7 @@ export class StageRun implements PoolListener {
       issue: (intended, now) => this.issue(intended, now),
       unsent: (intended) => this.rec.notSent(intended),
       stopped: () => this.maybeFinish(),
-    });
+    }, stage.spinBudget);
     this.rec = new StageRecording(this.schedule.tMeasure, p.warmupMs, p.durationMs);
     this.timeoutMs = p.requestTimeoutMs;
     this.maxQueue = p.maxQueue;

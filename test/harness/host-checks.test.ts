@@ -31,3 +31,26 @@ test('hostWarnings: DAMON off, another action, or no DAMON at all: nothing', () 
   }
   assert.deepEqual(hostWarnings('/nonexistent-sys'), []);
 });
+
+/** A fake /sys with only the cpuidle driver and the haltpoll parameter. */
+function fakeIdle(driver: string, pollNs: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'gwb-sys-'));
+  mkdirSync(join(root, 'devices', 'system', 'cpu', 'cpuidle'), { recursive: true });
+  mkdirSync(join(root, 'module', 'haltpoll', 'parameters'), { recursive: true });
+  writeFileSync(join(root, 'devices', 'system', 'cpu', 'cpuidle', 'current_driver'), `${driver}\n`);
+  writeFileSync(join(root, 'module', 'haltpoll', 'parameters', 'guest_halt_poll_ns'), `${pollNs}\n`);
+  return root;
+}
+
+test('hostWarnings: haltpoll with guest polling off is named, with the file to change; polling on or another driver: nothing', () => {
+  const off = fakeIdle('haltpoll', '0');
+  try {
+    const w = hostWarnings(off);
+    assert.equal(w.length, 1);
+    assert.match(w[0]!, /guest halt polling is off \(.*guest_halt_poll_ns = 0\).*echo 200000/);
+  } finally { rmSync(off, { recursive: true, force: true }); }
+  for (const [driver, ns] of [['haltpoll', '200000'], ['intel_idle', '0']] as const) {
+    const sys = fakeIdle(driver, ns);
+    try { assert.deepEqual(hostWarnings(sys), [], `${driver}/${ns}`); } finally { rmSync(sys, { recursive: true, force: true }); }
+  }
+});

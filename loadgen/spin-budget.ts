@@ -1,0 +1,34 @@
+import { availableParallelism } from 'node:os';
+import { FINE_TIMER_DEFAULTS } from './fine-timer.js';
+
+/**
+ * How much of its time a worker's fine timer may spend spinning (fine-timer.ts), given how
+ * many workers share the generator's CPUs.
+ *
+ * Spinning only pays when the worker has a core to itself. When workers outnumber the
+ * CPUs they are pinned to, a worker spinning toward its own next send holds the core while
+ * another worker's send comes due (or a response waits to be read), and the scheduler
+ * hands the core back only at the end of a time slice: the spin that removes ~1 ms of
+ * timer lateness in one worker delays the others. And the spin time adds up: feed.yaml
+ * runs 7 workers (fd limit 20000, 100k connections) on one CPU shared with the mock
+ * upstreams; at 500 req/s each worker used 0.08 of the core with spinning, 0.045-0.05
+ * without, so 0.56 of the core fell to 0.35. So: the default budget when every worker can
+ * have a CPU, none otherwise (millisecond timers).
+ */
+export function spinBudget(workers: number, cpuList: string | null | undefined): number {
+  const cpus = cpuList ? cpuListSize(cpuList) : availableParallelism();
+  return workers <= cpus ? FINE_TIMER_DEFAULTS.budget : 0;
+}
+
+/** CPUs named by a taskset list such as "0", "0-3" or "0,2-3" (malformed parts count as none). */
+export function cpuListSize(list: string): number {
+  let n = 0;
+  for (const part of list.split(',')) {
+    const m = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*$/.exec(part);
+    if (m === null) continue;
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi >= lo) n += hi - lo + 1;
+  }
+  return n;
+}
