@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { VERSION } from '../../core/version.js';
 import { DurationHistogram } from './duration-histogram.js';
+import type { UpstreamErrorReason } from './upstream-errors.js';
 
 /** Names of the JWT caches in `gateway_jwt_cache_total{cache}`. */
 export type JwtCacheKind = 'positive' | 'negative';
@@ -18,6 +19,7 @@ export class GatewayMetrics {
   private readonly upstreamCx: Counter<'upstream'>;
   private readonly upstreamRq: Counter<'upstream'>;
   private readonly upstreamRqChildren = new Map<string, { inc(): void }>();
+  private readonly upstreamErrors: Counter<'upstream' | 'reason'>;
   private readonly breakerState: Gauge<'upstream'>;
   private readonly jwtCache: Counter<'cache' | 'result'>;
   private readonly jwtChildren: Record<string, { inc(): void }>;
@@ -39,6 +41,11 @@ export class GatewayMetrics {
     this.downstreamRq = new Counter({ name: 'gateway_downstream_rq_total', help: 'Client requests received', registers });
     this.upstreamCx = new Counter({ name: 'gateway_upstream_cx_total', help: 'Upstream connections opened', labelNames: ['upstream'], registers });
     this.upstreamRq = new Counter({ name: 'gateway_upstream_rq_total', help: 'Upstream requests sent', labelNames: ['upstream'], registers });
+    this.upstreamErrors = new Counter({
+      name: 'gateway_upstream_errors_total',
+      help: 'Failed upstream calls by reason: timeout, breaker_open (not sent), refused, reset, status_5xx, bad_body (2xx fan-out part that is not JSON), other',
+      labelNames: ['upstream', 'reason'], registers,
+    });
     this.breakerState = new Gauge({
       name: 'gateway_breaker_state', help: 'Circuit breaker state per upstream service (0 closed, 1 open, 2 half-open)',
       labelNames: ['upstream'], registers, aggregator: 'max',
@@ -82,6 +89,9 @@ export class GatewayMetrics {
     }
     child.inc();
   }
+
+  /** One failed upstream call (error paths only, so a label lookup per call is fine). */
+  upstreamError(upstream: string, reason: UpstreamErrorReason): void { this.upstreamErrors.labels(upstream, reason).inc(); }
 
   breaker(upstream: string, value: number): void { this.breakerState.labels(upstream).set(value); }
   jwt(cache: JwtCacheKind, hit: boolean): void {

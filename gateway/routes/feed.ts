@@ -7,6 +7,7 @@ import { LiteAbort } from '../pools/abort.js';
 import type { CallHandler } from '../pools/upstream-client.js';
 import { regionBreaker } from './proxy.js';
 import { looksLikeJson } from '../http/json-splice.js';
+import { transportReason } from '../observability/upstream-errors.js';
 
 /** Why the calls of one feed request were cancelled (compared by identity). */
 const CLIENT_GONE = new Error('the client went away');
@@ -130,7 +131,7 @@ class FeedPart implements CallHandler {
     const ctx = this.call.ctx;
     const breaker = ctx.region === null ? this.service.breaker : regionBreaker(ctx, this.service);
     this.breaker = breaker;
-    if (!breaker.tryAcquire()) { this.settle(Part.Failed); return; }
+    if (!breaker.tryAcquire()) { ctx.metrics.upstreamError(this.service.name, 'breaker_open'); this.settle(Part.Failed); return; }
     ctx.metrics.upstreamRequest(this.service.name);
     this.service.pick().client.call({ method: 'GET', path: this.path, headers, signal: this.call.cancel }, this);
   }
@@ -154,14 +155,19 @@ class FeedPart implements CallHandler {
     }
     this.chunks = [];
     // A 2xx whose body is not JSON counts against the upstream, as before (a failed parse).
-    if (ok || (this.status < 500 && (this.status < 200 || this.status >= 300))) breaker.onSuccess(); else breaker.onFailure();
+    if (ok || (this.status < 500 && (this.status < 200 || this.status >= 300))) breaker.onSuccess();
+    else {
+      breaker.onFailure();
+      this.call.ctx.metrics.upstreamError(this.service.name, this.status >= 500 ? 'status_5xx' : 'bad_body');
+    }
     this.afterSync(ok ? Part.Ok : Part.Failed);
   }
 
-  onError(): void {
+  onError(err?: Error): void {
     const breaker = this.breaker!;
     const reason = this.call.cancel.reason;
     if (reason === CLIENT_GONE) { breaker.release(); this.settle(Part.Failed); return; } // says nothing about the upstream
+    this.call.ctx.metrics.upstreamError(this.service.name, reason === UPSTREAM_TIMEOUT ? 'timeout' : transportReason(err));
     breaker.onFailure();
     this.afterSync(reason === UPSTREAM_TIMEOUT ? Part.TimedOut : Part.Failed);
   }

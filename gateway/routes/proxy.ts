@@ -9,6 +9,7 @@ import type { UpstreamService } from '../pools/service.js';
 import type { Breaker } from '../pools/breaker.js';
 import type { CallControl, CallHandler } from '../pools/upstream-client.js';
 import { downstreamRawHeaders } from '../http/raw-headers.js';
+import { transportReason } from '../observability/upstream-errors.js';
 
 /**
  * Proxy one request to a service (contract §2 "Proxied routes"): breaker check, weighted
@@ -19,7 +20,7 @@ import { downstreamRawHeaders } from '../http/raw-headers.js';
 export function proxyRequest(ctx: RequestContext, service: UpstreamService): void {
   const { req, res, requestId, metrics } = ctx;
   const breaker = ctx.region === null ? service.breaker : regionBreaker(ctx, service);
-  if (!breaker.tryAcquire()) { sendError(res, 503, 'circuit_open', requestId); return; }
+  if (!breaker.tryAcquire()) { metrics.upstreamError(service.name, 'breaker_open'); sendError(res, 503, 'circuit_open', requestId); return; }
 
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   if (!hasBody) { new BodylessProxy(ctx, service, breaker).start(); return; }
@@ -59,7 +60,7 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
       headersReceived = true;
       ctx.closeIfDraining();
       const out = downstreamResponseHeaders(headers, requestId);
-      if (statusCode >= 500) breaker.onFailure(); else breaker.onSuccess();
+      if (statusCode >= 500) { breaker.onFailure(); metrics.upstreamError(service.name, 'status_5xx'); } else breaker.onSuccess();
       // Only while a breaker is tripping or recovering (cluster mode) is there anything to wait for.
       const synced = breaker.synced?.();
       if (synced) return deferredResponse(res, statusCode, out, synced);
@@ -81,6 +82,7 @@ export function proxyRequest(ctx: RequestContext, service: UpstreamService): voi
         return;
       }
       if (clientGone) { breaker.release(); return; }
+      metrics.upstreamError(service.name, timedOut ? 'timeout' : transportReason(err));
       breaker.onFailure();
       const respond = (): void => {
         if (timedOut) sendError(res, 504, 'upstream_timeout', requestId, closeAfter);
@@ -158,7 +160,7 @@ class BodylessProxy implements CallHandler {
     this.headersReceived = true;
     this.ctx.closeIfDraining();
     const out = downstreamRawHeaders(rawHeaders, this.ctx.requestId);
-    if (status >= 500) this.breaker.onFailure(); else this.breaker.onSuccess();
+    if (status >= 500) { this.breaker.onFailure(); this.ctx.metrics.upstreamError(this.service.name, 'status_5xx'); } else this.breaker.onSuccess();
     const synced = this.breaker.synced?.();
     if (synced) { this.deferred = { status, headers: out, chunks: [], synced }; return; }
     this.ctx.res.writeHead(status, out);
@@ -185,13 +187,14 @@ class BodylessProxy implements CallHandler {
     });
   }
 
-  onError(): void {
+  onError(err?: Error): void {
     const { res, requestId } = this.ctx;
     if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
     res.off('close', this.onClose);
     this.ctx.closeIfDraining();
     if (this.headersReceived) { res.destroy(); return; } // mid-body failure: truncate, the status is already out
     if (this.clientGone) { this.breaker.release(); return; }
+    this.ctx.metrics.upstreamError(this.service.name, this.timedOut ? 'timeout' : transportReason(err));
     this.breaker.onFailure();
     const synced = this.breaker.synced?.();
     if (synced) void synced.then(() => this.respondFailure()); else this.respondFailure();

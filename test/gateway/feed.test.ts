@@ -83,6 +83,11 @@ test('refused upstreams count as failed parts', async () => {
     assert.equal(r.status, 200);
     assert.deepEqual(r.json().degraded, ['user_status']);
     assert.equal((await feed(g2.url)).status, 502);
+    const m1 = (await client.send(`${g.url}/metrics`)).text;
+    assert.match(m1, /^gateway_upstream_errors_total\{upstream="user-status",reason="refused"\} 1$/m, 'the failed part is counted by reason');
+    assert.doesNotMatch(m1, /^gateway_upstream_errors_total\{upstream="barrage"/m, 'the part that answered is not');
+    const m2 = (await client.send(`${g2.url}/metrics`)).text;
+    for (const up of ['user-status', 'barrage']) assert.match(m2, new RegExp(`^gateway_upstream_errors_total\\{upstream="${up}",reason="refused"\\} 1$`, 'm'));
   } finally { await g.close(); await g2.close(); }
 });
 

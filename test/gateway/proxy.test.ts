@@ -131,6 +131,40 @@ test('no upstream headers within the upstream timeout → 504 upstream_timeout, 
   } finally { await g.close(); await slow.close(); }
 });
 
+test('failed upstream calls are counted by reason (gateway_upstream_errors_total): refused, reset, timeout, status_5xx, breaker_open', async () => {
+  const rude = await startStandIn('rude-count', (req) => { req.socket.destroy(); });
+  const slow = await startStandIn('slow-count', (_q, res) => { setTimeout(() => { res.writeHead(200); res.end('late'); }, 3000).unref(); });
+  const failing = await startStandIn('failing-count', (_q, res) => { res.writeHead(503); res.end('no'); });
+  const refused = await refusedOrigin();
+  const metricsOf = async (g: { url: string }): Promise<string> => (await client.send(`${g.url}/metrics`)).text;
+  const cases = [
+    { origin: refused, status: 502, reason: 'refused', n: 2 },
+    { origin: rude.origin, status: 502, reason: 'reset', n: 2 },
+    { origin: slow.origin, status: 504, reason: 'timeout', n: 1 },
+    { origin: failing.origin, status: 503, reason: 'status_5xx', n: 2 },
+  ];
+  try {
+    for (const c of cases) {
+      const g = await startTestGateway({ upstreams: upstreamsFor({ user: c.origin }), deadlines: { upstream: '200ms' }, breaker: { failures: 100 } });
+      try {
+        for (let i = 0; i < c.n; i++) assert.equal((await client.send(`${g.url}/api/user/${i}`, { headers: auth })).status, c.status, c.reason);
+        const text = await metricsOf(g);
+        assert.match(text, new RegExp(`^gateway_upstream_errors_total\\{upstream="user",reason="${c.reason}"\\} ${c.n}$`, 'm'), `${c.reason}:\n${text.split('\n').filter((l) => l.startsWith('gateway_upstream_errors')).join('\n')}`);
+        assert.equal(text.split('\n').filter((l) => l.startsWith('gateway_upstream_errors_total{')).length, 1, `only ${c.reason} is counted`);
+      } finally { await g.close(); }
+    }
+    // Two failures trip a 2-failure breaker; the next call is not sent and counts as breaker_open.
+    const g = await startTestGateway({ upstreams: upstreamsFor({ user: refused }), breaker: { failures: 2 } });
+    try {
+      for (let i = 0; i < 2; i++) assert.equal((await client.send(`${g.url}/api/user/${i}`, { headers: auth })).status, 502);
+      assert.equal((await client.send(`${g.url}/api/user/3`, { headers: auth })).status, 503);
+      const text = await metricsOf(g);
+      assert.match(text, /^gateway_upstream_errors_total\{upstream="user",reason="breaker_open"\} 1$/m);
+      assert.match(text, /^gateway_upstream_errors_total\{upstream="user",reason="refused"\} 2$/m);
+    } finally { await g.close(); }
+  } finally { await rude.close(); await slow.close(); await failing.close(); }
+});
+
 test('unknown routes and wrong methods → 404 not_found JSON', async () => {
   for (const [method, path] of [['GET', '/nope'], ['GET', '/api/interact'], ['DELETE', '/api/user/1']] as const) {
     const r = await client.send(`${gw.url}${path}`, { method, headers: auth });
