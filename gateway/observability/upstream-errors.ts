@@ -3,8 +3,8 @@
  * A handful of fixed values, so the label set stays bounded whatever the errors say.
  *
  * Why it exists: on feed.yaml's 100k step the reference answered 9.5-19% of requests with
- * 502/503/504, and only per-reason counts showed the sequence (upstream timeouts in the two
- * busiest workers first, then open breakers everywhere).
+ * 502/503/504, and only per-reason counts showed the sequence (upstream timeouts in two of the
+ * ten workers first, then open breakers everywhere).
  */
 export type UpstreamErrorReason = 'timeout' | 'breaker_open' | 'refused' | 'reset' | 'status_5xx' | 'bad_body' | 'other';
 
