@@ -3,6 +3,7 @@ import { cpus, hostname, release, totalmem, type as osType } from 'node:os';
 import type { EnvFingerprint, Placement } from '../core/result.js';
 import { PACKAGE_ROOT } from '../core/version.js';
 import { fdLimit } from './procfs.js';
+import { cpuListMembers } from '../core/processes/taskset.js';
 
 function quiet(cmd: string, args: string[]): string | null {
   try { return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000, cwd: PACKAGE_ROOT }).trim(); } catch { return null; }
@@ -13,10 +14,7 @@ export function availableCpus(): number[] {
   const out = quiet('taskset', ['-cp', String(process.pid)]);
   const list = out?.split(':').pop()?.trim();
   if (!list) return cpus().map((_, i) => i);
-  return list.split(',').flatMap((part) => {
-    const [a, b] = part.split('-').map(Number);
-    return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
-  });
+  return cpuListMembers(list);
 }
 
 /** Everything about the machine a result depends on; compare flags differences. */

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { cpuListMembers } from '../core/processes/taskset.js';
 import { FINE_TIMER_DEFAULTS } from './fine-timer.js';
 
 /**
@@ -16,19 +17,6 @@ import { FINE_TIMER_DEFAULTS } from './fine-timer.js';
  * have a CPU, none otherwise (millisecond timers).
  */
 export function spinBudget(workers: number, cpuList: string | null | undefined): number {
-  const cpus = cpuList ? cpuListSize(cpuList) : availableParallelism();
+  const cpus = cpuList ? cpuListMembers(cpuList).length : availableParallelism();
   return workers <= cpus ? FINE_TIMER_DEFAULTS.budget : 0;
-}
-
-/** CPUs named by a taskset list such as "0", "0-3" or "0,2-3" (malformed parts count as none). */
-export function cpuListSize(list: string): number {
-  let n = 0;
-  for (const part of list.split(',')) {
-    const m = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*$/.exec(part);
-    if (m === null) continue;
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (hi >= lo) n += hi - lo + 1;
-  }
-  return n;
 }

@@ -18,3 +18,16 @@ export function hasTaskset(): boolean {
 export function placed(cpuList: string | null | undefined, cmd: string, args: readonly string[]): [string, string[]] {
   return cpuList && hasTaskset() ? ['taskset', ['-c', cpuList, cmd, ...args]] : [cmd, [...args]];
 }
+
+/** The CPUs a taskset list names: "0-2,5" gives [0, 1, 2, 5]; a malformed part names none. */
+export function cpuListMembers(list: string): number[] {
+  const out: number[] = [];
+  for (const part of list.split(',')) {
+    const m = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*$/.exec(part);
+    if (m === null) continue;
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    for (let c = lo; c <= hi; c++) out.push(c);
+  }
+  return out;
+}

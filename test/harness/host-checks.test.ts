@@ -5,14 +5,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostWarnings } from '../../harness/host-checks.js';
 
+/** A fake /sys holding the given files (path below /sys -> content). */
+function fakeSysFiles(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'gwb-sys-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), `${content}\n`);
+  }
+  return root;
+}
+
 /** A fake /sys with one kdamond whose scheme has the given state and action. */
 function fakeSys(state: string, action: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'gwb-sys-'));
-  const k = join(root, 'kernel', 'mm', 'damon', 'admin', 'kdamonds', '0');
-  mkdirSync(join(k, 'contexts', '0', 'schemes', '0'), { recursive: true });
-  writeFileSync(join(k, 'state'), `${state}\n`);
-  writeFileSync(join(k, 'contexts', '0', 'schemes', '0', 'action'), `${action}\n`);
-  return root;
+  const k = 'kernel/mm/damon/admin/kdamonds/0';
+  return fakeSysFiles({ [`${k}/state`]: state, [`${k}/contexts/0/schemes/0/action`]: action });
 }
 
 test('hostWarnings: a running DAMON pageout scheme is named, with what to do', () => {
@@ -34,12 +40,7 @@ test('hostWarnings: DAMON off, another action, or no DAMON at all: nothing', () 
 
 /** A fake /sys with only the cpuidle driver and the haltpoll parameter. */
 function fakeIdle(driver: string, pollNs: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'gwb-sys-'));
-  mkdirSync(join(root, 'devices', 'system', 'cpu', 'cpuidle'), { recursive: true });
-  mkdirSync(join(root, 'module', 'haltpoll', 'parameters'), { recursive: true });
-  writeFileSync(join(root, 'devices', 'system', 'cpu', 'cpuidle', 'current_driver'), `${driver}\n`);
-  writeFileSync(join(root, 'module', 'haltpoll', 'parameters', 'guest_halt_poll_ns'), `${pollNs}\n`);
-  return root;
+  return fakeSysFiles({ 'devices/system/cpu/cpuidle/current_driver': driver, 'module/haltpoll/parameters/guest_halt_poll_ns': pollNs });
 }
 
 test('hostWarnings: haltpoll with guest polling off is named, with the file to change; polling on or another driver: nothing', () => {

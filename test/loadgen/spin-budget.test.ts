@@ -4,14 +4,15 @@ import { availableParallelism } from 'node:os';
 import { FINE_TIMER_DEFAULTS } from '../../loadgen/fine-timer.js';
 import { LoadGenerator } from '../../loadgen/load-generator.js';
 import { countingServer, testPlan } from './helpers.js';
-import { cpuListSize, spinBudget } from '../../loadgen/spin-budget.js';
+import { spinBudget } from '../../loadgen/spin-budget.js';
+import { cpuListMembers } from '../../core/processes/taskset.js';
 
-test('cpuListSize counts taskset lists', () => {
-  assert.equal(cpuListSize('0'), 1);
-  assert.equal(cpuListSize('0-3'), 4);
-  assert.equal(cpuListSize('0,2-3'), 3);
-  assert.equal(cpuListSize(' 1 , 4 - 5 '), 3);
-  assert.equal(cpuListSize('x,3-1'), 0);
+test('cpuListMembers reads taskset lists', () => {
+  assert.deepEqual(cpuListMembers('0'), [0]);
+  assert.deepEqual(cpuListMembers('0-3'), [0, 1, 2, 3]);
+  assert.deepEqual(cpuListMembers('0,2-3'), [0, 2, 3]);
+  assert.deepEqual(cpuListMembers(' 1 , 4 - 5 '), [1, 4, 5]);
+  assert.deepEqual(cpuListMembers('x,3-1'), []);
 });
 
 test('spinBudget: spin only when every worker can have a CPU of its own', () => {
