@@ -35,6 +35,7 @@ import { makeJwtSetup } from './tokens.js';
 import { withOwnAuth } from './own-auth.js';
 import { plainExternalTarget, startOwnTarget } from './processes/command.js';
 import { runTargetWarmup } from './warmup.js';
+import { cpuListMembers } from '../core/processes/taskset.js';
 
 export interface RunOptions {
   scenarioFile: string;
@@ -145,7 +146,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
 
   try {
     progress.note(`gw-bench: ${scenario.name}${opts.quick ? ' (quick)' : ''}: ${activeStages.length} stages, up to ${maxConns} connections; generator ${gen.workers} worker(s); target ${implName}${workersForGateway ? ` x${workersForGateway}` : ''}; output ${out.dir}`);
-    const genCpus = placement.generator ? placement.generator.split(',').length : env.cores;
+    const genCpus = placement.generator ? cpuListMembers(placement.generator).length : env.cores; // "0-3" is four CPUs
     for (const w of [...capacityWarnings(readCalibration(), activeStages, gen.workers, genCpus), ...hostWarnings()]) { progress.note(`warning: ${w}`); out.line(`warning: ${w}`); }
     const jwt = await makeJwtSetup({ alg: scenario.auth.alg, count: scenario.auth.tokens, ttlMs: scenario.auth.ttlMs, dir: tmp });
     jwt.tokens = withOwnAuth(jwt.tokens, scenario.auth);
