@@ -19,7 +19,7 @@ import { RunOutput } from './output.js';
 import { resolvePlacement } from './placement.js';
 import { bindStage } from './plan.js';
 import { loadCheckedScenario, planRun } from './scenario-checks.js';
-import { establishedOnPort } from './procfs.js';
+import { establishedOnPort, fdLimit } from './procfs.js';
 import { Progress } from './progress.js';
 import { Sampler, type Sample } from './sampler.js';
 import { buildStageResult, hlogName, skippedStage } from './stage-result.js';
@@ -29,7 +29,6 @@ import { externalTarget, buildImpl, startGateway, type RunningTarget } from './p
 import { findImpl, listImpls, type ImplInfo } from './processes/impls.js';
 import { connectionsPerProcess, stageWorkers, workerSizing } from './worker-sizing.js';
 import { resizeTarget } from './target-resize.js';
-import { fdLimit } from './procfs.js';
 import { startUpstreams, type RunningUpstreams } from './processes/upstreams.js';
 import { makeJwtSetup } from './tokens.js';
 import { withOwnAuth } from './own-auth.js';
