@@ -7,6 +7,7 @@ import { startGateway, ETCD_START_WAIT_MS, type StartOptions } from './server.js
 import { EtcdSource, layerOf } from './config/etcd-source.js';
 import { watchConfigFile } from './reload.js';
 import { GwBenchError } from '../core/errors.js';
+import { AcceptBalancer, type AcceptDecision } from './cluster-balance.js';
 import { BreakerAuthority, BreakerMirrors, type BreakerAckMsg, type BreakerEventMsg, type BreakerUpdateAckMsg, type BreakerUpdateMsg } from './pools/shared-breaker.js';
 
 /** Messages between the primary and its workers (prefixed so prom-client's own pass by). */
@@ -17,6 +18,8 @@ type Msg =
   | { type: 'gwb:reload' }
   | { type: 'gwb:etcd-layer'; layer: Record<string, unknown>; revision: number }
   | { type: 'gwb:shutdown' }
+  | { type: 'gwb:connections'; n: number }
+  | { type: 'gwb:accept'; accept: boolean }
   | BreakerEventMsg
   | BreakerUpdateMsg
   | BreakerUpdateAckMsg
@@ -26,6 +29,12 @@ type Msg =
 const UPDATE_ACK_TIMEOUT_MS = 200;
 
 const METRICS_TIMEOUT_MS = 5000;
+
+/** How often a balancing worker tells the primary its connection count (when it changed). */
+const CONNECTIONS_REPORT_MS = 50;
+
+/** Whether workers balance their connections (cluster-balance.ts): SCHED_NONE only, where the kernel's spread is uneven. */
+const balancing = (config: GatewayConfig): boolean => config.scheduling === 'none' && config.balance !== null && config.workers > 1;
 
 /**
  * Primary of a multi-process gateway: forks the workers, prints `listening on` once all
@@ -62,6 +71,13 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
     });
     for (const w of targets) w.send({ ...u, ackId: id } satisfies Msg);
   };
+  const balancer = balancing(config) ? new AcceptBalancer(config.balance!) : null;
+  const tell = (decisions: AcceptDecision[]): void => {
+    for (const d of decisions) {
+      const w = cluster.workers?.[d.worker];
+      if (w?.isConnected()) w.send({ type: 'gwb:accept', accept: d.accept } satisfies Msg);
+    }
+  };
   const ackChains = new Map<number, Promise<void>>();
   const breakers = new BreakerAuthority(broadcastUpdate);
   breakers.configure(config);
@@ -70,6 +86,7 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
     if (!msg || typeof msg !== 'object') return;
     if (msg.type === 'gwb:listening') {
       listening.add(worker.id);
+      balancer?.add(worker.id);
       everListened = true;
       log(`gateway: worker ${worker.id} pid ${worker.process.pid} listening`);
       for (const u of breakers.snapshot()) worker.send(u);
@@ -83,6 +100,8 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
         if (worker.isConnected()) worker.send({ type: 'gwb:breaker-ack', seq: msg.seq } satisfies Msg);
       });
       ackChains.set(worker.id, chain);
+    } else if (msg.type === 'gwb:connections') {
+      if (balancer && !shuttingDown) tell(balancer.report(worker.id, msg.n));
     } else if (msg.type === 'gwb:breaker-update-ack') {
       const p = pendingUpdates.get(msg.ackId);
       if (p) { p.waiting.delete(worker.id); if (p.waiting.size === 0) p.done(); }
@@ -128,6 +147,7 @@ export async function runPrimary(config: GatewayConfig, opts: StartOptions, onLi
   cluster.on('exit', (worker, code, signal) => {
     listening.delete(worker.id);
     if (shuttingDown) return;
+    if (balancer) tell(balancer.remove(worker.id));
     if (!everListened) {
       // A worker that cannot even start (port taken, bad key file) will not do better on
       // a restart: stop everything and pass its exit code on.
@@ -203,9 +223,21 @@ export async function runWorker(config: GatewayConfig, opts: StartOptions): Prom
   new AggregatorRegistry();
 
   let stopping = false;
+  let reporter: NodeJS.Timeout | undefined;
+  if (balancing(config)) {
+    let last = -1;
+    reporter = setInterval(() => {
+      void gw.connections().then((n) => {
+        if (n === last || stopping) return;
+        last = n;
+        process.send!({ type: 'gwb:connections', n } satisfies Msg);
+      });
+    }, CONNECTIONS_REPORT_MS).unref();
+  }
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    clearInterval(reporter);
     void gw.close().then(() => process.exit(0));
   };
   process.on('message', (m: Msg) => {
@@ -216,6 +248,7 @@ export async function runWorker(config: GatewayConfig, opts: StartOptions): Prom
       if (m.ackId !== undefined) process.send!({ type: 'gwb:breaker-update-ack', ackId: m.ackId } satisfies Msg);
     }
     else if (m.type === 'gwb:breaker-ack') mirrors.onAck(m.seq);
+    else if (m.type === 'gwb:accept') { if (!stopping) gw.setAccepting(m.accept); }
     else if (m.type === 'gwb:reload') void gw.reload();
     else if (m.type === 'gwb:etcd-layer') void gw.reloadEtcd(m.layer, m.revision);
     else if (m.type === 'gwb:shutdown') stop();

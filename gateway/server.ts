@@ -11,6 +11,7 @@ import { rawErrorResponse } from './http/respond.js';
 import { watchConfigFile, type ConfigWatcher } from './reload.js';
 import type { BreakerFactory } from './pools/breaker.js';
 import { EtcdSource, layerOf } from './config/etcd-source.js';
+import { AcceptGate } from './http/accept-gate.js';
 
 /** How long startup waits for etcd's first answer before serving the file config. */
 export const ETCD_START_WAIT_MS = 3000;
@@ -43,6 +44,10 @@ export interface GatewayHandle {
   configRevision(): number | null;
   /** Re-validate with a new etcd layer (cluster workers get it from the primary); false = rejected, old config stays. */
   reloadEtcd(layer: Record<string, unknown>, revision: number): Promise<boolean>;
+  /** Client connections this process holds now. */
+  connections(): Promise<number>;
+  /** Stop or restart accepting new connections (cluster balancing); open ones carry on. */
+  setAccepting(accept: boolean): void;
   /** Graceful stop: refuse new connections, let in-flight requests finish (up to the shutdown timeout), close the rest. */
   close(): Promise<void>;
 }
@@ -53,6 +58,7 @@ function restartOnlyChanges(a: GatewayConfig, b: GatewayConfig): string[] {
   if (JSON.stringify(a.listen) !== JSON.stringify(b.listen)) out.push('listen');
   if (a.workers !== b.workers) out.push('workers');
   if (a.scheduling !== b.scheduling) out.push('cluster.scheduling');
+  if (a.balance !== b.balance) out.push('cluster.balance');
   return out;
 }
 
@@ -135,6 +141,9 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : initial.listen.port;
   const host = initial.listen.host;
+  const gate = new AcceptGate(server, initial.listen, log);
+  const connections = (): Promise<number> => new Promise((resolve) => server.getConnections((_err, n) => resolve(n ?? 0)));
+  metrics.countConnections(connections);
 
   const apply = (config: GatewayConfig): void => {
     const restart = restartOnlyChanges(state.config, config);
@@ -188,6 +197,7 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
   const close = (): Promise<void> => {
     closing ??= (async () => {
       draining = true;
+      gate.close();
       watcher?.close();
       void etcd?.close();
       // Stop accepting with net.Server's close, not http.Server's: since Node 19 the http one
@@ -221,7 +231,8 @@ export async function startGateway(initial: GatewayConfig, opts: StartOptions = 
     host, port, server, metrics,
     config: () => state.config,
     configRevision: () => etcdRevision,
-    reload: () => reload(), apply, close,
+    reload: () => reload(), apply, close, connections,
+    setAccepting: (accept) => gate.set(accept),
     reloadEtcd: (layer, revision) => reload(layer, revision),
   };
 }

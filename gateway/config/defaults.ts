@@ -12,7 +12,9 @@ export const DEFAULT_RAW_CONFIG = {
   // once, each counted when its first GET /healthz is answered; machine shared and at
   // load ~15 on 2 cores, so only the order is meaningful): none served all 16000 in
   // 29.0 s; rr served 10417 in 40 s. At 8000 connections both finished in ~5 s.
-  cluster: { scheduling: 'none' },
+  // balance: a worker holding more than 1.2x the mean connections (+32) stops accepting
+  // until it is back at the mean (cluster-balance.ts); null leaves the spread to the kernel.
+  cluster: { scheduling: 'none', balance: 1.2 },
   upstreams: {
     'user-status': { instances: 'http://127.0.0.1:19001' },
     barrage: { instances: 'http://127.0.0.1:19002' },

@@ -18,6 +18,7 @@ export function rawConfigFromEnv(env: Env): Record<string, unknown> {
   set('GW_LISTEN_PORT', (v) => { section('listen').port = v; });
   set('GW_WORKERS', (v) => { raw.workers = v; });
   set('GW_CLUSTER_SCHEDULING', (v) => { section('cluster').scheduling = v; });
+  set('GW_CLUSTER_BALANCE', (v) => { section('cluster').balance = v === 'off' ? null : v; });
   for (const [service, variable] of Object.entries(CONTRACT_SERVICES)) {
     set(variable, (v) => { section('upstreams')[service] = { instances: v }; });
   }

@@ -58,6 +58,8 @@ export interface GatewayConfig {
   /** Resolved process count (`auto` already replaced by the CPU count). */
   readonly workers: number;
   readonly scheduling: SchedulingPolicy;
+  /** Connection balancing across workers (cluster-balance.ts): pause ratio, null = off. */
+  readonly balance: number | null;
   readonly upstreams: Readonly<Record<string, UpstreamConfig>>;
   readonly jwt: JwtConfig;
   readonly fanoutDeadlineMs: number;

@@ -83,6 +83,7 @@ export function validateConfig(raw: Obj, source = 'configuration'): GatewayConfi
     listen: Object.freeze({ host: listen.host as string, port: listen.port as number, backlog: listen.backlog as number }),
     workers: doc.workers === 'auto' ? availableParallelism() : doc.workers as number,
     scheduling: sec('cluster').scheduling as SchedulingPolicy,
+    balance: (sec('cluster').balance ?? null) as number | null,
     upstreams: Object.freeze(ups),
     jwt: Object.freeze({
       alg, secret: String(jwtRaw.secret ?? ''), publicKeyFile, publicKeyPem, issuer: jwtRaw.issuer as string,

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { VERSION } from '../../core/version.js';
 import { DurationHistogram } from './duration-histogram.js';
@@ -26,6 +27,7 @@ export class GatewayMetrics {
   private readonly reloads: Counter<'result'>;
   private readonly shadowRq: Counter<'upstream' | 'result'>;
   private readonly regionBreakerState: Gauge<'upstream' | 'region'>;
+  private connectionCount: (() => Promise<number>) | null = null;
 
   constructor() {
     const registers = [this.registry];
@@ -66,6 +68,15 @@ export class GatewayMetrics {
       name: 'gateway_region_breaker_state', help: 'Per-region circuit breaker state (0 closed, 1 open, 2 half-open)',
       labelNames: ['upstream', 'region'], registers, aggregator: 'max',
     });
+    // One series per process (worker 0: a single-process gateway), so a reader sees how
+    // evenly the cluster holds its connections; the sum over workers is the total.
+    const worker = String(cluster.worker?.id ?? 0);
+    const self = this;
+    new Gauge({
+      name: 'gateway_downstream_connections', help: 'Client connections held now, by process (worker 0 = a single-process gateway)',
+      labelNames: ['worker'], registers, aggregator: 'sum',
+      async collect() { if (self.connectionCount) this.labels(worker).set(await self.connectionCount()); },
+    });
     // Summed across cluster workers by the aggregator: tells a reader how many processes answered.
     new Gauge({ name: 'gateway_workers_reporting', help: 'Processes whose metrics are included in this scrape', registers, aggregator: 'sum' }).set(1);
     new Gauge({ name: 'gateway_info', help: 'Implementation and version', labelNames: ['impl', 'version'], registers, aggregator: 'max' })
@@ -78,6 +89,8 @@ export class GatewayMetrics {
   }
 
   downstreamConnection(): void { this.downstreamCx.inc(); }
+  /** Where gateway_downstream_connections reads the count (set once the server exists). */
+  countConnections(count: () => Promise<number>): void { this.connectionCount = count; }
   downstreamRequest(): void { this.downstreamRq.inc(); }
   upstreamConnection(upstream: string): void { this.upstreamCx.labels(upstream).inc(); }
 
