@@ -43,6 +43,10 @@ test('workers: 2 — serves, aggregates /metrics across workers, SIGTERM leaves 
     assert.match(text, /^gateway_downstream_rq_total (\d+)$/m);
     assert.ok(Number(/^gateway_downstream_rq_total (\d+)$/m.exec(text)![1]) >= 40);
     assert.match(text, /^nodejs_heap_size_used_bytes \d+/m);
+    // Per-worker connection counts; none of the default metrics that walk every socket per scrape.
+    assert.match(text, /^gateway_downstream_connections\{worker="1"\} \d+$/m);
+    assert.match(text, /^gateway_downstream_connections\{worker="2"\} \d+$/m);
+    assert.doesNotMatch(text, /^(process_open_fds|nodejs_active_handles|nodejs_active_resources)/m);
   } finally {
     await agent.close();
   }
