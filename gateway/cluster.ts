@@ -30,8 +30,10 @@ const UPDATE_ACK_TIMEOUT_MS = 200;
 
 const METRICS_TIMEOUT_MS = 5000;
 
-/** How often a balancing worker tells the primary its connection count (when it changed). */
+/** A balancing worker tells the primary its connection count this soon after a new connection... */
 const CONNECTIONS_REPORT_MS = 50;
+/** ...and at this interval otherwise (when the count changed), which covers closed connections. */
+const CLOSED_REPORT_MS = 1000;
 
 /** Whether workers balance their connections (cluster-balance.ts): SCHED_NONE only, where the kernel's spread is uneven. */
 const balancing = (config: GatewayConfig): boolean => config.scheduling === 'none' && config.balance !== null && config.workers > 1;
@@ -224,20 +226,28 @@ export async function runWorker(config: GatewayConfig, opts: StartOptions): Prom
 
   let stopping = false;
   let reporter: NodeJS.Timeout | undefined;
+  let soon: NodeJS.Timeout | undefined;
   if (balancing(config)) {
     let last = -1;
-    reporter = setInterval(() => {
+    const report = (): void => {
+      soon = undefined;
       void gw.connections().then((n) => {
         if (n === last || stopping) return;
         last = n;
         process.send!({ type: 'gwb:connections', n } satisfies Msg);
       });
-    }, CONNECTIONS_REPORT_MS).unref();
+    };
+    // New connections are reported within 50 ms (a connect ramp moves fast); closed ones
+    // by a 1 s sweep, which is all a paused worker needs to accept again. An idle worker
+    // wakes once a second for this, not 20 times.
+    gw.server.on('connection', () => { soon ??= setTimeout(report, CONNECTIONS_REPORT_MS).unref(); });
+    reporter = setInterval(report, CLOSED_REPORT_MS).unref();
   }
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     clearInterval(reporter);
+    clearTimeout(soon);
     void gw.close().then(() => process.exit(0));
   };
   process.on('message', (m: Msg) => {

@@ -36,7 +36,7 @@ export const gatewayConfigSchema: Json = obj({
   workers: { 'x-unit': 'workers', description: 'Processes: a number 1..256 or "auto"', anyOf: [int(1, 256), { const: 'auto' }] },
   cluster: obj({
     scheduling: { enum: ['none', 'rr'], description: 'none: the kernel spreads accepts; rr: the primary round-robins them' },
-    balance: nullable({ type: 'number', minimum: 1.05, maximum: 10, description: 'With scheduling none: a worker holding more than this x the mean connections (+32) stops accepting until it is back at the mean; null = off' }),
+    balance: { type: ['number', 'null'], minimum: 1.05, maximum: 10, description: 'With scheduling none: a worker holding more than this x the mean connections (+32) stops accepting until it is back at the mean; null (env: off) = off' },
   }),
   upstreams: { type: 'object', propertyNames: { pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'a service name is lower-case letters, digits, - and _' }, additionalProperties: upstream },
   pool: obj({

@@ -23,9 +23,6 @@ export class AcceptGate {
 
   constructor(private readonly server: Server, private readonly listen: ListenOptions, private readonly log: (line: string) => void) {}
 
-  /** Whether this process takes new connections (or is about to). */
-  get accepting(): boolean { return !this.closed && this.want; }
-
   set(accept: boolean): void {
     this.want = accept;
     this.apply();

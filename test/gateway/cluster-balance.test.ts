@@ -74,7 +74,7 @@ async function spreadWithOneWorkerFrozen(env: Record<string, string>): Promise<{
   process.kill(stopped, 'SIGSTOP');
   const batch: Held[] = [];
   try {
-    // 10 every 20 ms: the workers report their counts every 50 ms.
+    // 10 every 20 ms: a worker reports its count within 50 ms of a new connection.
     for (let i = 0; i < CONNECTIONS; i += 10) {
       for (let j = 0; j < 10; j++) batch.push(hold(port));
       await sleep(20);

@@ -102,6 +102,21 @@ test('every problem is reported with its path, value and expectation', () => {
   ]) assert.ok(text.includes(want), `missing problem: ${want}\n--- got:\n${text}`);
 });
 
+test('cluster.balance: 1.2 by default, GW_CLUSTER_BALANCE=off turns it off, a ratio below 1.05 or not a number is refused by name', () => {
+  assert.equal(loadConfig({ env: {} }).balance, 1.2);
+  assert.equal(loadConfig({ env: { GW_CLUSTER_BALANCE: 'off' } }).balance, null);
+  assert.equal(loadConfig({ env: { GW_CLUSTER_BALANCE: '1.5' } }).balance, 1.5);
+  assert.equal(loadConfig({ env: {}, overrides: { cluster: { balance: null } } }).balance, null);
+  for (const [value, problem] of [['0.9', 'cluster.balance: 0.9 must be >= 1.05'], ['11', 'cluster.balance: 11 must be <= 10'], ['fast', 'cluster.balance: "fast" must be number,null']] as const) {
+    assert.throws(() => loadConfig({ env: { GW_CLUSTER_BALANCE: value } }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.exitCode, 2);
+      assert.deepEqual(e.details, [problem]);
+      return true;
+    });
+  }
+});
+
 test('RS256 needs a readable PEM public key', () => {
   assert.throws(() => loadConfig({ env: { GW_JWT_ALG: 'RS256' } }), (e: ConfigError) => e.details.some((d) => d.startsWith('jwt.publicKeyFile: null is required')));
   assert.throws(() => loadConfig({ env: { GW_JWT_ALG: 'RS256', GW_JWT_PUBLIC_KEY_FILE: '/nonexistent/key.pem' } }), (e: ConfigError) => e.details.some((d) => d.includes('cannot be read')));
