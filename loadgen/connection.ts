@@ -59,7 +59,7 @@ function onTimeout(this: OwnedSocket): void {
 function onRead(this: OwnedSocket, nread: number, buf: Buffer): void {
   const c = this[CONN];
   if (c.socket !== this) return;
-  if (!c.parser.execute(buf.subarray(0, nread))) { c.errno = 'EPROTO'; this.destroy(); }
+  if (!c.parser.execute(buf, nread)) { c.errno = 'EPROTO'; this.destroy(); }
 }
 function onEnd(this: OwnedSocket): void {
   const c = this[CONN];

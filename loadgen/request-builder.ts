@@ -30,6 +30,8 @@ interface Compiled {
   /** Body template with variables (its content-length is computed per request). */
   bodyTemplate: TemplatePart[] | null;
   authLines: string[];
+  /** The whole head per auth line when nothing in it varies (no variables, no templated body), else null. */
+  fixedHeads: string[] | null;
   expect401: boolean;
   expectStatus: ReadonlyArray<number | string> | null;
   noBody: boolean;
@@ -37,6 +39,9 @@ interface Compiled {
 
 /** Split a path into literal pieces and variable names. */
 export const compilePath = compileTemplate;
+
+/** A flat (non-rope) copy of a string. */
+const flat = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
 
 export class RequestBuilder {
   private readonly compiled: Compiled[];
@@ -63,15 +68,24 @@ export class RequestBuilder {
       const fixedLength = body !== null || (bodyTemplate === null && ['POST', 'PUT', 'PATCH'].includes(t.method.toUpperCase()));
       const lengthLine = fixedLength ? `content-length: ${body?.length ?? 0}\r\n` : '';
       const expectStatus = t.expectStatus ?? null;
+      const parts = compileTemplate(t.path);
+      const prefix = `${t.method.toUpperCase()} `;
+      const suffix = ` HTTP/1.1\r\nhost: ${host}\r\n${staticLines}${lengthLine}`;
+      const authLines = authHeaders(t.auth, tokens).map(([k, v]) => `${k}: ${v}\r\n`);
+      // Flat strings built once: a head concatenated per request is a rope V8 flattens again on every write.
+      const fixedHeads = isStatic(parts) && dynamicHeaders.length === 0 && bodyTemplate === null
+        ? (authLines.length > 0 ? authLines : ['']).map((a) => flat(prefix + parts.map((x) => x.value).join('') + suffix + a + '\r\n'))
+        : null;
       return {
         cumWeight: cum,
-        parts: compileTemplate(t.path),
-        prefix: `${t.method.toUpperCase()} `,
-        suffix: ` HTTP/1.1\r\nhost: ${host}\r\n${staticLines}${lengthLine}`,
+        parts,
+        prefix,
+        suffix,
         dynamicHeaders,
         body,
         bodyTemplate,
-        authLines: authHeaders(t.auth, tokens).map(([k, v]) => `${k}: ${v}\r\n`),
+        authLines,
+        fixedHeads,
         expect401: expectStatus === null && t.auth !== 'valid',
         expectStatus,
         noBody: t.method.toUpperCase() === 'HEAD',
@@ -88,7 +102,13 @@ export class RequestBuilder {
   next(): BuiltRequest {
     const ci = this.pick();
     const c = this.compiled[ci]!;
-    this.vars.reset(this.seq++);
+    this.seq++;
+    if (c.fixedHeads !== null) {
+      const i = this.rr[ci]!;
+      this.rr[ci] = i + 1;
+      return { head: c.fixedHeads[i % c.fixedHeads.length]!, body: c.body, expect401: c.expect401, expectStatus: c.expectStatus, noBody: c.noBody };
+    }
+    this.vars.reset(this.seq - 1);
     const path = this.vars.render(c.parts);
     let auth = '';
     if (c.authLines.length > 0) {

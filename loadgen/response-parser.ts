@@ -5,7 +5,8 @@
  * stays open. Bodies are skipped, never copied.
  */
 
-const CRLFCRLF = Buffer.from('\r\n\r\n');
+import { parseResponseHead, type ResponseHead } from './response-head.js';
+
 /** Largest response header section accepted before the response is declared malformed. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
@@ -19,6 +20,7 @@ export class ResponseParser {
   private remaining = 0;
   private status = 0;
   private keepAlive = true;
+  private readonly head: ResponseHead = { status: 0, keepAlive: true, length: -1, chunked: false, error: '' };
   /** Set before a request whose response has no body by definition (HEAD). */
   noBody = false;
   /** Why the last execute() failed, when it returned false. */
@@ -40,28 +42,34 @@ export class ResponseParser {
     this.noBody = false;
   }
 
-  /** Feed bytes; returns false on a protocol error (the connection must be dropped). */
-  execute(chunk: Buffer): boolean {
-    const buf = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+  /**
+   * Feed the first `n` bytes of `chunk` (all of it by default); returns false on a protocol
+   * error (the connection must be dropped). A length rather than a subarray: a read costs
+   * no Buffer object.
+   */
+  execute(chunk: Buffer, n: number = chunk.length): boolean {
+    let buf = chunk;
+    let len = n;
+    if (this.pending !== null) { buf = Buffer.concat([this.pending, chunk.subarray(0, n)]); len = buf.length; }
     this.pending = null;
     let off = 0;
-    while (off < buf.length) {
+    while (off < len) {
       switch (this.state) {
         case State.Head: {
-          const end = buf.indexOf(CRLFCRLF, off);
-          if (end < 0) {
-            if (buf.length - off > MAX_HEAD_BYTES) return this.fail('response header section too large');
-            this.pending = Buffer.from(buf.subarray(off)); // a copy: the chunk may be a read buffer shared by every socket
+          const next = parseResponseHead(buf, off, len, this.head);
+          if (next < 0) {
+            if (len - off > MAX_HEAD_BYTES) return this.fail('response header section too large');
+            this.pending = Buffer.from(buf.subarray(off, len)); // a copy: the chunk may be a read buffer shared by every socket
             return true;
           }
           // Same limit whether the head arrived in one read or many (found by fuzzing).
-          if (end - off > MAX_HEAD_BYTES) return this.fail('response header section too large');
-          if (!this.parseHead(buf.toString('latin1', off, end))) return false;
-          off = end + 4;
+          if (next - 4 - off > MAX_HEAD_BYTES) return this.fail('response header section too large');
+          if (!this.onHead()) return false;
+          off = next;
           break;
         }
         case State.Length: {
-          const take = Math.min(this.remaining, buf.length - off);
+          const take = Math.min(this.remaining, len - off);
           this.remaining -= take;
           off += take;
           if (this.remaining === 0) this.complete();
@@ -69,10 +77,11 @@ export class ResponseParser {
         }
         case State.ChunkSize:
         case State.Trailers: {
-          const eol = buf.indexOf(13, off);
-          if (eol < 0 || eol + 1 >= buf.length) {
-            if (buf.length - off > 4096) return this.fail('chunk size line too long');
-            this.pending = Buffer.from(buf.subarray(off));
+          let eol = off;
+          while (eol < len && buf[eol] !== 13) eol++; // not indexOf: past len lies another socket's stale data
+          if (eol + 1 >= len) {
+            if (len - off > 4096) return this.fail('chunk size line too long');
+            this.pending = Buffer.from(buf.subarray(off, len));
             return true;
           }
           if (eol - off > 4096) return this.fail('chunk size line too long');
@@ -91,14 +100,14 @@ export class ResponseParser {
           break;
         }
         case State.ChunkData: {
-          const take = Math.min(this.remaining, buf.length - off);
+          const take = Math.min(this.remaining, len - off);
           this.remaining -= take;
           off += take;
           if (this.remaining === 0) { this.remaining = 2; this.state = State.ChunkCrlf; }
           break;
         }
         case State.ChunkCrlf: {
-          const take = Math.min(this.remaining, buf.length - off);
+          const take = Math.min(this.remaining, len - off);
           this.remaining -= take;
           off += take;
           if (this.remaining === 0) this.state = State.ChunkSize;
@@ -117,47 +126,19 @@ export class ResponseParser {
     return this.inMessage;
   }
 
-  private parseHead(head: string): boolean {
-    // "HTTP/1.1 200 OK": the code is always at 9..12.
-    if (!head.startsWith('HTTP/1.')) return this.fail(`bad status line ${JSON.stringify(head.slice(0, 40))}`);
-    const status = Number(head.slice(9, 12));
-    if (!Number.isInteger(status) || status < 100) return this.fail(`bad status line ${JSON.stringify(head.slice(0, 40))}`);
-    let length = -1;
-    let chunked = false;
-    let keepAlive = head.charCodeAt(7) === 49; // HTTP/1.1 defaults to keep-alive, 1.0 to close
-    let pos = head.indexOf('\r\n');
-    while (pos >= 0) {
-      const next = head.indexOf('\r\n', pos + 2);
-      const line = head.slice(pos + 2, next < 0 ? head.length : next);
-      pos = next;
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      const c0 = line.charCodeAt(0) | 0x20;
-      if (c0 !== 99 && c0 !== 116) continue; // only content-length, connection, transfer-encoding matter
-      const name = line.slice(0, colon).toLowerCase();
-      if (name === 'content-length') {
-        // Strict digits, one value: "-5", "1e3", "0x10" or two different lengths mean a broken
-        // (or smuggling) server; Number() would have accepted or misread them.
-        const v = line.slice(colon + 1).trim();
-        if (!/^\d+$/.test(v) || (length >= 0 && Number(v) !== length)) return this.fail(`bad content-length ${JSON.stringify(v.slice(0, 20))}`);
-        length = Number(v);
-      }
-      else if (name === 'transfer-encoding') chunked = line.slice(colon + 1).toLowerCase().includes('chunked');
-      else if (name === 'connection') {
-        const v = line.slice(colon + 1).toLowerCase();
-        if (v.includes('close')) keepAlive = false;
-        else if (v.includes('keep-alive')) keepAlive = true;
-      }
-    }
-    if (status < 200) return true; // 1xx interim response: the real one follows
-    this.status = status;
-    this.keepAlive = keepAlive;
-    if (this.noBody || status === 204 || status === 304) { this.complete(); return true; }
-    if (chunked) { this.state = State.ChunkSize; return true; }
-    if (length >= 0) {
-      if (!Number.isSafeInteger(length)) return this.fail('bad content-length');
-      if (length === 0) { this.complete(); return true; }
-      this.remaining = length;
+  /** Act on a parsed head (this.head): the body's framing, or the response is done. */
+  private onHead(): boolean {
+    const h = this.head;
+    if (h.error !== '') return this.fail(h.error);
+    if (h.status < 200) return true; // 1xx interim response: the real one follows
+    this.status = h.status;
+    this.keepAlive = h.keepAlive;
+    if (this.noBody || h.status === 204 || h.status === 304) { this.complete(); return true; }
+    if (h.chunked) { this.state = State.ChunkSize; return true; }
+    if (h.length >= 0) {
+      if (!Number.isSafeInteger(h.length)) return this.fail('bad content-length');
+      if (h.length === 0) { this.complete(); return true; }
+      this.remaining = h.length;
       this.state = State.Length;
       return true;
     }

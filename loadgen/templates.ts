@@ -28,23 +28,32 @@ export function compileTemplate(text: string): TemplatePart[] {
 
 export const isStatic = (parts: readonly TemplatePart[]): boolean => parts.every((p) => p.literal);
 
-/** The variable values of one request, drawn lazily from the seeded generator. */
+/**
+ * The variable values of one request, drawn lazily from the seeded generator. Fields, not
+ * a map per request: a request whose template has no variables costs nothing here.
+ */
 export class RequestVars {
-  private values: Record<string, string> = {};
+  private seq = 0;
+  private uid: string | null = null;
+  private room: string | null = null;
+  private rand: string | null = null;
   constructor(private readonly rng: Rng, private readonly vars: VariableRanges) {}
 
   /** Start a new request with sequence number `seq`. */
-  reset(seq: number): void { this.values = { seq: String(seq) }; }
+  reset(seq: number): void {
+    this.seq = seq;
+    this.uid = null;
+    this.room = null;
+    this.rand = null;
+  }
 
   get(name: string): string {
-    let v = this.values[name];
-    if (v === undefined) {
-      v = name === 'uid' ? String(randomInt(this.rng, this.vars.uid[0], this.vars.uid[1]))
-        : name === 'room_id' ? String(randomInt(this.rng, this.vars.room_id[0], this.vars.room_id[1]))
-          : String((this.rng() * 4294967296) >>> 0);
-      this.values[name] = v;
+    switch (name) {
+      case 'seq': return String(this.seq);
+      case 'uid': return (this.uid ??= String(randomInt(this.rng, this.vars.uid[0], this.vars.uid[1])));
+      case 'room_id': return (this.room ??= String(randomInt(this.rng, this.vars.room_id[0], this.vars.room_id[1])));
+      default: return (this.rand ??= String((this.rng() * 4294967296) >>> 0));
     }
-    return v;
   }
 
   render(parts: readonly TemplatePart[]): string {
