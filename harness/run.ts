@@ -13,7 +13,7 @@ import { capacityStage, probeWindowMs, type Measured } from './capacity.js';
 import { capacityWarnings, readCalibration } from './calibrate.js';
 import { hostWarnings } from './host-checks.js';
 import { contractCheck } from './contract-check.js';
-import { envFingerprint } from './env.js';
+import { availableCpus, envFingerprint } from './env.js';
 import { LiveMetrics } from './live-metrics.js';
 import { RunOutput } from './output.js';
 import { resolvePlacement } from './placement.js';
@@ -94,14 +94,16 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   if (external) loopbackUrl(opts.target?.url ?? scenario.target.url ?? '', opts.target?.url ? '--url' : 'target.url');
   const activeStages = scenario.load.stages.filter((s) => !opts.stageFilter || opts.stageFilter(s.index));
   const maxConns = Math.max(...activeStages.map((s) => s.connections));
-  const plan = planRun(scenario, activeStages, opts.scenarioFile);
+  const placement = resolvePlacement({ ...scenario.placement, ...opts.placement }, external);
+  // The CPUs the generator's workers share: a stage is carried by the workers it needs (loadgen/plan/workers.ts carriers()).
+  const genCpus = placement.generator ? cpuListMembers(placement.generator).length : availableCpus().length; // "0-3" is four CPUs
+  const plan = planRun(scenario, activeStages, opts.scenarioFile, genCpus);
   const gen = plan.generator;
   const perProcess = opts.connectionsPerProcess ?? connectionsPerProcess(await fdLimit());
   const sizing = own ? { mode: 'fixed' as const, fixed: opts.target?.workers ?? (scenario.target.workers === 'auto' ? 1 : scenario.target.workers), perProcess }
     : workerSizing({ impl, requested: opts.target?.workers ?? scenario.target.workers, perProcess, maxConnections: maxConns, doctor: opts.doctor });
   const firstMeasured = activeStages.find((s) => impl?.maxConnections == null || s.connections <= impl.maxConnections) ?? activeStages[0]!;
   const workersForGateway = stageWorkers(sizing, firstMeasured.connections);
-  const placement = resolvePlacement({ ...scenario.placement, ...opts.placement }, external);
 
   const out = await RunOutput.create(scenario.name + (opts.quick ? '-quick' : ''), opts.out);
   const progress = new Progress(Boolean(opts.quiet));
@@ -145,7 +147,6 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
 
   try {
     progress.note(`gw-bench: ${scenario.name}${opts.quick ? ' (quick)' : ''}: ${activeStages.length} stages, up to ${maxConns} connections; generator ${gen.workers} worker(s); target ${implName}${workersForGateway ? ` x${workersForGateway}` : ''}; output ${out.dir}`);
-    const genCpus = placement.generator ? cpuListMembers(placement.generator).length : env.cores; // "0-3" is four CPUs
     for (const w of [...capacityWarnings(readCalibration(), activeStages, gen.workers, genCpus), ...hostWarnings()]) { progress.note(`warning: ${w}`); out.line(`warning: ${w}`); }
     const jwt = await makeJwtSetup({ alg: scenario.auth.alg, count: scenario.auth.tokens, ttlMs: scenario.auth.ttlMs, dir: tmp });
     jwt.tokens = withOwnAuth(jwt.tokens, scenario.auth);

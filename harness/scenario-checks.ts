@@ -36,8 +36,8 @@ export function loadCheckedScenario(file: string): Promise<Scenario> {
  * The load plan of a run (its scenario possibly changed by --quick, --seed or a stage
  * filter after loading): throws ScenarioError, before any process starts, when it cannot run.
  */
-export function planRun(s: Scenario, stages: readonly StageSpec[], label: string): LoadPlan {
-  const { plan, problems } = buildLoadPlan(s, { stages });
+export function planRun(s: Scenario, stages: readonly StageSpec[], label: string, generatorCpus?: number): LoadPlan {
+  const { plan, problems } = buildLoadPlan(s, { stages, generatorCpus });
   if (problems.length) throw new ScenarioError(`${label}: ${problems.length} problem${problems.length === 1 ? '' : 's'} with the load plan`, formatProblems(problems));
   return plan;
 }

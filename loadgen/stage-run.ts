@@ -130,11 +130,12 @@ export class StageRun implements PoolListener {
 
   // ---- pool events ---------------------------------------------------------------------
 
-  onFree(c: Conn): void {
+  /** `now`: the caller's clock reading when it has one (a response just timed), to save a read per request at saturation. */
+  onFree(c: Conn, now?: number): void {
     if (this.qHead < this.queue.length) {
       const intended = this.queue[this.qHead++]!;
       this.compactQueue();
-      this.sendOn(c, intended, performance.now());
+      this.sendOn(c, intended, now ?? performance.now());
     } else {
       this.pool.release(c);
     }
@@ -145,7 +146,7 @@ export class StageRun implements PoolListener {
     this.inflight--;
     this.rec.complete(c.intended, now, now - c.sentAt, status, c.expect401, c.expectStatus);
     if (!keepAlive) this.pool.recycle(c);
-    else this.onFree(c);
+    else this.onFree(c, now);
     this.maybeFinish();
   }
 

@@ -5,7 +5,7 @@ import type { Scenario, StageSpec } from '../../core/scenario/types.js';
 import { localPortCount, readFdLimit } from '../limits.js';
 import { planProblems } from './check.js';
 import type { LoadPlan, MachineLimits, PlannedStage } from './types.js';
-import { ADDRESS_POOL, perAddressCapacity, planWorkers, sourceAddresses, splitStage } from './workers.js';
+import { ADDRESS_POOL, carriers, perAddressCapacity, planWorkers, sourceAddresses, splitStage } from './workers.js';
 
 /** Most generator processes one machine's plan may hold (far above what 2-64 cores can use). */
 const MAX_PLANNED_WORKERS = 1024;
@@ -33,9 +33,11 @@ const stageSeed = (scenarioSeed: number, index: number, probe: number): number =
  * unusable on this machine (with scenario paths): a stage that offers no load or opens no
  * connection, more connections than the workers' open-files limit, the system's open files
  * or the loopback source addresses allow. `stages` limits the plan to some of the scenario's
- * stages (gate trials); the worker count is sized for the largest of them.
+ * stages (gate trials); the worker count is sized for the largest of them. `generatorCpus`:
+ * the CPUs the workers will run on; with it, a stage is carried by the workers it needs
+ * (carriers()), without it by all of them.
  */
-export function buildLoadPlan(s: Scenario, opts: { stages?: readonly StageSpec[]; machine?: MachineLimits } = {}): { plan: LoadPlan; problems: Problem[] } {
+export function buildLoadPlan(s: Scenario, opts: { stages?: readonly StageSpec[]; machine?: MachineLimits; generatorCpus?: number } = {}): { plan: LoadPlan; problems: Problem[] } {
   const machine = opts.machine ?? machineLimits();
   const specs = opts.stages ?? s.load.stages;
   const biggest = specs.reduce((a, b) => (b.connections > a.connections ? b : a), specs[0]!);
@@ -81,6 +83,8 @@ export function buildLoadPlan(s: Scenario, opts: { stages?: readonly StageSpec[]
     generator: {
       workers: gen.workers, fdLimit: gen.fdLimit, perWorkerMax: gen.perWorkerMax, perAddressMax,
       sourceAddresses: addressesNeeded > ADDRESS_POOL ? [] : sourceAddresses(gen.workers, perWorkerConns, perAddressMax),
+      // An explicit load.workers is used as given: every worker carries every stage.
+      ...(opts.generatorCpus !== undefined && s.load.workers === 'auto' ? { cpus: opts.generatorCpus } : {}),
     },
     stages: [],
   };
@@ -89,12 +93,15 @@ export function buildLoadPlan(s: Scenario, opts: { stages?: readonly StageSpec[]
   return { plan, problems };
 }
 
+const carrying = (plan: LoadPlan, connections: number): number =>
+  carriers(connections, plan.generator.workers, plan.generator.perWorkerMax, plan.generator.cpus);
+
 function planStage(plan: LoadPlan, st: StageSpec, scenarioSeed: number, connectRate: number): PlannedStage {
   const seed = stageSeed(scenarioSeed, st.index, 0);
   const rate = st.rate;
   return {
     index: st.index, name: st.name, connections: st.connections, rate, connectRate, warmupMs: st.warmupMs, durationMs: st.durationMs, seed,
-    ...splitStage(st.connections, rate === 'capacity' ? null : rate, connectRate, seed, plan.generator.workers),
+    ...splitStage(st.connections, rate === 'capacity' ? null : rate, connectRate, seed, plan.generator.workers, carrying(plan, st.connections)),
   };
 }
 
@@ -103,6 +110,6 @@ export function stageAtRate(plan: LoadPlan, st: PlannedStage, rate: number, over
   const seed = st.seed + (over.probe ?? 0);
   return {
     ...st, rate, seed, warmupMs: over.warmupMs ?? st.warmupMs, durationMs: over.durationMs ?? st.durationMs,
-    ...splitStage(st.connections, rate, st.connectRate, seed, plan.generator.workers),
+    ...splitStage(st.connections, rate, st.connectRate, seed, plan.generator.workers, carrying(plan, st.connections)),
   };
 }

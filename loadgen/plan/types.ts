@@ -41,6 +41,12 @@ export interface GeneratorPlan {
   perAddressMax: number;
   /** Loopback source addresses of each worker (index = worker), distinct across workers. */
   sourceAddresses: string[][];
+  /**
+   * CPUs the workers run on. A stage is carried by as many workers as its connections need
+   * under the fd limit, and at least this many (carriers()); absent (older plans): every
+   * worker carries every stage.
+   */
+  cpus?: number;
 }
 
 /** One stage (or one capacity probe) of the plan. */

@@ -82,13 +82,29 @@ export function sourceAddresses(workers: number, connectionsPerWorker: number, p
 export const ADDRESS_POOL = 254 * 256 * 255;
 
 /**
- * Split one stage over `workers` generator workers: the first min(workers, connections)
- * carry it, connections spread as evenly as whole numbers allow, the rate and the connect
- * rate in equal parts, each worker its own seed (stage seed + worker index). The only place
- * a stage is divided: the coordinator sends these shares as they are.
+ * How many of a plan's workers carry a stage of `connections`: as many as the fd limit
+ * requires, and at least one per CPU the generator has, never more than there are.
+ *
+ * Why not all of them: the worker count is sized for the run's largest stage (feed.yaml:
+ * 7 workers for 100k under a 20,000 fd limit), and on one CPU seven workers sending 500
+ * req/s between them wake seven event loops and context-switch among themselves for what
+ * one can do alone. Workers that carry nothing hold no connection and send nothing.
  */
-export function splitStage(connections: number, rate: number | null, connectRate: number, seed: number, workers: number): { activeWorkers: number; workers: WorkerShare[] } {
-  const active = Math.max(1, Math.min(workers, connections));
+export function carriers(connections: number, workers: number, perWorkerMax: number, cpus: number | undefined): number {
+  if (cpus === undefined) return workers;
+  const needed = perWorkerMax > 0 ? Math.ceil(connections / perWorkerMax) : workers;
+  return Math.max(1, Math.min(workers, Math.max(needed, cpus)));
+}
+
+/**
+ * Split one stage over `workers` generator workers: the first min(carrying, connections)
+ * carry it (carrying: all workers unless given, see carriers()), connections spread as
+ * evenly as whole numbers allow, the rate and the connect rate in equal parts, each worker
+ * its own seed (stage seed + worker index). The only place a stage is divided: the
+ * coordinator sends these shares as they are.
+ */
+export function splitStage(connections: number, rate: number | null, connectRate: number, seed: number, workers: number, carrying: number = workers): { activeWorkers: number; workers: WorkerShare[] } {
+  const active = Math.max(1, Math.min(workers, carrying, connections));
   const shares: WorkerShare[] = [];
   for (let w = 0; w < workers; w++) {
     const on = w < active;

@@ -56,3 +56,30 @@ test('machine limits: the open-files limit per worker, the system limit, named a
   assert.equal(auto.plan.generator.workers, 3);
   assert.equal(Math.max(...auto.plan.stages[1]!.workers.map((w) => w.connections)), 13_334);
 });
+
+test('auto workers: a stage is carried by the workers its connections need and one per generator CPU, the rest idle', () => {
+  // feed.yaml's shape under a 20,000 fd limit: 7 workers for 100k (at most 15,936 each).
+  const s = scenario((t) => t.replace('connectRate: 1000/s\n  workers: 1', 'connectRate: 1000/s\n  workers: auto')
+    .replace('{ connections: 20, rate: 200/s }', '{ connections: 1k, rate: 500/s }\n    - { connections: 25k, rate: 500/s }\n    - { connections: 50k, rate: 500/s }')
+    .replace('{ connections: 100, rate: 300/s }', '{ connections: 100k, rate: 500/s }'));
+  const carried = (cpus: number | undefined): number[] => {
+    const { plan, problems } = buildLoadPlan(s, { machine, generatorCpus: cpus });
+    assert.deepEqual(problems, []);
+    assert.equal(plan.generator.workers, 7);
+    for (const st of plan.stages) {
+      const on = st.workers.filter((w) => w.connections > 0);
+      assert.equal(on.length, st.activeWorkers, `${st.name}: the carrying workers are the ones with connections`);
+      assert.ok(Math.max(...on.map((w) => w.connections)) <= plan.generator.perWorkerMax, `${st.name}: within the fd limit`);
+      assert.ok(Math.abs(on.reduce((n, w) => n + (w.rate ?? 0), 0) - 500) < 1e-9, `${st.name}: the carrying workers send the whole rate`);
+      assert.ok(st.workers.every((w) => w.connections > 0 || w.rate === 0), `${st.name}: the idle workers send nothing`);
+    }
+    return plan.stages.map((st) => st.activeWorkers);
+  };
+  assert.deepEqual(carried(1), [1, 2, 4, 7], 'one CPU: only as many as the fd limit needs');
+  assert.deepEqual(carried(3), [3, 3, 4, 7], 'three CPUs: at least one worker per CPU');
+  assert.deepEqual(carried(undefined), [7, 7, 7, 7], 'CPUs unknown: every worker, as before');
+  const { plan } = buildLoadPlan(s, { machine, generatorCpus: 1 });
+  assert.deepEqual(stageAtRate(plan, plan.stages[0]!, 2000).workers.filter((w) => w.connections > 0).length, 1, 'a capacity probe is carried the same way');
+  const explicit = buildLoadPlan(scenario((t) => t.replace('connectRate: 1000/s\n  workers: 1', 'connectRate: 1000/s\n  workers: 3')), { machine, generatorCpus: 1 });
+  assert.deepEqual(explicit.plan.stages.map((st) => st.activeWorkers), [3, 3], 'an explicit load.workers is used as given');
+});
