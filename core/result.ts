@@ -102,12 +102,11 @@ export interface MemorySample {
 /** Limits past which a stage's generator is not trusted: the stage becomes invalid. */
 export interface HealthLimits {
   /**
-   * Floor of the allowed generator lag bound: a stage is valid only when the lag bound
-   * (send lag max + event-loop delay max, docs/metrics.md) is at most
-   * max(this, 5% of the stage's measured p99). The name is kept from when it limited the send-lag p99.
+   * Floor of the allowed generator lag bound (docs/metrics.md): a stage is valid only when its lag
+   * bound is at most max(this, 5% of its measured p99). The name is from when it limited the send-lag p99.
    */
   maxSendLagP99Ms: number;
-  /** p99 of perf_hooks.monitorEventLoopDelay in any worker. */
+  /** Event-loop delay p99 of any worker (its 2 ms probe timer, loadgen/stall-recorder.ts). */
   maxEventLoopP99Ms: number;
   /** CPU of any worker as a fraction of one core (e.g. 0.95). */
   maxCpu: number;
@@ -135,6 +134,7 @@ export interface GeneratorHealth {
   /** Highest per-worker CPU use during measurement, as a fraction of one core. */
   cpu: number;
   workers: number;
+  /** Workers that carried this stage (held its connections, sent its rate); `workers` is the run's count. */ activeWorkers?: number;
   /** The limits this stage was judged against (scenario `generator:`); added by the harness. */
   limits?: HealthLimits;
   /** Requests the schedule intended in the measurement window, and how many were sent or queued. */

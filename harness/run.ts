@@ -95,7 +95,6 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   const activeStages = scenario.load.stages.filter((s) => !opts.stageFilter || opts.stageFilter(s.index));
   const maxConns = Math.max(...activeStages.map((s) => s.connections));
   const placement = resolvePlacement({ ...scenario.placement, ...opts.placement }, external);
-  // The CPUs the generator's workers share: a stage is carried by the workers it needs (loadgen/plan/workers.ts carriers()).
   const genCpus = placement.generator ? cpuListMembers(placement.generator).length : availableCpus().length; // "0-3" is four CPUs
   const plan = planRun(scenario, activeStages, opts.scenarioFile, genCpus);
   const gen = plan.generator;

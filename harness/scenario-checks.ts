@@ -35,6 +35,8 @@ export function loadCheckedScenario(file: string): Promise<Scenario> {
 /**
  * The load plan of a run (its scenario possibly changed by --quick, --seed or a stage
  * filter after loading): throws ScenarioError, before any process starts, when it cannot run.
+ * `generatorCpus`: the CPUs the generator's workers share; each stage is then carried by the
+ * workers it needs (loadgen/plan/workers.ts carriers()).
  */
 export function planRun(s: Scenario, stages: readonly StageSpec[], label: string, generatorCpus?: number): LoadPlan {
   const { plan, problems } = buildLoadPlan(s, { stages, generatorCpus });

@@ -114,6 +114,7 @@ export function mergeStage(plan: StagePlan, results: readonly WorkerResult[], wo
       lagBoundRule: lag.rule,
       cpu: Math.max(0, ...results.map((r) => r.cpu)),
       workers,
+      activeWorkers: results.length,
       intended,
       sent: issued,
       ...generatorMemory(results, openAtEnd),
