@@ -8,12 +8,13 @@ import { ResponseParser } from './response-parser.js';
  *
  * Why not undici: with undici's Pool the socket count, when a socket is opened or closed,
  * and the bind address are undici's decisions; here every socket is ours to count and
- * bind. It is also about twice as cheap per request. `npm run bench:loadgen`, one core,
- * 100 connections, nginx `return 200` on the other core (shared machine, load avg 4.8):
- *   this client, saturated:       54.9k req/s, 75k requests per CPU-second
- *   undici Pool, closed loop:     18.3k req/s, 33k requests per CPU-second
- *   autocannon -c 100:            49.3k req/s, 59k requests per CPU-second
- *   wrk -t1 -c100 (C):            60.9k req/s, 123k requests per CPU-second
+ * bind. It is also several times cheaper per request. `npm run bench:loadgen`, one core,
+ * 100 connections, nginx `return 200` on the other core, requests per CPU-second
+ * (December, paired rounds; loadgen/README.md "Measured"):
+ *   this client, saturated:       79k-119k
+ *   undici Pool, closed loop:     19k-47k
+ *   autocannon -c 100:            44k-59k
+ *   wrk -t1 -c100 (C):            138k-179k
  *
  * Memory and per-read cost, for 100k held connections: the socket's listeners are shared
  * module-level functions that find their Conn through the socket (no closures per
