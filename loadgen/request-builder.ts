@@ -102,13 +102,13 @@ export class RequestBuilder {
   next(): BuiltRequest {
     const ci = this.pick();
     const c = this.compiled[ci]!;
-    this.seq++;
+    const seq = this.seq++;
     if (c.fixedHeads !== null) {
       const i = this.rr[ci]!;
       this.rr[ci] = i + 1;
       return { head: c.fixedHeads[i % c.fixedHeads.length]!, body: c.body, expect401: c.expect401, expectStatus: c.expectStatus, noBody: c.noBody };
     }
-    this.vars.reset(this.seq - 1);
+    this.vars.reset(seq);
     const path = this.vars.render(c.parts);
     let auth = '';
     if (c.authLines.length > 0) {

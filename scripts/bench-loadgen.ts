@@ -19,8 +19,8 @@
  *   use (for the "which client" question).
  *
  * - paired rounds: gw-bench saturated (asked 1.25x its saturated rate), wrk and autocannon
- *   back to back, 3 times; the median
- *   per-CPU-second ratio is the headline (pairedRounds explains why).
+ *   back to back, 3 times; the median per-CPU-second ratio is the headline (pairedRounds
+ *   explains why).
  *
  * Everything goes to 127.0.0.1. Every child is killed at the end. Options:
  *   npm run bench:loadgen -- --duration 3 --connections 100 --rounds 3 --target node
@@ -37,6 +37,7 @@ import { decodeHistogram, percentileMs } from '../core/hdr.js';
 import { treeCpuSeconds } from '../harness/procfs.js';
 import type { StageMeasurement, StagePlan } from '../loadgen/types.js';
 import { freePort } from '../core/processes/free-port.js';
+import { median } from '../harness/gate/stats.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -257,8 +258,8 @@ async function pairedRounds(port: number, a: Args, saturatedRps: number): Promis
   } finally {
     await gen.close();
   }
-  const median = (xs: number[]): string => { const v = [...xs].sort((x, y) => x - y); return v.length === 0 ? 'n/a' : `${(v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2).toFixed(2)}x`; };
-  console.log(`  paired, per CPU-second: gw-bench / wrk median ${median(wrkRatios)} (${wrkRatios.map((r) => r.toFixed(2)).join(', ')}; goal >= 0.8x), gw-bench / autocannon median ${median(acRatios)} (goal >= 1.3x)`);
+  const med = (xs: number[]): string => (xs.length === 0 ? 'n/a' : `${median(xs).toFixed(2)}x`);
+  console.log(`  paired, per CPU-second: gw-bench / wrk median ${med(wrkRatios)} (${wrkRatios.map((r) => r.toFixed(2)).join(', ')}; goal >= 0.8x), gw-bench / autocannon median ${med(acRatios)} (goal >= 1.3x)`);
 }
 
 async function main(): Promise<void> {

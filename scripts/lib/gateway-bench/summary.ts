@@ -3,6 +3,7 @@
  * capacity ratios with their uncertainty (from the capacity brackets). A ratio whose peer
  * was not measured is null with the reason, never a number.
  */
+import { median } from '../../../harness/gate/stats.js';
 import type { BracketEdge, CellRun } from './cell.js';
 
 /** The impl every other one is compared with (the issue's yardstick), and the one we build. */
@@ -33,12 +34,6 @@ export interface Ratio {
   /** Range from the medians' brackets: low/high of the numerator over high/low of the denominator; null when a bracket is open. */
   range: { low: number; high: number } | null;
   reason: string | null;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export function spread(xs: Array<number | null>): Spread | null {
