@@ -18,8 +18,7 @@ export class ResponseParser {
   private state = State.Head;
   private pending: Buffer | null = null;
   private remaining = 0;
-  private status = 0;
-  private keepAlive = true;
+  /** The last head read: a final response's fields stay here until its body is done (a 1xx head is followed by the final one before any body). */
   private readonly head: ResponseHead = { status: 0, keepAlive: true, length: -1, chunked: false, error: '' };
   /** Set before a request whose response has no body by definition (HEAD). */
   noBody = false;
@@ -122,7 +121,7 @@ export class ResponseParser {
 
   /** The peer closed: completes a close-delimited body; returns whether a response was cut short. */
   end(): boolean {
-    if (this.state === State.UntilClose) { this.keepAlive = false; this.complete(); return false; }
+    if (this.state === State.UntilClose) { this.head.keepAlive = false; this.complete(); return false; }
     return this.inMessage;
   }
 
@@ -131,8 +130,6 @@ export class ResponseParser {
     const h = this.head;
     if (h.error !== '') return this.fail(h.error);
     if (h.status < 200) return true; // 1xx interim response: the real one follows
-    this.status = h.status;
-    this.keepAlive = h.keepAlive;
     if (this.noBody || h.status === 204 || h.status === 304) { this.complete(); return true; }
     if (h.chunked) { this.state = State.ChunkSize; return true; }
     if (h.length >= 0) {
@@ -149,7 +146,7 @@ export class ResponseParser {
   private complete(): void {
     this.state = State.Head;
     this.noBody = false;
-    this.onResponse.call(this.ctx, this.status, this.keepAlive);
+    this.onResponse.call(this.ctx, this.head.status, this.head.keepAlive);
   }
 
   private fail(why: string): false {
