@@ -98,7 +98,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   const genCpus = placement.generator ? cpuListMembers(placement.generator).length : availableCpus().length; // "0-3" is four CPUs
   const plan = planRun(scenario, activeStages, opts.scenarioFile, genCpus);
   const gen = plan.generator;
-  const perProcess = opts.connectionsPerProcess ?? connectionsPerProcess(await fdLimit());
+  const perProcess = opts.connectionsPerProcess ?? connectionsPerProcess(await fdLimit(), impl?.balancedAccept);
   const sizing = own ? { mode: 'fixed' as const, fixed: opts.target?.workers ?? (scenario.target.workers === 'auto' ? 1 : scenario.target.workers), perProcess }
     : workerSizing({ impl, requested: opts.target?.workers ?? scenario.target.workers, perProcess, maxConnections: maxConns, doctor: opts.doctor });
   const firstMeasured = activeStages.find((s) => impl?.maxConnections == null || s.connections <= impl.maxConnections) ?? activeStages[0]!;

@@ -19,16 +19,24 @@ export interface WorkerSizing {
 }
 
 /**
- * Client connections planned per gateway process: half the open-files limit. Processes
- * sharing one listening socket (node:cluster SCHED_NONE, uvicorn, SO_REUSEPORT) are not
- * given equal shares by the kernel: in a 100k test one of 8 workers reached 19,979
- * connections while the mean was 12.5k. Half the limit leaves room for that skew and for
- * the upstream pools' sockets. No known limit (unlimited or unreadable): 10,000, the value
- * for the usual 20,000 cap.
+ * Client connections planned per gateway process.
+ *
+ * - Half the open-files limit by default. Processes sharing one listening socket
+ *   (node:cluster SCHED_NONE, uvicorn, SO_REUSEPORT) are not given equal shares by the
+ *   kernel: in a 100k test one of 8 workers reached 19,979 connections while the mean was
+ *   12.5k. Half the limit leaves room for that skew and for the upstream pools' sockets.
+ * - 70% of the limit for an implementation that balances its own accepts (impl
+ *   `balancedAccept`: the reference's cluster.balance keeps every worker at most 1.2x the
+ *   mean + 32, measured 1.16-1.20x at 100k). 1.2 x 70% = 84% of the limit, which leaves
+ *   3,200 of 20,000 descriptors for the upstream pools (at most 128 per instance, five
+ *   instances in feed.yaml) and the balancer's 50 ms reporting lag. At 100k that is 8
+ *   processes instead of 10: each Node process costs ~90 MB of RSS before its first
+ *   connection, and fewer processes on one core share it with less contention.
+ * - No known limit (unlimited or unreadable): 10,000, the value for the usual 20,000 cap.
  */
-export function connectionsPerProcess(fdLimit: number | null): number {
+export function connectionsPerProcess(fdLimit: number | null, balancedAccept = false): number {
   if (fdLimit === null || !Number.isFinite(fdLimit) || fdLimit >= Number.MAX_SAFE_INTEGER) return 10_000;
-  return Math.max(1, Math.floor(fdLimit / 2));
+  return Math.max(1, Math.floor(fdLimit * (balancedAccept ? 0.7 : 0.5)));
 }
 
 /**

@@ -11,6 +11,8 @@ export interface ImplInfo {
   runtime: string;
   framework: string;
   multiProcess: boolean;
+  /** Its processes balance accepted connections among themselves (worker-sizing.ts plans more per process). */
+  balancedAccept?: boolean;
   /** Most connections the implementation can hold on this machine, or null for no known limit. */
   maxConnections: number | null;
   maxConnectionsReason?: string;
@@ -34,7 +36,7 @@ const BASELINES = join(PACKAGE_ROOT, 'baselines');
 export function referenceImpl(): ImplInfo {
   return {
     name: 'reference', language: 'typescript', runtime: `node ${process.version}`, framework: 'node:http + undici',
-    multiProcess: true, maxConnections: null, contract: 'full', dir: null, build: null,
+    multiProcess: true, balancedAccept: true, maxConnections: null, contract: 'full', dir: null, build: null,
     run: { cmd: process.execPath, args: [join(PACKAGE_ROOT, 'dist', 'harness', 'processes', 'entries', 'gateway.js')] },
     version: VERSION,
     heapMetrics: { used: 'nodejs_heap_size_used_bytes', total: 'nodejs_heap_size_total_bytes', runtime: 'node' },
@@ -57,7 +59,7 @@ function baselineImpl(name: string): ImplInfo {
   const meta = JSON.parse(readFileSync(join(dir, 'impl.json'), 'utf8')) as Partial<ImplInfo> & { runtime?: string };
   return {
     name, language: meta.language ?? 'unknown', runtime: meta.runtime ?? 'unknown', framework: meta.framework ?? 'unknown',
-    multiProcess: meta.multiProcess ?? false, maxConnections: meta.maxConnections ?? null, maxConnectionsReason: meta.maxConnectionsReason,
+    multiProcess: meta.multiProcess ?? false, balancedAccept: meta.balancedAccept ?? false, maxConnections: meta.maxConnections ?? null, maxConnectionsReason: meta.maxConnectionsReason,
     ...(meta.heapReason ? { heapReason: meta.heapReason } : {}),
     contract: meta.contract ?? 'full', dir,
     build: existsSync(join(dir, 'build.sh')) ? join(dir, 'build.sh') : null,

@@ -16,6 +16,11 @@ test('worker sizing: auto is per stage, a number is fixed, single-process and ex
   assert.equal(connectionsPerProcess(64), 32);
   assert.equal(connectionsPerProcess(null), 10_000);
   assert.equal(connectionsPerProcess(Number.MAX_SAFE_INTEGER), 10_000);
+  // An implementation that balances its own accepts is planned at 70% of the limit: 8 processes at 100k, not 10.
+  assert.equal(connectionsPerProcess(20_000, true), 14_000);
+  assert.equal(connectionsPerProcess(null, true), 10_000);
+  assert.deepEqual([10_000, 25_000, 50_000, 100_000].map((c) => processesFor(c, connectionsPerProcess(20_000, true))), [1, 2, 4, 8]);
+  assert.equal(ref.balancedAccept, true);
   assert.deepEqual([1, 10_000, 10_001, 25_000, 100_000].map((c) => processesFor(c, 10_000)), [1, 1, 2, 3, 10]);
   const auto = workerSizing({ impl: ref, requested: 'auto', perProcess: 10_000, maxConnections: 100_000 });
   assert.deepEqual([1_000, 10_000, 25_000, 100_000].map((c) => stageWorkers(auto, c)), [1, 1, 3, 10]);
