@@ -56,11 +56,15 @@ export class LoadGenerator {
   private closing: Promise<void> | null = null;
   private running = false;
 
-  /** The workers' fine-timer spin budget: 0 when they outnumber their CPUs (spin-budget.ts). */
-  readonly spinBudget: number;
+  private constructor(private readonly handles: WorkerHandle[], private readonly addrs: string[][]) {}
 
-  private constructor(private readonly handles: WorkerHandle[], private readonly addrs: string[][]) {
-    this.spinBudget = spinBudget(handles.length, handles[0]?.pinnedTo);
+  /**
+   * The fine-timer spin budget of a stage carried by `carrying` workers: 0 when they
+   * outnumber their CPUs (spin-budget.ts). Per stage, not per run: a step carried by one
+   * of seven workers (the others hold nothing and sleep) has its CPU to itself.
+   */
+  spinBudget(carrying: number = this.handles.length): number {
+    return spinBudget(carrying, this.handles[0]?.pinnedTo);
   }
 
   /** Start `workers` worker processes and wait until each is ready. */
@@ -176,7 +180,7 @@ export class LoadGenerator {
           connectRate: share.connectRate,
           seed: share.seed,
           sourceAddresses: this.addrs[w] ?? [],
-          spinBudget: this.spinBudget,
+          spinBudget: this.spinBudget(active),
         };
         h.send({ type: 'stage', stage });
       });

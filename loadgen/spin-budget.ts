@@ -13,8 +13,9 @@ import { FINE_TIMER_DEFAULTS } from './fine-timer.js';
  * timer lateness in one worker delays the others. And the spin time adds up: feed.yaml
  * runs 7 workers (fd limit 20000, 100k connections) on one CPU shared with the mock
  * upstreams; at 500 req/s each worker used 0.08 of the core with spinning, 0.045-0.05
- * without, so 0.56 of the core fell to 0.35. So: the default budget when every worker can
- * have a CPU, none otherwise (millisecond timers).
+ * without, so 0.56 of the core fell to 0.35. So: the default budget when every worker
+ * carrying the stage can have a CPU, none otherwise (millisecond timers). Workers that
+ * carry nothing in a stage (workers: auto, small steps) sleep and are not counted.
  */
 export function spinBudget(workers: number, cpuList: string | null | undefined): number {
   const cpus = cpuList ? cpuListMembers(cpuList).length : availableParallelism();
