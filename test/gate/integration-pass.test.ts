@@ -8,7 +8,7 @@ import { runGate } from '../../harness/gate/run-gate.js';
 
 /**
  * Real load, real gateways: the relative gate passes the reference gateway against
- * itself. 3 ABBA pairs of a 2 s stage (test/gate/fixtures/gate-tiny.yaml). Asserts the
+ * itself. 3 ABBA pairs of a 3.5 s stage (test/gate/fixtures/gate-tiny.yaml). Asserts the
  * verdict and the bookkeeping, never a latency figure.
  */
 
