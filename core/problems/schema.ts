@@ -68,7 +68,8 @@ function problemOf(e: ErrorObject): Problem {
       if (/seed$/.test(path)) return { path, message: `${show(e.data)} is above ${params.limit as number} (seeds are 32-bit unsigned)` };
       return { path, message: `${show(e.data)} ${e.message ?? 'is too large'}` };
     case 'type':
-      return { path, message: `${show(e.data)} must be ${params.type as string}` };
+      // A list of types (`["integer", "null"]`) reads as "integer or null".
+      return { path, message: `${show(e.data)} must be ${String(params.type).split(',').join(' or ')}` };
     case 'pattern': {
       const description = (e.parentSchema as { description?: string })?.description;
       return { path, message: `${show(e.data)} has the wrong format${description ? ` (${description})` : ''}` };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { PACKAGE_ROOT, VERSION } from '../../core/version.js';
 import type { HeapMetrics } from '../prometheus.js';
+import { checkImplJson } from './impl-schema.js';
 
 /** What a gateway implementation says about itself (`baselines/<impl>/impl.json`). */
 export interface ImplInfo {
@@ -33,10 +34,12 @@ const BASELINES = join(PACKAGE_ROOT, 'baselines');
  * The reference gateway: our own, started through the harness's gateway entry (the program
  * `gw-bench gateway` runs, without loading the CLI).
  */
-export function referenceImpl(): ImplInfo {
+export function referenceImpl(env: NodeJS.ProcessEnv = process.env): ImplInfo {
   return {
     name: 'reference', language: 'typescript', runtime: `node ${process.version}`, framework: 'node:http + undici',
-    multiProcess: true, balancedAccept: true, maxConnections: null, contract: 'full', dir: null, build: null,
+    // The gateway inherits the harness's environment: GW_CLUSTER_BALANCE=off leaves its
+    // accepts to the kernel, and then it is planned like any unbalanced implementation.
+    multiProcess: true, balancedAccept: env['GW_CLUSTER_BALANCE'] !== 'off', maxConnections: null, contract: 'full', dir: null, build: null,
     run: { cmd: process.execPath, args: [join(PACKAGE_ROOT, 'dist', 'harness', 'processes', 'entries', 'gateway.js')] },
     version: VERSION,
     heapMetrics: { used: 'nodejs_heap_size_used_bytes', total: 'nodejs_heap_size_total_bytes', runtime: 'node' },
@@ -56,7 +59,8 @@ export function listImpls(): ImplInfo[] {
 
 function baselineImpl(name: string): ImplInfo {
   const dir = join(BASELINES, name);
-  const meta = JSON.parse(readFileSync(join(dir, 'impl.json'), 'utf8')) as Partial<ImplInfo> & { runtime?: string };
+  const file = join(dir, 'impl.json');
+  const meta = checkImplJson(readFileSync(file, 'utf8'), file) as Partial<ImplInfo>;
   return {
     name, language: meta.language ?? 'unknown', runtime: meta.runtime ?? 'unknown', framework: meta.framework ?? 'unknown',
     multiProcess: meta.multiProcess ?? false, balancedAccept: meta.balancedAccept ?? false, maxConnections: meta.maxConnections ?? null, maxConnectionsReason: meta.maxConnectionsReason,
