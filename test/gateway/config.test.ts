@@ -107,7 +107,7 @@ test('cluster.balance: 1.2 by default, GW_CLUSTER_BALANCE=off turns it off, a ra
   assert.equal(loadConfig({ env: { GW_CLUSTER_BALANCE: 'off' } }).balance, null);
   assert.equal(loadConfig({ env: { GW_CLUSTER_BALANCE: '1.5' } }).balance, 1.5);
   assert.equal(loadConfig({ env: {}, overrides: { cluster: { balance: null } } }).balance, null);
-  for (const [value, problem] of [['0.9', 'cluster.balance: 0.9 must be >= 1.05'], ['11', 'cluster.balance: 11 must be <= 10'], ['fast', 'cluster.balance: "fast" must be number,null']] as const) {
+  for (const [value, problem] of [['0.9', 'cluster.balance: 0.9 must be >= 1.05'], ['11', 'cluster.balance: 11 must be <= 10'], ['fast', 'cluster.balance: "fast" must be number or null']] as const) {
     assert.throws(() => loadConfig({ env: { GW_CLUSTER_BALANCE: value } }), (e: unknown) => {
       assert.ok(e instanceof ConfigError);
       assert.equal(e.exitCode, 2);
