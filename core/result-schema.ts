@@ -48,7 +48,7 @@ const stage = obj({
   memory: objOpt({
     rssBytes: nullable(nnum), rssMaxBytes: nullable(nnum), heapUsedBytes: nullable(nnum), heapTotalBytes: nullable(nnum),
     residency: nullable(nnum), rssOverHeap: nullable(nnum), rssPerConnectionBytes: nullable(nnum), heapSource: { type: 'string' }, processes: nullable(int),
-  }, { heapSysBytes: nullable(nnum), rssOverHeapSys: nullable(nnum), heapProcesses: nullable(int) }),
+  }, { heapSysBytes: nullable(nnum), rssOverHeapSys: nullable(nnum), heapProcesses: nullable(int), pssBytes: nullable(nnum), pssPerConnectionBytes: nullable(nnum) }),
   generator: {
     ...objOpt({
       valid: { type: 'boolean' }, reasons: { type: 'array', items: { type: 'string' } }, sendLagP99Ms: nullable(nnum), sendLagMaxMs: nullable(nnum), eventLoopP99Ms: nnum,

@@ -76,28 +76,9 @@ export interface StageCpu {
   reason: string | null;
 }
 
-export interface MemorySample {
-  rssBytes: number | null;
-  rssMaxBytes: number | null;
-  heapUsedBytes: number | null;
-  heapTotalBytes: number | null;
-  /** heapUsed / RSS: the share of the resident memory that is live heap. */
-  residency: number | null;
-  /** RSS / heapUsed: the inverse, how many bytes resident per byte of live heap. */
-  rssOverHeap: number | null;
-  /** Heap the runtime has reserved from the OS (Go heap_sys, JVM committed, V8 heapTotal), summed over processes. */
-  heapSysBytes?: number | null;
-  /** The seed article's residency: RSS / heap_sys (null where the runtime has no such figure). */
-  rssOverHeapSys?: number | null;
-  /** Processes whose heap was summed (may be fewer than `processes`, e.g. a supervisor with no heap). */
-  heapProcesses?: number | null;
-  /** RSS at the end of the stage / established connections. */
-  rssPerConnectionBytes: number | null;
-  /** Where heap came from (metric names) or why it is not available. */
-  heapSource: string;
-  /** Number of processes in the target's tree that RSS was summed over. */
-  processes: number | null;
-}
+import type { MemorySample } from './result-memory.js';
+
+export type { MemorySample };
 
 /** Limits past which a stage's generator is not trusted: the stage becomes invalid. */
 export interface HealthLimits {

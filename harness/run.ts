@@ -219,7 +219,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
           onWindow: (edge) => {
             // the mock upstreams count connections carrying requests from this mark on
             const mark = edge === 'start' && upstreams ? upstreams.admin.control({ action: 'mark-window' }).catch(() => undefined) : Promise.resolve();
-            edges[edge] = mark.then(() => sampler!.sampleNow());
+            edges[edge] = mark.then(() => sampler!.sampleNow(edge === 'end'));
           },
         });
         const after = await sampler!.sampleNow();

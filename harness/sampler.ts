@@ -1,12 +1,14 @@
 import type { UpstreamStats } from '../upstream/stats.js';
 import { sumCounter } from '../upstream/stats.js';
 import { gatewayCounters, heapFrom, parsePrometheus, type GatewayCounters, type HeapMetrics, type HeapReading } from './prometheus.js';
-import { kernelCounters, treeCpuSeconds, treeRss, type KernelCounters } from './procfs.js';
+import { kernelCounters, treeCpuSeconds, treePss, treeRss, type KernelCounters } from './procfs.js';
 
 /** One reading of everything the harness watches, on the run's single clock. */
 export interface Sample {
   at: number; // epoch ms
   rssBytes: number | null;
+  /** PSS summed over the tree (procfs.ts treePss); read only when asked (sampleNow(true)), else undefined. */
+  pssBytes?: number | null;
   processes: number | null;
   cpuSeconds: number | null;
   heap: HeapReading | null;
@@ -55,19 +57,20 @@ export class Sampler {
     await this.inFlight;
   }
 
-  /** Take a sample now (stage boundaries) and return it. */
-  async sampleNow(): Promise<Sample> {
+  /** Take a sample now (stage boundaries) and return it; `withPss` also reads the tree's PSS (window ends). */
+  async sampleNow(withPss = false): Promise<Sample> {
     await this.inFlight;
-    await this.tick(true);
+    await this.tick(true, withPss);
     return this.samples[this.samples.length - 1]!;
   }
 
-  private tick(withMetrics = false): Promise<void> {
+  private tick(withMetrics = false, withPss = false): Promise<void> {
     const scrape = withMetrics || this.ticks++ % this.metricsEvery === 0;
     this.inFlight = (async () => {
       const at = Date.now();
-      const [rss, cpu, metrics, up, kernel] = await Promise.all([
+      const [rss, pss, cpu, metrics, up, kernel] = await Promise.all([
         this.src.pid ? treeRss(this.src.pid).catch(() => null) : Promise.resolve(null),
+        this.src.pid && withPss ? treePss(this.src.pid).catch(() => null) : Promise.resolve(undefined),
         this.src.pid ? treeCpuSeconds(this.src.pid).catch(() => null) : Promise.resolve(null),
         this.src.metricsUrl && scrape ? fetchText(this.src.metricsUrl) : Promise.resolve(null),
         this.src.upstreamStats ? this.src.upstreamStats().catch(() => null) : Promise.resolve(null),
@@ -77,6 +80,7 @@ export class Sampler {
       this.samples.push({
         at,
         rssBytes: rss?.rssBytes ?? null,
+        ...(pss !== undefined ? { pssBytes: pss } : {}),
         processes: rss?.processes ?? null,
         cpuSeconds: cpu,
         heap: parsed ? heapFrom(parsed, this.src.heapMetrics) : null,

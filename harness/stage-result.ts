@@ -122,6 +122,8 @@ export function buildStageResult(opts: {
       rssOverHeapSys: after.heap?.runtime === 'go' && heapTotal && rssEnd !== null ? rssEnd / heapTotal : null,
       heapProcesses: after.heap?.processes ?? null,
       rssPerConnectionBytes: rssEnd !== null && established !== null && established > 0 ? rssEnd / established : null,
+      pssBytes: after.pssBytes ?? null,
+      pssPerConnectionBytes: after.pssBytes != null && established !== null && established > 0 ? after.pssBytes / established : null,
       heapSource: heapUsed === null && opts.heapReason ? `not measurable: ${opts.heapReason}` : after.heap?.source ?? (after.rssBytes === null ? 'not available: no target pid' : 'not available: the target has no metrics endpoint'),
       processes: after.processes,
     },

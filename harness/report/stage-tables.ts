@@ -93,10 +93,11 @@ export function stageTables(data: ReportData): Table[] {
       ['target CPU seconds', (s) => (s.cpu?.targetSeconds != null ? s.cpu.targetSeconds.toFixed(2) : 'n/a'), 'result'],
       ['processes', (s) => num(s.cpu?.processes), 'diagnostic'],
     ]),
-    stageTable(data, 'Memory', `residency = heapUsed / RSS (this project's ratio); RSS / heapUsed is the seed article's ratio (its inverse). RSS is summed over the target's process tree. ${paren}`, [
+    stageTable(data, 'Memory', `residency = heapUsed / RSS (this project's ratio); RSS / heapUsed is the seed article's ratio (its inverse). RSS is summed over the target's process tree, so pages its processes share (the runtime's binary) count once per process; PSS counts them once. ${paren}`, [
       ['RSS', (s) => formatBytes(s.memory.rssBytes), 'result'],
       ['RSS max', (s) => formatBytes(s.memory.rssMaxBytes), 'result'],
       ['RSS / conn', (s) => formatBytes(s.memory.rssPerConnectionBytes), 'result'],
+      ['PSS / conn (shared pages once)', (s) => formatBytes(s.memory.pssPerConnectionBytes ?? null), 'result'],
       ['heap used', (s) => formatBytes(s.memory.heapUsedBytes), 'result'],
       ['heap total', (s) => formatBytes(s.memory.heapTotalBytes), 'result'],
       ['heap sys', (s) => formatBytes(s.memory.heapSysBytes), 'result'],

@@ -68,6 +68,9 @@ test('run smoke --quick: result matches the schema, figures are present and plau
     assert.ok(s.memory.residency! > 0 && s.memory.residency! < 1);
     assert.ok(Math.abs(s.memory.rssOverHeap! - 1 / s.memory.residency!) < 1e-9);
     assert.ok(s.memory.rssPerConnectionBytes! > 0);
+    // PSS at the window's end: never above RSS (pages shared with other processes count partly).
+    assert.ok(s.memory.pssBytes != null && s.memory.pssBytes > 0 && s.memory.pssBytes <= s.memory.rssBytes! * 1.05, `pss ${s.memory.pssBytes} rss ${s.memory.rssBytes}`);
+    assert.ok(Math.abs(s.memory.pssPerConnectionBytes! - s.memory.pssBytes! / s.connectionCounts.established!) < 1e-6);
     assert.equal(s.errors.expected_401 !== undefined, true, 'the bad-token share of the mix was rejected with 401');
     assert.ok(s.hlog && readFileSync(join(out, s.hlog), 'utf8').includes('#[StartTime:'), 'hlog written');
     assert.ok(s.timeline.some((p) => p.phase === 'measure'));
