@@ -67,7 +67,7 @@ const stage = obj({
 // capacity is optional
 (stage.properties as Json).capacity = obj({
   rps: nullable(nnum), sloP99Ms: nnum, maxErrorRate: nnum,
-  probes: { type: 'array', items: objOpt({ rate: nnum, p99Ms: nnum, errorRate: nnum, achievedRps: nnum, valid: { type: 'boolean' }, ok: { type: 'boolean' } }, { durationMs: nnum, activeConnections: nullable(int) }) },
+  probes: { type: 'array', items: objOpt({ rate: nnum, p99Ms: nnum, errorRate: nnum, achievedRps: nnum, valid: { type: 'boolean' }, ok: { type: 'boolean' } }, { durationMs: nnum, activeConnections: nullable(int), okDespiteLag: { type: 'boolean' } }) },
 });
 
 // target (the gateway's process count per stage) is optional: older results lack it

@@ -159,6 +159,8 @@ export interface CapacityProbe {
   achievedRps: number;
   valid: boolean;
   ok: boolean;
+  /** A pass although the generator fell behind (harness/capacity.ts probeOk): p99 within the SLO, every planned request sent. */
+  okDespiteLag?: boolean;
   /** The probe's measurement window (ms): long enough that every held connection carries a request (absent in older results). */
   durationMs?: number;
   /** Connections that carried at least one request in the probe's window; null when the engine cannot tell. */

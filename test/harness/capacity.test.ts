@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { encodeHistogram, newHistogram, recordUs } from '../../core/hdr.js';
 import type { Scenario, StageSpec } from '../../core/scenario/types.js';
 import type { StageMeasurement } from '../../loadgen/types.js';
-import { capacityStage, nextProbeRate } from '../../harness/capacity.js';
+import { capacityStage, nextProbeRate, probeOk } from '../../harness/capacity.js';
 import { Sampler } from '../../harness/sampler.js';
 
 /** A measurement whose every request took `ms` (so p99 = ms), at `rate` req/s for 1 s. */
-function measurement(rate: number, ms: number, valid = true): StageMeasurement {
+function measurement(rate: number, ms: number, valid = true, sentFraction = 1): StageMeasurement {
   const h = newHistogram();
   for (let i = 0; i < rate; i++) recordUs(h, ms * 1000);
   const hdr = encodeHistogram(h);
@@ -20,7 +20,7 @@ function measurement(rate: number, ms: number, valid = true): StageMeasurement {
     requests: rate, errors: {}, connectionsOpenedInWindow: 0, measureStartEpochMs: now - 1000, measureEndEpochMs: now,
     achievedRps: rate, offeredRps: rate, latencyHdr: hdr, serviceHdr: hdr,
     intervals: [{ startMs: 0, endMs: 1000, phase: 'measure', hdr, count: rate, errors: 0 }],
-    generator: { valid, reasons: valid ? [] : ['send lag too high'], sendLagP99Ms: 0, sendLagMaxMs: 0, eventLoopP99Ms: 0, lagBoundMs: 0, lagBoundRule: 'test', cpu: 0.1, workers: 1 },
+    generator: { valid, reasons: valid ? [] : ['send lag too high'], sendLagP99Ms: 0, sendLagMaxMs: 0, eventLoopP99Ms: 0, lagBoundMs: 0, lagBoundRule: 'test', cpu: 0.1, workers: 1, intended: rate, sent: Math.round(rate * sentFraction) },
   };
 }
 
@@ -64,4 +64,41 @@ test('capacity search: doubles until the SLO breaks, bisects, reports the best p
 test('capacity search: a probe whose generator fell behind counts as a failure, and no passing probe says so', () => {
   const bad = { rate: 200, p99Ms: 1, errorRate: 0, achievedRps: 200, valid: false, ok: false };
   assert.equal(nextProbeRate([bad], 200, 20_000), null);
+});
+
+test('capacity probe verdict: a lagging generator cannot turn a pass into a fail, so a pass within the SLO stands; outside it the probe is undecided', () => {
+  const slo = { p99Ms: 100, errorRate: 0.005 };
+  const lagging = { valid: false, intended: 5000, sent: 5000 };
+  assert.deepEqual(probeOk({ p99Ms: 20, errorRate: 0 }, { valid: true }, slo), { ok: true, despiteLag: false });
+  assert.deepEqual(probeOk({ p99Ms: 20, errorRate: 0 }, lagging, slo), { ok: true, despiteLag: true });
+  assert.deepEqual(probeOk({ p99Ms: 140, errorRate: 0 }, lagging, slo), { ok: false, despiteLag: false });
+  assert.deepEqual(probeOk({ p99Ms: 20, errorRate: 0.01 }, lagging, slo), { ok: false, despiteLag: false });
+  // A generator that did not send the planned requests did not offer the rate: no pass.
+  assert.deepEqual(probeOk({ p99Ms: 20, errorRate: 0 }, { valid: false, intended: 5000, sent: 4000 }, slo), { ok: false, despiteLag: false });
+  assert.deepEqual(probeOk({ p99Ms: 20, errorRate: 0 }, { valid: false }, slo), { ok: false, despiteLag: false });
+});
+
+test('capacity search: probes with a lagging generator pass within the SLO, the stage stays invalid, and a lagging miss ends the search as undecided', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gwb-capacity-lag-'));
+  const sampler = new Sampler({ pid: null, metricsUrl: null, upstreamStats: null, heapMetrics: [] });
+  try {
+    const st = await capacityStage({
+      s: scenario, spec, sampler, runStartMs: Date.now() - 5000, dir, note: () => undefined,
+      runProbe: async (rate) => {
+        const before = await sampler.sampleNow();
+        // The generator falls behind at every rate; the target meets the SLO up to 900 req/s;
+        // at 1000 req/s and up the generator also fails to send the plan.
+        const m = measurement(rate, rate <= 900 ? 4 : 40, false, rate >= 1000 ? 0.5 : 1);
+        return { m, before, after: await sampler.sampleNow() };
+      },
+    });
+    assert.equal(st.capacity?.rps, 800);
+    assert.deepEqual(st.capacity?.probes.map((p) => [p.rate, p.ok, p.okDespiteLag === true]), [
+      [200, true, true], [400, true, true], [800, true, true], [1600, false, false], [1200, false, false], [1000, false, false],
+    ]);
+    assert.equal(st.status, 'invalid', 'the stage\'s latency figures come from a probe whose generator fell behind: not a result');
+  } finally {
+    await sampler.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -21,7 +21,7 @@ export interface CellRun {
   /** 'failed': the run did not measure (target would not start, failed the contract check, died). */
   status: 'measured' | 'failed';
   reason: string | null;
-  /** Highest probed rate within the SLO with a valid generator; null when even the lowest probe missed it. */
+  /** Highest probed rate that passed (harness/capacity.ts probeOk); null when even the lowest probe missed it. */
   capacityRps: number | null;
   /**
    * Capacity lies in [low, high): low = capacityRps, high = the lowest failing probe above it
@@ -29,8 +29,12 @@ export interface CellRun {
    * 'generator' means the generator fell behind, so the gateway's limit may be higher still.
    */
   bracket: { low: number | null; high: number | null; upper: BracketEdge };
-  /** p99 (from intended send time) of the probe at capacity. */
+  /**
+   * p99 (from intended send time) of the probe at capacity; null with `p99Reason` when the
+   * generator fell behind in that probe (it passed despite the lag: its p99 is only a bound).
+   */
   p99AtCapacityMs: number | null;
+  p99Reason?: string | null;
   /** CPU (user + system) of the gateway's process tree per request in the probe at capacity. */
   cpuUsPerRequest: number | null;
   cpuReason: string | null;
@@ -88,10 +92,12 @@ export function cellFromResult(r: RunResult, base: Pick<CellRun, 'impl' | 'route
   const cap = st.capacity;
   // The stage's figures come from the best passing probe; with none passing they are the first probe's, not capacity's.
   const atCap = cap.rps !== null;
+  const lagged = cap.probes.find((p) => p.ok && p.rate === cap.rps)?.okDespiteLag === true;
   return {
     ...base, status: 'measured', reason: st.reasons[0] ?? null, capacityRps: cap.rps,
     bracket: bracketOf(cap.probes, sloP99Ms),
-    p99AtCapacityMs: atCap ? st.latencyMs.p99 : null,
+    p99AtCapacityMs: atCap && !lagged ? st.latencyMs.p99 : null,
+    p99Reason: !atCap ? 'no probe met the SLO' : lagged ? `the generator fell behind in the probe at capacity: its p99 ${st.latencyMs.p99.toFixed(1)} ms is an upper bound, not the gateway's` : null,
     cpuUsPerRequest: atCap ? st.cpu.perRequestUs : null,
     cpuReason: atCap ? st.cpu.reason : 'no probe met the SLO',
     probes: cap.probes,
