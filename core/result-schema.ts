@@ -65,9 +65,11 @@ const stage = obj({
   engine: { enum: ['gw-bench', 'autocannon'] },
 });
 // capacity is optional
-(stage.properties as Json).capacity = obj({
+(stage.properties as Json).capacity = objOpt({
   rps: nullable(nnum), sloP99Ms: nnum, maxErrorRate: nnum,
   probes: { type: 'array', items: objOpt({ rate: nnum, p99Ms: nnum, errorRate: nnum, achievedRps: nnum, valid: { type: 'boolean' }, ok: { type: 'boolean' } }, { durationMs: nnum, activeConnections: nullable(int), okDespiteLag: { type: 'boolean' } }) },
+}, {
+  half: nullable(obj({ rate: nnum, p99Ms: nnum, p999Ms: nnum, maxMs: nnum, errorRate: nnum, valid: { type: 'boolean' }, lagBoundStrictMs: nullable(nnum), durationMs: nnum })),
 });
 
 // target (the gateway's process count per stage) is optional: older results lack it

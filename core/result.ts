@@ -173,6 +173,22 @@ export interface CapacityResult {
   sloP99Ms: number;
   maxErrorRate: number;
   probes: CapacityProbe[];
+  /** `load.capacity.halfProbe`: one probe at half of `rps` after the search; null when it did not run (no capacity). */
+  half?: HalfCapacityProbe | null;
+}
+
+/** Latency with 2x headroom: the probe at half the capacity found (docs/metrics.md). */
+export interface HalfCapacityProbe {
+  rate: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+  errorRate: number;
+  /** The generator kept up; when false every latency here is an upper bound (the lag only adds). */
+  valid: boolean;
+  /** Most the generator added to any request (measured max <= true max + this); null when not measurable. */
+  lagBoundStrictMs: number | null;
+  durationMs: number;
 }
 
 export interface StageResult {

@@ -132,6 +132,7 @@ export function normalizeScenario(doc: Raw, file: string, thresholdChecker?: Thr
     maxRps: rate(cap.max ?? DEFAULTS.capacity.max, 'load.capacity.max'),
     probes: cap.probes ?? DEFAULTS.capacity.probes,
     probeDurationMs: dur(cap.probeDuration ?? DEFAULTS.capacity.probeDuration, 'load.capacity.probeDuration'),
+    halfProbe: cap.halfProbe === true,
   };
   if (capacity.maxRps <= capacity.minRps) problems.push({ path: 'load.capacity.max', message: `must be above load.capacity.min` });
 

@@ -189,6 +189,7 @@ export const scenarioSchema: Json = {
             max: rate('Highest rate probed'),
             probes: { type: 'integer', minimum: 2, maximum: 20 },
             probeDuration: duration('Length of each probe'),
+            halfProbe: { type: 'boolean', description: 'After the search, one more probe at half the capacity found: the latency (p99.9, max) with 2x headroom' },
           },
         },
       },

@@ -102,7 +102,7 @@ export interface Scenario {
     requestTimeoutMs: number;
     maxQueue: number;
     stages: StageSpec[];
-    capacity: { minRps: number; maxRps: number; probes: number; probeDurationMs: number };
+    capacity: { minRps: number; maxRps: number; probes: number; probeDurationMs: number; halfProbe: boolean };
   };
   slo: { p99Ms: number; errorRate: number };
   generator: { maxSendLagP99Ms: number; maxEventLoopP99Ms: number; maxCpu: number };

@@ -102,3 +102,33 @@ test('capacity search: probes with a lagging generator pass within the SLO, the 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('capacity search with halfProbe: one more probe at half the capacity found, outside the search and the stage figures', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gwb-capacity-half-'));
+  const sampler = new Sampler({ pid: null, metricsUrl: null, upstreamStats: null, heapMetrics: [] });
+  const withHalf = { ...scenario, load: { ...scenario.load, capacity: { ...scenario.load.capacity, halfProbe: true } } } as Scenario;
+  const probed: number[] = [];
+  try {
+    const st = await capacityStage({
+      s: withHalf, spec, sampler, runStartMs: Date.now() - 5000, dir, note: () => undefined,
+      runProbe: async (rate) => {
+        probed.push(rate);
+        const before = await sampler.sampleNow();
+        // 2 ms at half capacity and below, 4 ms up to capacity, 40 ms above: the half probe is told apart by its latency.
+        const m = measurement(rate, rate <= 400 ? 2 : rate <= 900 ? 4 : 40, rate !== 400 || probed.length < 7);
+        return { m, before, after: await sampler.sampleNow() };
+      },
+    });
+    assert.deepEqual(probed, [200, 400, 800, 1600, 1200, 1000, 400], 'the search, then half of 800');
+    assert.equal(st.capacity?.probes.length, 6, 'the half probe is not a search probe');
+    assert.equal(st.capacity?.rps, 800);
+    assert.equal(st.achievedRps, 800, 'the stage still reports the best passing probe');
+    const half = st.capacity?.half;
+    assert.equal(half?.rate, 400);
+    assert.ok(Math.abs(half!.maxMs - 2) < 0.01 && Math.abs(half!.p999Ms - 2) < 0.01 && Math.abs(half!.p99Ms - 2) < 0.01, JSON.stringify(half));
+    assert.equal(half?.valid, false, 'the generator fell behind in the half probe: said, so its figures read as bounds');
+  } finally {
+    await sampler.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

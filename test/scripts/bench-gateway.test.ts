@@ -26,8 +26,9 @@ test('capacity bracket: last passing probe to the first failing one above it, an
 test('ratios: medians over runs, range from the brackets, null with both sides\' reasons when a side is missing', () => {
   assert.deepEqual(spread([3, null, 1, 2]), { median: 2, min: 1, max: 3, n: 3 });
   assert.equal(spread([null]), null);
-  const cell = (impl: string, median: number, low: number, high: number): CellSummary => ({
-    impl, route: 'user', capacityRps: { median, min: median, max: median, n: 1 }, bracket: { low, high, upper: ['p99'] }, p99AtCapacityMs: null, cpuUsPerRequest: null, runs: 1, reason: null,
+  const cell = (impl: string, median: number, low: number, high: number, upper: CellSummary['bracket']['upper'] = ['p99'], cpu: number | null = null): CellSummary => ({
+    impl, route: 'user', capacityRps: { median, min: median, max: median, n: 1 }, bracket: { low, high, upper }, p99AtCapacityMs: null,
+    cpuUsPerRequest: cpu === null ? null : { median: cpu, min: cpu, max: cpu, n: 1 }, runs: 1, reason: null,
   });
   const cells = [cell('reference', 9000, 9000, 10000), cell('go-nethttp', 12000, 12000, 13000)];
   const r = ratioOf('user', 'reference', 'go-nethttp', cells, new Map());
@@ -36,6 +37,15 @@ test('ratios: medians over runs, range from the brackets, null with both sides\'
   const none = ratioOf('user', 'reference', 'python-fastapi', cells, new Map([['python-fastapi', 'skipped: not built']]));
   assert.equal(none.ratio, null);
   assert.equal(none.reason, 'python-fastapi: skipped: not built');
+  // A bracket that ends at the generator bounds capacity from below only: no capacity ratio,
+  // but the CPU per request of both sides is still compared.
+  const bounded = [cell('reference', 10000, 10000, 10500, ['generator'], 62), cell('go-nethttp', 8000, 8000, 8500, ['p99'], 86)];
+  const lower = ratioOf('user', 'reference', 'go-nethttp', bounded, new Map());
+  assert.equal(lower.ratio, null);
+  assert.match(lower.reason ?? '', /^reference: capacity >= 10000\/s is a lower bound \(the upper edge of its bracket: generator\)$/);
+  assert.ok(Math.abs(lower.cpuRatio! - 62 / 86) < 1e-12);
+  assert.equal(r.cpuRatio, null);
+  assert.match(r.cpuReason ?? '', /reference: no CPU figure/);
 });
 
 test('bench:gateway tiny run (reference only, one route, 2 probes): JSON with a capacity bracket, peer ratios null with a reason', { timeout: 120_000 }, async () => {
@@ -60,6 +70,10 @@ test('bench:gateway tiny run (reference only, one route, 2 probes): JSON with a 
     else assert.ok(run.p99AtCapacityMs > 0);
     assert.ok(run.cpuUsPerRequest !== null && run.cpuUsPerRequest > 0, `cpu ${run.cpuUsPerRequest} (${run.cpuReason})`);
     assert.equal(r.cells[0]!.capacityRps!.median, run.capacityRps);
+    // One more probe at half the capacity found: its max latency is in the table.
+    assert.equal(run.half?.rate, Math.round(run.capacityRps / 2));
+    assert.ok(run.half!.maxMs >= run.half!.p999Ms && run.half!.p999Ms >= run.half!.p99Ms, JSON.stringify(run.half));
+    assert.match(stdout, /max at half capacity/);
   }
   assert.ok(existsSync(join(run.dir, 'result.json')), 'the cell is a harness run folder');
   // Peers not measured: their ratios are null with the reason, never a number.

@@ -7,7 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CapacityProbe, RunResult } from '../../../core/result.js';
+import type { CapacityProbe, HalfCapacityProbe, RunResult } from '../../../core/result.js';
 import { runScenario } from '../../../harness/run.js';
 import { ROUTES, type BenchOptions } from './options.js';
 
@@ -39,6 +39,8 @@ export interface CellRun {
   cpuUsPerRequest: number | null;
   cpuReason: string | null;
   probes: CapacityProbe[];
+  /** The probe at half the capacity found (latency with 2x headroom: the max-latency goal); null without a capacity. */
+  half: HalfCapacityProbe | null;
   /** The run folder (result.json, run.log). */
   dir: string;
 }
@@ -51,7 +53,9 @@ export function cellScenario(impl: string, route: string, o: BenchOptions): Reco
     name: `bench-gateway-${impl}-${route}`,
     description: `bench:gateway cell: ${impl}, ${r.label}`,
     // One process on the gateway CPU: capacity per core, whatever the implementation's default.
-    target: { impl, workers: 1 },
+    // Warmed at the lowest probe rate first, alike for every implementation: a cold JVM
+    // answered its first 1000/s probe with a p99 of 3.4 s and was never measured further.
+    target: { impl, workers: 1, ...(o.targetWarmupMs > 0 ? { warmup: { duration: `${o.targetWarmupMs}ms`, rate: `${o.minRps}/s` } } : {}) },
     // The same valid token on every request, as in a wrk2 run with one Authorization header.
     auth: { alg: 'HS256', tokens: 1 },
     requests: [{
@@ -63,7 +67,7 @@ export function cellScenario(impl: string, route: string, o: BenchOptions): Reco
       // low and doubles, so the first probes also warm the target (JIT, token cache, pools).
       arrival: 'poisson', seed: 42, connectRate: '2000/s', warmup: '1s',
       stages: [{ name: route, connections: o.connections, rate: 'capacity', warmup: '1s' }],
-      capacity: { min: `${o.minRps}/s`, max: `${o.maxRps}/s`, probes: o.probes, probeDuration: `${o.probeDurationMs}ms` },
+      capacity: { min: `${o.minRps}/s`, max: `${o.maxRps}/s`, probes: o.probes, probeDuration: `${o.probeDurationMs}ms`, halfProbe: true },
     },
     slo: { p99: `${o.sloP99Ms}ms`, errorRate: `${o.sloErrorRate * 100}%` },
     ...(o.lagFloorMs !== null ? { generator: { maxSendLagP99: `${o.lagFloorMs}ms` } } : {}),
@@ -86,7 +90,7 @@ export function cellFromResult(r: RunResult, base: Pick<CellRun, 'impl' | 'route
   if (!st?.capacity || (r.status === 'failed' && st.capacity.probes.length === 0)) {
     return {
       ...base, status: 'failed', reason: st?.reasons[0] ?? r.verdict.reasons[0] ?? `run ${r.status}`, capacityRps: null,
-      bracket: { low: null, high: null, upper: 'search-limit' }, p99AtCapacityMs: null, cpuUsPerRequest: null, cpuReason: 'not measured', probes: [],
+      bracket: { low: null, high: null, upper: 'search-limit' }, p99AtCapacityMs: null, cpuUsPerRequest: null, cpuReason: 'not measured', probes: [], half: null,
     };
   }
   const cap = st.capacity;
@@ -101,6 +105,7 @@ export function cellFromResult(r: RunResult, base: Pick<CellRun, 'impl' | 'route
     cpuUsPerRequest: atCap ? st.cpu.perRequestUs : null,
     cpuReason: atCap ? st.cpu.reason : 'no probe met the SLO',
     probes: cap.probes,
+    half: cap.half ?? null,
   };
 }
 

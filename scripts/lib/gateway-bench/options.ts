@@ -23,6 +23,8 @@ export interface BenchOptions {
   maxRps: number;
   probes: number;
   probeDurationMs: number;
+  /** Traffic at --min before the search (scenario target.warmup), so a JIT runtime is not judged cold; 0: none. */
+  targetWarmupMs: number;
   sloP99Ms: number;
   sloErrorRate: number;
   /** Floor of the generator's lag bound (scenario generator.maxSendLagP99); null: the scenario default. */
@@ -47,6 +49,8 @@ process tree. Prints a Markdown table with ratios and writes JSON + Markdown und
   --min RATE --max RATE capacity search range (default 1000/s .. 64000/s)
   --probes N            probe budget per cell (default 9; --quick 4)
   --probe-duration D    measured window of a probe (default 5s; --quick 2s)
+  --target-warmup D     traffic at the --min rate before the search, counted nowhere, so a
+                        JIT runtime (JVM, V8) is not judged cold (default 10s; --quick 2s; 0: none)
   --slo-p99 D           p99 limit (default 100ms)
   --slo-errors PCT      error-rate limit (default 0.5%)
   --lag-floor D         floor of the generator lag bound (default: the scenario default)
@@ -78,7 +82,7 @@ export function benchOptions(argv: string[]): BenchOptions {
       args: argv, strict: true, allowPositionals: false,
       options: {
         runs: str, impls: str, routes: str, quick: { type: 'boolean' }, help: { type: 'boolean' }, connections: str, min: str, max: str,
-        probes: str, 'probe-duration': str, 'slo-p99': str, 'slo-errors': str, 'lag-floor': str, out: str,
+        probes: str, 'probe-duration': str, 'target-warmup': str, 'slo-p99': str, 'slo-errors': str, 'lag-floor': str, out: str,
       },
     }));
   } catch (e) { fail((e as Error).message); }
@@ -98,12 +102,14 @@ export function benchOptions(argv: string[]): BenchOptions {
     maxRps: v('max') === undefined ? 64_000 : unit('max', v('max')!, parseRate),
     probes: v('probes') === undefined ? (quick ? 4 : 9) : count('probes', v('probes')!, 1, 20),
     probeDurationMs: v('probe-duration') === undefined ? (quick ? 2000 : 5000) : unit('probe-duration', v('probe-duration')!, parseDuration),
+    targetWarmupMs: v('target-warmup') === undefined ? (quick ? 2000 : 10_000) : v('target-warmup') === '0' ? 0 : unit('target-warmup', v('target-warmup')!, parseDuration),
     sloP99Ms: v('slo-p99') === undefined ? 100 : unit('slo-p99', v('slo-p99')!, parseDuration),
     sloErrorRate: v('slo-errors') === undefined ? 0.005 : unit('slo-errors', v('slo-errors')!, parsePercent),
     lagFloorMs: v('lag-floor') === undefined ? null : unit('lag-floor', v('lag-floor')!, parseDuration),
     out: v('out') ?? null,
   };
   if (o.minRps <= 0 || o.maxRps < o.minRps) fail(`--min/--max: need 0 < min <= max (got ${o.minRps}/s .. ${o.maxRps}/s)`);
+  if (o.targetWarmupMs > 300_000) fail(`--target-warmup: ${o.targetWarmupMs} ms is above 5m`);
   if (o.probeDurationMs < 500 || o.probeDurationMs > 60_000) fail(`--probe-duration: ${o.probeDurationMs} ms is outside 500ms .. 60s`);
   return o;
 }

@@ -21,6 +21,9 @@ export interface CellSummary {
   bracket: { low: number | null; high: number | null; upper: BracketEdge[] };
   p99AtCapacityMs: Spread | null;
   cpuUsPerRequest: Spread | null;
+  /** Max latency in the probe at half capacity, over the runs that ran one; `maxAtHalfBehind` of them had a lagging generator (their max is an upper bound). */
+  maxAtHalfMs?: Spread | null;
+  maxAtHalfBehind?: number;
   runs: number;
   reason: string | null;
 }
@@ -34,6 +37,13 @@ export interface Ratio {
   /** Range from the medians' brackets: low/high of the numerator over high/low of the denominator; null when a bracket is open. */
   range: { low: number; high: number } | null;
   reason: string | null;
+  /**
+   * Median CPU µs per request (gateway process tree, probe at capacity) of the numerator over
+   * the denominator's: below 1, the numerator spends less CPU per request. Measured even
+   * where capacity is only a lower bound; null with `cpuReason` when a side has no figure.
+   */
+  cpuRatio?: number | null;
+  cpuReason?: string | null;
 }
 
 export function spread(xs: Array<number | null>): Spread | null {
@@ -58,6 +68,8 @@ export function summarizeCell(runs: CellRun[]): CellSummary {
     },
     p99AtCapacityMs: spread(measured.map((r) => r.p99AtCapacityMs)),
     cpuUsPerRequest: spread(measured.map((r) => r.cpuUsPerRequest)),
+    maxAtHalfMs: spread(measured.map((r) => r.half?.maxMs ?? null)),
+    maxAtHalfBehind: measured.filter((r) => r.half && !r.half.valid).length,
     reason: measured.length === 0 ? (runs[0]!.reason ?? 'not measured') : capacityRps === null ? 'no probe met the SLO in any run' : null,
   };
 }
@@ -68,13 +80,23 @@ export function ratioOf(route: string, num: string, den: string, cells: CellSumm
   const b = cells.find((c) => c.impl === den && c.route === route);
   const none = (who: string, c: CellSummary | undefined): string | null =>
     !c ? `${who}: ${missing.get(who) ?? 'not measured'}` : c.capacityRps === null ? `${who}: ${c.reason ?? 'no capacity within the SLO'}` : null;
-  const reason = [none(num, a), none(den, b)].filter((x) => x !== null).join('; ') || null;
-  if (reason) return { route, numerator: num, denominator: den, ratio: null, range: null, reason };
+  const cpuNone = (who: string, c: CellSummary | undefined): string | null =>
+    !c ? `${who}: ${missing.get(who) ?? 'not measured'}` : c.cpuUsPerRequest === null ? `${who}: no CPU figure (no probe passed)` : null;
+  const cpuReason = [cpuNone(num, a), cpuNone(den, b)].filter((x) => x !== null).join('; ') || null;
+  const cpu = { cpuRatio: cpuReason ? null : a!.cpuUsPerRequest!.median / b!.cpuUsPerRequest!.median, cpuReason };
+  // A bracket whose upper edge is the generator (or the search limit) bounds capacity from
+  // below only: a ratio of two such figures is not a capacity ratio, so none is given.
+  const open = (who: string, c: CellSummary | undefined): string | null => {
+    const edges = c?.bracket.upper.filter((e) => e === 'generator' || e === 'search-limit') ?? [];
+    return c?.capacityRps && edges.length ? `${who}: capacity >= ${Math.round(c.capacityRps.median)}/s is a lower bound (the upper edge of its bracket: ${edges.join('/')})` : null;
+  };
+  const reason = [none(num, a), none(den, b)].filter((x) => x !== null).join('; ') || [open(num, a), open(den, b)].filter((x) => x !== null).join('; ') || null;
+  if (reason) return { route, numerator: num, denominator: den, ratio: null, range: null, reason, ...cpu };
   const ratio = a!.capacityRps!.median / b!.capacityRps!.median;
   const { low: al, high: ah } = a!.bracket;
   const { low: bl, high: bh } = b!.bracket;
   const range = al !== null && ah !== null && bl !== null && bh !== null && bl > 0 ? { low: al / bh, high: ah / bl } : null;
-  return { route, numerator: num, denominator: den, ratio, range, reason: null };
+  return { route, numerator: num, denominator: den, ratio, range, reason: null, ...cpu };
 }
 
 /**
