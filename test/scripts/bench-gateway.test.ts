@@ -52,7 +52,7 @@ test('bench:gateway tiny run (reference only, one route, 2 probes): JSON with a 
   const out = join(mkdtempSync(join(tmpdir(), 'gwb-bench-gw-')), 'out');
   // Low rates and a loose SLO: this checks what the command writes, not how fast anything is.
   const { stdout } = await promisify(execFile)(process.execPath, [SCRIPT, '--impls', 'reference', '--routes', 'user', '--runs', '1', '--probes', '2',
-    '--probe-duration', '1s', '--min', '40/s', '--max', '80/s', '--connections', '10', '--slo-p99', '5s', '--lag-floor', '5s', '--out', out], { timeout: 110_000 });
+    '--probe-duration', '1s', '--min', '40/s', '--max', '80/s', '--connections', '10', '--slo-p99', '5s', '--lag-floor', '5s', '--target-warmup', '1s', '--out', out], { timeout: 110_000 });
   const r = JSON.parse(readFileSync(join(out, 'bench-gateway.json'), 'utf8')) as BenchReport;
   assert.ok(existsSync(join(out, 'bench-gateway.md')));
   assert.match(stdout, /\| GET \/api\/user\/1 \| reference \|/);
@@ -76,6 +76,10 @@ test('bench:gateway tiny run (reference only, one route, 2 probes): JSON with a 
     assert.match(stdout, /max at half capacity/);
   }
   assert.ok(existsSync(join(run.dir, 'result.json')), 'the cell is a harness run folder');
+  // The target was warmed at the lowest probe rate before the search, counted in no probe.
+  const cellResult = JSON.parse(readFileSync(join(run.dir, 'result.json'), 'utf8')) as { warmup?: { durationMs: number; rps: number } | null };
+  assert.equal(cellResult.warmup?.durationMs, 1000);
+  assert.equal(cellResult.warmup?.rps, 40);
   // Peers not measured: their ratios are null with the reason, never a number.
   for (const peer of ['go-nethttp', 'java-spring-cloud-gateway', 'python-fastapi']) {
     const x = r.ratios.find((q) => q.route === 'user' && q.numerator === 'reference' && q.denominator === peer);
@@ -88,7 +92,7 @@ test('bench:gateway tiny run (reference only, one route, 2 probes): JSON with a 
 });
 
 test('bench:gateway: bad flags are one line and exit 2', async () => {
-  for (const args of [['--runs', '0'], ['--routes', 'nope'], ['--impls', 'nope'], ['--min', 'fast'], ['--whatever']]) {
+  for (const args of [['--runs', '0'], ['--routes', 'nope'], ['--impls', 'nope'], ['--min', 'fast'], ['--target-warmup', '10m'], ['--target-warmup', 'soon'], ['--whatever']]) {
     const e = await promisify(execFile)(process.execPath, [SCRIPT, ...args]).then(() => null, (err: { code: number; stderr: string }) => err);
     assert.ok(e, `${args.join(' ')} fails`);
     assert.equal(e.code, 2, `${args.join(' ')}: ${e.stderr}`);
