@@ -70,7 +70,7 @@ export function capacityResult(probes: CapacityProbe[], sloP99Ms: number, maxErr
  * issue's goal "max latency under 50 ms at half of capacity" is read from it. Not a probe
  * of the search: it neither moves the bracket nor supplies the stage's figures.
  */
-async function halfProbe(o: { s: Scenario; spec: StageSpec; runProbe: (rate: number, k: number) => Promise<Measured>; sampler: Sampler; runStartMs: number; note: (line: string) => void }, rps: number, k: number): Promise<HalfCapacityProbe> {
+async function halfProbe(o: Parameters<typeof capacityStage>[0], rps: number, k: number): Promise<HalfCapacityProbe> {
   const rate = Math.max(1, Math.round(rps / 2));
   const r = await o.runProbe(rate, k);
   const st = buildStageResult({ spec: o.spec, measurement: r.m, sampler: o.sampler, before: r.before, after: r.after, runStartMs: o.runStartMs, hlog: null, engine: o.s.load.engine });

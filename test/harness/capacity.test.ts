@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,4 +132,15 @@ test('capacity search with halfProbe: one more probe at half the capacity found,
     await sampler.stop();
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('load.capacity.halfProbe: a boolean; anything else is refused by its path', async () => {
+  const { parseScenario } = await import('../../core/scenario/load.js');
+  const base = readFileSync(join(process.cwd(), 'scenarios', 'smoke.yaml'), 'utf8');
+  const withHalf = (v: string): string => base.replace(/^load:\n/m, `load:\n  capacity: { halfProbe: ${v} }\n`);
+  assert.equal(parseScenario(withHalf('true'), 'x.yaml').scenario?.load.capacity.halfProbe, true);
+  assert.equal(parseScenario(base, 'x.yaml').scenario?.load.capacity.halfProbe, false);
+  const bad = parseScenario(withHalf('"yes"'), 'x.yaml');
+  assert.equal(bad.scenario, undefined);
+  assert.ok(bad.problems.some((p) => p.path === 'load.capacity.halfProbe' && /must be boolean/.test(p.message)), JSON.stringify(bad.problems));
 });
