@@ -1,3 +1,4 @@
+import { ConnectDeadlines } from './connect-deadlines.js';
 import { Conn, ConnState, type ConnOwner } from './connection.js';
 import type { ConnectSummary } from './messages.js';
 import { localPortCount, localPortRanges } from './limits.js';
@@ -17,7 +18,8 @@ export interface PoolListener {
   onFree(c: Conn): void;
 }
 
-const CONNECT_TIMEOUT_MS = 10_000;
+/** A connect not established by then fails with ETIMEDOUT. */
+export const CONNECT_TIMEOUT_MS = 10_000;
 /**
  * Local ports are chosen here, not by the kernel: bind(addr, port 0) searches for a free
  * port and becomes very slow once thousands are taken on one address (measured here:
@@ -63,6 +65,9 @@ export class ConnectionPool implements ConnOwner {
   private rampTimer: NodeJS.Timeout | null = null;
   private readonly retryDelay = new Map<Conn, number>();
   private readonly portCursor = new Map<string, number>();
+  private readonly deadlines = new ConnectDeadlines();
+
+  constructor(private readonly connectTimeoutMs = CONNECT_TIMEOUT_MS) {}
 
   /** Reconnect dropped connections (true from a stage's ramp to its end). */
   active = false;
@@ -171,6 +176,7 @@ export class ConnectionPool implements ConnOwner {
     if (this.rampTimer !== null) { clearTimeout(this.rampTimer); this.rampTimer = null; }
     for (const c of this.conns) { c.wanted = false; this.uncount(c); c.destroy(); }
     this.conns.clear();
+    this.deadlines.clear();
     this.idleSet.clear();
     this.retryDelay.clear();
   }
@@ -211,7 +217,8 @@ export class ConnectionPool implements ConnOwner {
 
   private connect(c: Conn, jump: boolean): void {
     c.bindAttempts++;
-    c.connect(this.host, this.port, CONNECT_TIMEOUT_MS, c.localAddress === undefined ? undefined : this.localPort(c.localAddress, jump));
+    c.connect(this.host, this.port, this.connectTimeoutMs, c.localAddress === undefined ? undefined : this.localPort(c.localAddress, jump));
+    this.deadlines.add(c);
   }
 
   /** Next local port for a source address: sequential, or from a random place after a collision. */

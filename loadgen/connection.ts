@@ -20,9 +20,12 @@ import { ResponseParser } from './response-parser.js';
  * module-level functions that find their Conn through the socket (no closures per
  * connection), and reads land in one buffer shared by every socket of the process
  * (`onread`), so a response costs no buffer allocation. The parser copies the rare
- * partial head it must keep. Measured (one process, 18k sockets, after GC): a bare
- * connected net.Socket 930 B of heap; a Conn with closures 1.9 KB, with shared listeners
- * see loadgen/README.md "Memory per connection".
+ * partial head it must keep. No socket timer: `socket.setTimeout` keeps its Timeout object
+ * and a bound callback on the socket even after `setTimeout(0)` clears it (~190 B per
+ * held connection), so the connect timeout is the pool's deadline queue
+ * (connect-deadlines.ts). Measured (one process, 18k sockets, after GC): a bare connected
+ * net.Socket 930 B of heap; a Conn with closures 1.9 KB, with shared listeners see
+ * loadgen/README.md "Memory per connection".
  */
 
 export interface ConnOwner {
@@ -48,30 +51,26 @@ type OwnedSocket = Socket & { [CONN]: Conn };
 function onConnect(this: OwnedSocket): void {
   const c = this[CONN];
   if (c.socket !== this) return;
-  this.setTimeout(0);
   this.setNoDelay(true);
   c.state = ConnState.Open;
   c.owner.onOpen(c);
-}
-function onTimeout(this: OwnedSocket): void {
-  const c = this[CONN];
-  if (c.socket === this && c.state === ConnState.Connecting) { c.errno = 'ETIMEDOUT'; this.destroy(); }
 }
 function onRead(this: OwnedSocket, nread: number, buf: Buffer): void {
   const c = this[CONN];
   if (c.socket !== this) return;
   if (!c.parser.execute(buf, nread)) { c.errno = 'EPROTO'; this.destroy(); }
 }
-function onEnd(this: OwnedSocket): void {
-  const c = this[CONN];
-  if (c.socket === this) c.parser.end();
-}
 function onError(this: OwnedSocket, e: NodeJS.ErrnoException): void {
   const c = this[CONN];
   if (c.socket === this && c.errno === '') c.errno = e.code ?? 'EUNKNOWN';
 }
 function onClose(this: OwnedSocket): void {
-  this[CONN].handleClose(this);
+  const c = this[CONN];
+  // The peer's FIN (a clean end of the read side) completes a body delimited by the close.
+  // Read here rather than in an 'end' listener: a second 'end' listener turns the socket's
+  // listener slot into an array, ~60 B more per held connection.
+  if (c.socket === this && c.state === ConnState.Open && this.readableEnded) c.parser.end();
+  c.handleClose(this);
 }
 /** The parser's handler, called with the Conn as `this`. */
 function onParsed(this: Conn, status: number, keepAlive: boolean): void {
@@ -102,6 +101,8 @@ export class Conn {
   counted = false;
   /** Mark of the last stage window this connection carried a request in (counts active connections). */
   activeMark = 0;
+  /** performance.now() after which the connect in progress is given up (ETIMEDOUT). */
+  connectDeadline = 0;
   /** Attempts to bind a free local port in the current connect (see ConnectionPool.localPort). */
   bindAttempts = 0;
   /** First error seen on the current socket (module listeners set it). */
@@ -114,9 +115,13 @@ export class Conn {
     this.parser = new ResponseParser(onParsed, this);
   }
 
-  /** Open the socket (from localPort when given); the owner hears onOpen or onConnectError. */
+  /**
+   * Open the socket (from localPort when given); the owner hears onOpen or onConnectError.
+   * The caller enforces the deadline (`timedOut`): the socket has no timer of its own.
+   */
   connect(host: string, port: number, timeoutMs: number, localPort?: number): void {
     this.state = ConnState.Connecting;
+    this.connectDeadline = performance.now() + timeoutMs;
     this.errno = '';
     this.closingOnPurpose = false;
     this.busy = false;
@@ -124,10 +129,7 @@ export class Conn {
     const s = new Socket(SOCKET_OPTIONS as ConstructorParameters<typeof Socket>[0]) as OwnedSocket; // @types/node lacks onread here
     s[CONN] = this;
     this.socket = s;
-    s.setTimeout(timeoutMs);
-    s.on('timeout', onTimeout);
     s.on('connect', onConnect);
-    s.on('end', onEnd);
     s.on('error', onError);
     s.on('close', onClose);
     s.connect(this.localAddress === undefined ? { host, port } : localPort === undefined ? { host, port, localAddress: this.localAddress } : { host, port, localAddress: this.localAddress, localPort });
@@ -140,6 +142,14 @@ export class Conn {
     const s = this.socket!;
     if (body === null) s.write(head, encoding);
     else { s.cork(); s.write(head, encoding); s.write(body); s.uncork(); }
+  }
+
+  /** Give up a connect still in progress at `now` past its deadline (ETIMEDOUT); true when it did. */
+  timedOut(now: number): boolean {
+    if (this.state !== ConnState.Connecting || now < this.connectDeadline || this.socket === null) return false;
+    this.errno = 'ETIMEDOUT';
+    this.socket.destroy();
+    return true;
   }
 
   /** Close on purpose (step-down, timeout, connection: close). The owner still hears onClosed. */
