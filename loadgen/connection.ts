@@ -121,7 +121,7 @@ export class Conn {
    */
   connect(host: string, port: number, timeoutMs: number, localPort?: number): void {
     this.state = ConnState.Connecting;
-    this.connectDeadline = performance.now() + timeoutMs;
+    this.connectDeadline = Math.ceil(performance.now() + timeoutMs); // whole ms: a small integer, not a boxed double per connection
     this.errno = '';
     this.closingOnPurpose = false;
     this.busy = false;
