@@ -138,7 +138,7 @@ async function main(): Promise<number> {
   try {
     await run('stall', '1. Stall experiment (coordinated omission)', async () => stallCheck(await getRig(), {
       cases: STALL_CASES, durationMs: 8000, warmupMs: 1000, relTol: 0.05, absTolMs: 10,
-      retriesWhenInvalid: 1,
+      retriesWhenInvalid: 1, capacityProbeFromRate: 1000,
       autocannonCases: STALL_CASES.map((c, i) => (c.rate === 200 && c.mechanism === 'admin' ? i : -1)).filter((i) => i >= 0),
     }));
     await run('arrivals', '2. Arrivals on the wire (pacing)', async () => {

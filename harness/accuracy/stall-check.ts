@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import { decodeHistogram, maxMs, percentileMs } from '../../core/hdr.js';
 import type { StageMeasurement } from '../../loadgen/types.js';
 import { REPORTED_PERCENTILES } from './percentile.js';
+import { sumCounter } from '../../upstream/stats.js';
 import { accuracyPlan, atWindowOffset, epochNow, type Rig } from './rig.js';
 import { expectedLatencies, type StallScenario } from './stall-model.js';
 import { rankPercentile } from './percentile.js';
@@ -28,6 +29,34 @@ export interface StallOptions {
   autocannonCases: number[];
   /** Extra attempts of a case whose generator reported itself invalid (its own verdict: not a number to compare). */
   retriesWhenInvalid: number;
+  /** Cases at this rate or above first measure the target's capacity (capacityProbe), which bounds the drain after the stall. */
+  capacityProbeFromRate: number;
+}
+
+/**
+ * The target's capacity, measured rather than assumed: the same generator asks 4x the case's
+ * rate over the case's connections, and the target's own request counter (admin stats) is
+ * read twice inside the window, 1.5 s apart; requests per second between the reads is the
+ * capacity when the target was the limit, and a lower bound of it when it kept up (then the
+ * drain term is small anyway). The reads are stamped at the midpoint of each admin call.
+ */
+async function capacityProbe(rig: Rig, rate: number, connections: number): Promise<number> {
+  const plan = accuracyPlan(rig.host, rig.port, { rate: rate * 4, connections, warmupMs: 1000, durationMs: 2000, requestTimeoutMs: 10_000 });
+  const reads: Array<Promise<{ at: number; n: number }>> = [];
+  const read = (): void => {
+    const t0 = epochNow();
+    const p = Promise.resolve(rig.target.admin.stats()).then((st) => ({ at: (t0 + epochNow()) / 2, n: sumCounter(st, 'requests') }));
+    p.catch(() => undefined); // awaited below
+    reads.push(p);
+  };
+  const first = atWindowOffset(plan, 200, read);
+  const second = atWindowOffset(plan, 1700, read);
+  await rig.gen.runStage(plan, { onProgress: (p) => { first.onProgress(p); second.onProgress(p); } });
+  first.cancel();
+  second.cancel();
+  const [a, b] = await Promise.all(reads);
+  if (a === undefined || b === undefined || !(b.at > a.at)) throw new Error("capacity probe: the target's request counter was not read twice during the window");
+  return ((b.n - a.n) * 1000) / (b.at - a.at);
 }
 
 /** Connections for a case: fewer than 0.5% of the window's requests, so at most that many can show the stall in service time. */
@@ -85,12 +114,15 @@ interface CaseOutcome {
   latency: number[];
   service: number[];
   baseMs: number;
+  /** The target's measured capacity (req/s), or null when not probed (low rates: no drain to speak of). */
+  capacityRps: number | null;
 }
 
 async function runCase(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOutcome & { attempts: number; retriedBecause: string[] }> {
   const retriedBecause: string[] = [];
+  const capacityRps = c.rate >= o.capacityProbeFromRate ? await capacityProbe(rig, c.rate, connectionsFor(c.rate, o.durationMs)) : null;
   for (;;) {
-    const r = await runOnce(rig, c, o);
+    const r = await runOnce(rig, c, o, capacityRps);
     // Preconditions of the experiment, each judged by the tool's own signals: the generator
     // kept up (its health verdict), and the target paused only when told to (at most K
     // requests, the ones on the wire at the stall, may have a long service time; more means
@@ -101,7 +133,7 @@ async function runCase(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOut
   }
 }
 
-async function runOnce(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOutcome> {
+async function runOnce(rig: Rig, c: StallCase, o: StallOptions, capacityRps: number | null): Promise<CaseOutcome> {
   const connections = connectionsFor(c.rate, o.durationMs);
   const plan = accuracyPlan(rig.host, rig.port, { rate: c.rate, connections, warmupMs: o.warmupMs, durationMs: o.durationMs, requestTimeoutMs: 10_000 });
   let fired: Promise<Fired> | undefined;
@@ -124,16 +156,17 @@ async function runOnce(rig: Rig, c: StallCase, o: StallOptions): Promise<CaseOut
   // Two things the schedule does not fix are bracketed instead of guessed: when the target
   // really answered again (no sooner than the nominal end, no later than the witness) and
   // what one request costs in the burst after the stall (between the steady base and twice
-  // it, which only moves the FIFO drain). Expected = the model at both ends of the bracket.
+  // it, and, when probed, the target's measured capacity, which only moves the drain).
+  // Expected = the model at both ends of the bracket.
   const scenario: StallScenario = {
     rate: c.rate, durationMs: o.durationMs, stallStartMs: f.start - m.measureStartEpochMs, stallMs: Math.max(f.end, f.nominalEnd) - f.start,
     baseMs, connections, mode: c.mechanism === 'sigstop' ? 'freeze' : 'hold',
   };
   const lowScenario: StallScenario = { ...scenario, stallMs: Math.min(f.end, f.nominalEnd) - f.start };
-  const highScenario: StallScenario = { ...scenario, baseMs: 2 * baseMs };
+  const highScenario: StallScenario = { ...scenario, baseMs: 2 * baseMs, ...(capacityRps !== null ? { capacityRps } : {}) };
   const pick = (h: ReturnType<typeof decodeHistogram>): number[] => REPORTED_PERCENTILES.map(({ p }) => (p === 100 ? maxMs(h) : percentileMs(h, p)) ?? 0);
   const pcts = (x: StallScenario): number[] => { const e = expectedLatencies(x); return REPORTED_PERCENTILES.map(({ p }) => rankPercentile(e, p)); };
-  return { c, connections, m, fired: f, scenario, low: pcts(lowScenario), high: pcts(highScenario), latency: pick(lat), service: pick(svc), baseMs };
+  return { c, connections, m, fired: f, scenario, low: pcts(lowScenario), high: pcts(highScenario), latency: pick(lat), service: pick(svc), baseMs, capacityRps };
 }
 
 /** autocannon with -R (overallRate) on the same target and stall: closed model, its own latency numbers. */
@@ -182,7 +215,7 @@ export async function stallCheck(rig: Rig, o: StallOptions): Promise<CheckResult
     const s99 = r.service[2]!;
     rows.push({ case: `${name}: service-time p99 misses the stall`, expected: `< ${ms(p99 / 2)} (half the analytic p99)`, measured: ms(s99), tolerance: '-', pass: s99 < p99 / 2 });
     const errs = Object.entries(r.m.errors).filter(([k]) => !k.startsWith('status_'));
-    extra.push(`| ${name} | ${r.low.map((x, j) => range(x, r.high[j]!)).join(' / ')} | ${r.latency.map(ms).join(' / ')} | ${r.service.map(ms).join(' / ')} | ${r.m.generator.valid ? 'valid' : `INVALID: ${r.m.generator.reasons.join('; ')}`}; stall at ${(r.scenario.stallStartMs / 1000).toFixed(2)} s (±${r.fired.uncertaintyMs.toFixed(1)} ms), answering again after ${(r.fired.nominalEnd - r.fired.start).toFixed(1)} ms at the earliest, ${(r.fired.end - r.fired.start).toFixed(1)} ms by the witness${r.attempts > 1 ? `; attempt ${r.attempts} (earlier: ${r.retriedBecause.join(', ')})` : ''}; base ${r.baseMs.toFixed(2)} ms; ${r.m.requests} requests${errs.length ? `, errors ${JSON.stringify(Object.fromEntries(errs))}` : ''} |`);
+    extra.push(`| ${name} | ${r.low.map((x, j) => range(x, r.high[j]!)).join(' / ')} | ${r.latency.map(ms).join(' / ')} | ${r.service.map(ms).join(' / ')} | ${r.m.generator.valid ? 'valid' : `INVALID: ${r.m.generator.reasons.join('; ')}`}; stall at ${(r.scenario.stallStartMs / 1000).toFixed(2)} s (±${r.fired.uncertaintyMs.toFixed(1)} ms), answering again after ${(r.fired.nominalEnd - r.fired.start).toFixed(1)} ms at the earliest, ${(r.fired.end - r.fired.start).toFixed(1)} ms by the witness${r.attempts > 1 ? `; attempt ${r.attempts} (earlier: ${r.retriedBecause.join(', ')})` : ''}; base ${r.baseMs.toFixed(2)} ms${r.capacityRps !== null ? `; target capacity ${Math.round(r.capacityRps)} req/s` : ''}; ${r.m.requests} requests${errs.length ? `, errors ${JSON.stringify(Object.fromEntries(errs))}` : ''} |`);
     if (o.autocannonCases.includes(i)) {
       // a comparison, not part of the pass: if autocannon cannot run here, say so and go on
       try {
@@ -203,7 +236,7 @@ export async function stallCheck(rig: Rig, o: StallOptions): Promise<CheckResult
       `Target: a mock upstream instance with constant 1 ms latency, in its own process. Constant arrivals for ${o.durationMs / 1000} s after ${o.warmupMs / 1000} s of warm-up; mid-window the target is stalled once, either with the admin \`stall\` control (holds every answer not yet sent) or by SIGSTOP/SIGCONT of its process. The stall's start is timestamped here (midpoint of the admin call, or around the kill() call) on the same epoch clock the workers use; its end is witnessed by an independent probe request (fetch on its own connection, sent once the stall is on), which completes when the target really answers again: on a busy machine the target's timer, or its process after SIGCONT, may wait for a CPU, and that is the target's behaviour, not the generator's error.`,
       `A case whose generator reports itself invalid (send lag, CPU, event loop: its own verdict that the stage is not a number) is run again, at most ${o.retriesWhenInvalid} more time(s); the table shows the attempt used and the generator's verdict on it.`,
       'Expected values come from the schedule (harness/accuracy/stall-model.ts): a request intended at t whose answer was not out when the stall began completes when it ends, so with unlimited connections the latency is a mixture (1 - S/D at the base latency, S/D uniform on (base, S + base]); with K connections the requests beyond K wait in the generator\'s FIFO and drain K at a time, which the model simulates exactly. Base = the run\'s own service-time median (the 1 ms timer plus loopback).',
-      'Two things the schedule does not fix are bracketed rather than guessed, and the expected value is the model at both ends: when the target really answered again (no sooner than the nominal end: the admin call was sent before the stall began and the stall timer cannot fire early, and SIGCONT is sent at a known time; no later than the witness probe) and what one request costs in the burst after the stall (between the steady base and twice it; this moves only the FIFO drain). A measured value passes when it lies within the bracket widened by the tolerance.',
+      `Two things the schedule does not fix are bracketed rather than guessed, and the expected value is the model at both ends: when the target really answered again (no sooner than the nominal end: the admin call was sent before the stall began and the stall timer cannot fire early, and SIGCONT is sent at a known time; no later than the witness probe) and what one request costs in the burst after the stall (between the steady base and twice it; this moves only the FIFO drain). At ${o.capacityProbeFromRate} req/s and above, the target's capacity C is measured first (the same generator asks 4x the case's rate over the same connections; C = the target's own request counter over 1.5 s inside that window) and the upper end of the bracket also serves the burst at C: the generator releases its backlog at once when the stall ends, and the target works through it while new requests keep arriving. A measured value passes when it lies within the bracket widened by the tolerance.`,
       `K is chosen below 0.5% of the window's requests, so at most K requests can carry the stall in their service time: service time (what a closed-model tool measures) must miss the stall at p99. Tolerance: tail percentiles (p99, p99.9, max) within ${Math.round(o.relTol * 100)}% of the analytic value (never tighter than ${o.absTolMs} ms); p50/p90 within ${Math.round(o.relTol * 100)}% as well, but never tighter than ${o.absTolMs} ms plus the generator's own measured send-lag p99 (the model assumes a generator that is never late; the generator measures how late it was).`,
     ],
     rows, extra, pass: rows.every((r) => r.pass), seconds: (Date.now() - t0) / 1000,

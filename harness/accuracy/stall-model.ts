@@ -14,6 +14,10 @@ import { rankPercentile } from './percentile.js';
  * - with K connections: requests beyond the K held on the wire wait in the generator's FIFO
  *   and drain K at a time after the stall, each taking `baseMs`; `expectedLatencies`
  *   simulates that queue exactly (a deterministic K-server FIFO), still from intended times.
+ * - with a target of finite capacity C: after the stall the generator releases its whole
+ *   backlog at once, and the target works through it at C requests per second while new
+ *   ones keep arriving at the rate; at 20k req/s the drain moves the tail by tens of ms.
+ *   The target is then one FIFO server in front of the base latency.
  */
 export interface StallScenario {
   /** Constant arrivals, req/s. */
@@ -33,6 +37,14 @@ export interface StallScenario {
    * arrived during the freeze still needs its `baseMs` after the process resumes.
    */
   mode?: 'hold' | 'freeze';
+  /**
+   * Requests per second the target can process (default unlimited). A request starts when
+   * it reaches the target or when the one before it has taken its 1/C, whichever is later,
+   * and is answered `baseMs` after it started. Below capacity nothing queues at constant
+   * arrivals, so this changes only the drain after the stall. A frozen target (SIGSTOP)
+   * starts nothing until it resumes; a held one (`hold`) keeps processing, holding answers.
+   */
+  capacityRps?: number;
 }
 
 /** Every request's expected latency (ms, from its intended time), ascending. */
@@ -43,6 +55,9 @@ export function expectedLatencies(s: StallScenario): number[] {
   const te = s.stallStartMs + s.stallMs;
   const unlimited = !Number.isFinite(s.connections ?? Number.POSITIVE_INFINITY);
   const free: number[] = unlimited ? [] : new Array<number>(k).fill(Number.NEGATIVE_INFINITY);
+  const mode = s.mode ?? 'hold';
+  const perRequest = s.capacityRps !== undefined && s.capacityRps > 0 && Number.isFinite(s.capacityRps) ? 1000 / s.capacityRps : 0;
+  let serverFree = Number.NEGATIVE_INFINITY;
   const out: number[] = [];
   for (let i = 0; i * gap < s.durationMs; i++) {
     const t = i * gap;
@@ -54,7 +69,12 @@ export function expectedLatencies(s: StallScenario): number[] {
       for (let j = 1; j < k; j++) if (free[j]! < free[slot]!) slot = j;
       d = Math.max(t, free[slot]!);
     }
-    const done = completion(d, s.baseMs, ts, te, s.mode ?? 'hold');
+    // dispatch times never decrease (FIFO over the earliest-free connection), so the
+    // target's queue serves requests in this loop's order
+    let start = Math.max(d, serverFree);
+    if (perRequest > 0 && mode === 'freeze' && start >= ts && start < te) start = te;
+    serverFree = start + perRequest;
+    const done = completion(start, s.baseMs, ts, te, mode);
     if (slot >= 0) free[slot] = done;
     out.push(done - t);
   }

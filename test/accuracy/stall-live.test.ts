@@ -16,7 +16,7 @@ before(async () => { rig = await startRig({ gateway: null, upstreams: null, gene
 after(async () => { await rig?.close(); });
 
 test('a 600 ms stall: gw-bench percentiles match the analytic distribution; service time misses the stall', async (t) => {
-  const r = await stallCheck(rig, { cases: [{ rate: 100, stallMs: 600, mechanism: 'admin' }], durationMs: 4000, warmupMs: 1000, relTol: 0.25, absTolMs: 50, autocannonCases: [], retriesWhenInvalid: 1 });
+  const r = await stallCheck(rig, { cases: [{ rate: 100, stallMs: 600, mechanism: 'admin' }], durationMs: 4000, warmupMs: 1000, relTol: 0.25, absTolMs: 50, autocannonCases: [], retriesWhenInvalid: 1, capacityProbeFromRate: 1000 });
   for (const row of r.rows) t.diagnostic(`${row.case}: expected ${row.expected}, measured ${row.measured}, tol ${row.tolerance}, ${row.pass ? 'ok' : 'FAIL'}`);
   assert.equal(r.rows.length, 6, 'p50, p90, p99, p99.9, max and the service-time row');
   const p99 = r.rows.find((x) => x.case.endsWith(': p99'))!;

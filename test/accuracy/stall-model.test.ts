@@ -76,3 +76,21 @@ test('closed-form mixture quantile agrees with the discrete schedule within one 
   assert.ok(Math.abs(expectedPercentile(big, 99) - mixtureQuantile(0.99, big)) <= 5);
   assert.ok(Math.abs(mixtureQuantile(0.99, big) - 421.5) < 1e-9);
 });
+
+test('finite capacity: below it nothing changes; after the stall the released backlog drains at the capacity', () => {
+  // 100 req/s for 1 s, a 200 ms hold at 500 ms, 2 connections: without a capacity limit the
+  // 18 queued requests complete in pairs 1 ms apart (see above)
+  const s: StallScenario = { ...base, connections: 2 };
+  const us = (xs: number[]): number[] => xs.map((x) => Math.round(x * 1000) / 1000);
+  assert.deepEqual(us(expectedLatencies({ ...s, capacityRps: 1e9 })), us(expectedLatencies(s)), 'a capacity far above the rate changes nothing');
+  assert.deepEqual(expectedLatencies({ ...base, capacityRps: 200 }), expectedLatencies(base), 'unlimited connections, capacity 2x the rate: no request queues outside the stall');
+  // capacity 250 req/s (4 ms each): held answers go at 700; then each of t=520..690 starts when
+  // the target is free, one every 4 ms from 700, and is answered 1 ms later
+  const lat = expectedLatencies({ ...s, capacityRps: 250 });
+  const worstQueued = Math.max(...lat.filter((x) => x < 180));
+  assert.ok(lat.includes(200) && lat.includes(190), 'the two held requests still complete at the stall end');
+  assert.equal(lat[lat.length - 1], 200);
+  // the last queued request (t=690) starts at 700 + 17*4 = 768: latency 768 + 1 - 690 = 79
+  assert.ok(lat.includes(79), `the drain runs at the capacity: ${lat.slice(-25).join(',')}`);
+  assert.ok(worstQueued > 0);
+});
