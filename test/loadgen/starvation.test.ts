@@ -29,16 +29,18 @@ after(async () => {
 
   // Which signal trips first depends on how fast the worker is on this machine: a slow one
   // misses its schedule or saturates its CPU; a fast one keeps issuing but sends late.
-test('200k req/s from one worker: stage invalid, reasons name what fell behind', async (t) => {
+// 400k req/s: on Node 24 with the host's halt polling on, one worker completed 196k req/s
+// (December), so 200k no longer sat safely beyond what one process can do.
+test('400k req/s from one worker: stage invalid, reasons name what fell behind', async (t) => {
   const m = await gen.runStage(testPlan(server.port, {
-    connections: 256, rate: 200_000, durationMs: 2000, requestTimeoutMs: 1000, maxQueue: 100_000, health: { ...DEFAULT_HEALTH_LIMITS },
+    connections: 256, rate: 400_000, durationMs: 2000, requestTimeoutMs: 1000, maxQueue: 100_000, health: { ...DEFAULT_HEALTH_LIMITS },
   }));
   t.diagnostic(`intended ${m.generator.intended}, sent ${m.generator.sent}, achieved ${Math.round(m.achievedRps)} req/s, cpu ${m.generator.cpu.toFixed(2)}; reasons: ${m.generator.reasons.join(' | ')}`);
   assert.equal(m.generator.valid, false);
   assert.ok(m.generator.reasons.length > 0);
   assert.ok(m.generator.reasons.some((r) => /generator lag bound|send lag p99|schedule lag p99|event-loop delay p99|intended requests were sent|CPU .* exceeds/.test(r)), m.generator.reasons.join(' | '));
-  assert.equal(m.generator.intended, 400_000, 'the intended sends are counted whether or not they went out');
-  assert.ok(m.achievedRps < 200_000 * 0.97);
+  assert.equal(m.generator.intended, 800_000, 'the intended sends are counted whether or not they went out');
+  assert.ok(m.achievedRps < 400_000 * 0.97);
 });
 
 test('the same worker at a modest rate afterwards is valid again (health is per stage; lenient timing limits on this shared box)', async () => {
