@@ -1,5 +1,8 @@
 import type { Conn } from './connection.js';
 
+/** How often the queue is checked: how late past its deadline a connect may be given up. */
+const CHECK_EVERY_MS = 250;
+
 /**
  * The connect timeout of every connection of a pool, kept in one queue checked by one
  * timer, instead of a timer per socket. `socket.setTimeout` leaves its Timeout object and
@@ -14,36 +17,28 @@ import type { Conn } from './connection.js';
  */
 export class ConnectDeadlines {
   private conns: (Conn | null)[] = [];
+  /** Each entry's own deadline: a connection's `connectDeadline` moves on when it reconnects. */
   private due: number[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | null = null;
-
-  /** `periodMs`: how late past its deadline a connect may be given up. */
-  constructor(private readonly periodMs = 250) {}
-
-  /** Connects waiting in the queue (some may have completed since). */
-  get size(): number {
-    return this.conns.length - this.head;
-  }
 
   /** Watch a connect that has just started (its deadline is `c.connectDeadline`). */
   add(c: Conn): void {
     this.conns.push(c);
     this.due.push(c.connectDeadline);
     if (this.timer === null) {
-      this.timer = setInterval(() => this.check(performance.now()), this.periodMs);
+      this.timer = setInterval(() => this.check(performance.now()), CHECK_EVERY_MS);
       this.timer.unref(); // the worker lives on its IPC channel, not on this timer
     }
   }
 
-  /** Give up every connect past its deadline at `now`; returns how many were. */
-  check(now: number): number {
-    let n = 0;
+  /** Give up every connect past its deadline at `now`. */
+  private check(now: number): void {
     while (this.head < this.conns.length && this.due[this.head]! <= now) {
       const c = this.conns[this.head]!;
       this.conns[this.head] = null;
       this.head++;
-      if (c.timedOut(now)) n++;
+      c.timedOut(now);
     }
     if (this.head === this.conns.length) this.clear();
     else if (this.head >= 1024 && this.head * 2 >= this.conns.length) {
@@ -51,7 +46,6 @@ export class ConnectDeadlines {
       this.due = this.due.slice(this.head);
       this.head = 0;
     }
-    return n;
   }
 
   /** Forget every entry and stop the timer. */

@@ -19,7 +19,7 @@ export interface PoolListener {
 }
 
 /** A connect not established by then fails with ETIMEDOUT. */
-export const CONNECT_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 /**
  * Local ports are chosen here, not by the kernel: bind(addr, port 0) searches for a free
  * port and becomes very slow once thousands are taken on one address (measured here:

@@ -144,12 +144,11 @@ export class Conn {
     else { s.cork(); s.write(head, encoding); s.write(body); s.uncork(); }
   }
 
-  /** Give up a connect still in progress at `now` past its deadline (ETIMEDOUT); true when it did. */
-  timedOut(now: number): boolean {
-    if (this.state !== ConnState.Connecting || now < this.connectDeadline || this.socket === null) return false;
+  /** Give up a connect still in progress at `now` past its deadline (ETIMEDOUT); a later connect of this Conn has its own deadline. */
+  timedOut(now: number): void {
+    if (this.state !== ConnState.Connecting || now < this.connectDeadline || this.socket === null) return;
     this.errno = 'ETIMEDOUT';
     this.socket.destroy();
-    return true;
   }
 
   /** Close on purpose (step-down, timeout, connection: close). The owner still hears onClosed. */
